@@ -1,0 +1,18 @@
+import arCommon from "./ar/common.json";
+import enCommon from "./en/common.json";
+import arAuth from "./ar/auth.json";
+import enAuth from "./en/auth.json";
+import arStaff from "./ar/staff.json";
+import enStaff from "./en/staff.json";
+import arAdmin from "./ar/admin.json";
+import enAdmin from "./en/admin.json";
+import arErrors from "./ar/errors.json";
+import enErrors from "./en/errors.json";
+import arEmail from "./ar/email.json";
+import enEmail from "./en/email.json";
+
+/** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
+export const resources = {
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail },
+} as const;

@@ -1,0 +1,243 @@
+import {
+  data,
+  redirect,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import stylesheet from "~/tailwind.css?url";
+import { getAuth, listMyOrganizations } from "~/utils/auth.server";
+import { clientResources, getLocale, localeCookie } from "~/utils/i18next.server";
+import { dirOf, isLocale, type Locale } from "~/utils/i18n";
+import { env } from "~/utils/env.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const requested = url.searchParams.get("lng");
+  if (requested !== null) {
+    // `?lng=ar|en` switches the language and remembers it; the clean URL is then shown.
+    url.searchParams.delete("lng");
+    if (!isLocale(requested)) throw redirect(url.pathname + url.search);
+    throw redirect(url.pathname + url.search, {
+      headers: { "Set-Cookie": await localeCookie.serialize(requested) },
+    });
+  }
+  const [locale, auth] = await Promise.all([getLocale(request), getAuth(request)]);
+  const orgs = auth ? await listMyOrganizations(auth.user.id) : [];
+  const headers = new Headers();
+  if (auth?.refreshedCookie) headers.append("Set-Cookie", auth.refreshedCookie);
+  return data(
+    {
+      locale,
+      messages: clientResources(locale),
+      showDevMailbox: env().NODE_ENV !== "production",
+      user: auth
+        ? {
+            id: auth.user.id,
+            displayName: auth.user.displayName,
+            email: auth.user.email,
+            isPlatformAdmin: auth.user.isPlatformAdmin,
+          }
+        : null,
+      activeOrgId: auth?.session.activeOrgId ?? null,
+      orgs: orgs.map(({ org, roles }) => ({
+        id: org.id,
+        slug: org.slug,
+        nameAr: org.nameAr,
+        nameEn: org.nameEn,
+        roles,
+      })),
+    },
+    { headers },
+  );
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>["data"];
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const root = useRootData();
+  const locale: Locale = root?.locale ?? "ar";
+  return (
+    <html lang={locale} dir={dirOf(locale)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-screen flex-col bg-stone-50 text-stone-900">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function LocaleSwitcher() {
+  const { t, i18n } = useTranslation();
+  const location = useLocation();
+  const other: Locale = i18n.language === "ar" ? "en" : "ar";
+  return (
+    <Form method="post" action="/locale" className="inline">
+      <input type="hidden" name="lng" value={other} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button
+        type="submit"
+        lang={other}
+        className="rounded border border-white/40 px-3 py-1 text-sm hover:bg-white/10"
+      >
+        {t("locale.switchTo")}
+      </button>
+    </Form>
+  );
+}
+
+function Header() {
+  const { t, i18n } = useTranslation();
+  const root = useRootData();
+  const user = root?.user;
+  const orgs = root?.orgs ?? [];
+  const active = orgs.find((o) => o.id === root?.activeOrgId) ?? orgs[0];
+  const orgName = (o: { nameAr: string; nameEn: string }) => (i18n.language === "ar" ? o.nameAr : o.nameEn);
+  const navClass = ({ isActive }: { isActive: boolean }) =>
+    `rounded px-2 py-1 hover:bg-white/10 ${isActive ? "bg-white/15 font-bold" : ""}`;
+  return (
+    <header className="bg-brand-700 text-white">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:start-2 focus:top-2 focus:bg-white focus:px-3 focus:py-2 focus:text-stone-900">
+        {t("nav.skip")}
+      </a>
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-3 px-4 py-3">
+        <Link to="/" className="text-xl font-bold">
+          {t("appName")}
+        </Link>
+        <nav aria-label={t("nav.main")} className="flex flex-1 flex-wrap items-center gap-1 text-sm">
+          <NavLink to="/" end className={navClass}>
+            {t("nav.home")}
+          </NavLink>
+          {user && (
+            <NavLink to="/account" className={navClass}>
+              {t("nav.account")}
+            </NavLink>
+          )}
+          {active && (
+            <NavLink to={`/staff/${active.slug}`} className={navClass}>
+              {t("nav.staff")}
+            </NavLink>
+          )}
+          {active && (active.roles.includes("finance") || active.roles.includes("org_admin")) && (
+            <NavLink to={`/finance/${active.slug}`} className={navClass}>
+              {t("nav.finance")}
+            </NavLink>
+          )}
+          {user?.isPlatformAdmin && (
+            <NavLink to="/admin/organizations" className={navClass}>
+              {t("nav.admin")}
+            </NavLink>
+          )}
+          {root?.showDevMailbox && (
+            <NavLink to="/dev/mailbox" className={navClass}>
+              {t("nav.devMailbox")}
+            </NavLink>
+          )}
+        </nav>
+        <div className="flex items-center gap-2 text-sm">
+          <LocaleSwitcher />
+          {user ? (
+            <>
+              <span className="hidden sm:inline" data-testid="signed-in-as">
+                {t("auth.signedInAs", { name: user.displayName })}
+                {active ? ` · ${orgName(active)}` : ""}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="rounded bg-white px-3 py-1 font-bold text-brand-800 hover:bg-brand-50">
+                  {t("auth.signOut")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to="/login" className="rounded px-2 py-1 hover:bg-white/10">
+                {t("auth.signIn")}
+              </Link>
+              <Link to="/signup" className="rounded bg-white px-3 py-1 font-bold text-brand-800 hover:bg-brand-50">
+                {t("auth.signUp")}
+              </Link>
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  const { t } = useTranslation();
+  return (
+    <footer className="mt-12 border-t border-stone-200 bg-white">
+      <div className="mx-auto max-w-6xl px-4 py-6 text-sm text-stone-700">
+        <p>{t("footer.tagline")}</p>
+        <p className="mt-1">{t("footer.privacy")}</p>
+      </div>
+    </footer>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <Header />
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+        <Outlet />
+      </main>
+      <Footer />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key =
+    status === 404 ? "notFound" : status === 403 ? "forbidden" : status === 413 ? "tooLarge" : "unexpected";
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <>
+      <Header />
+      <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-10">
+        <h1 className="text-2xl font-bold">{t(`errorPage.${key}.title`)}</h1>
+        <p className="mt-3">{t(`errorPage.${key}.body`)}</p>
+        <p className="mt-6">
+          <Link to="/" className="text-brand-700 underline">
+            {t("errorPage.home")}
+          </Link>
+        </p>
+      </main>
+      <Footer />
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+/** Shared by the server and the browser. */
+export const supportedLngs = ["ar", "en"] as const;
+export type Locale = (typeof supportedLngs)[number];
+export const fallbackLng: Locale = "ar";
+export const defaultNS = "common";
+/** Namespaces the browser needs (emails are rendered on the server only). */
+export const clientNamespaces = ["common", "auth", "staff", "admin", "errors"] as const;
+
+export const i18nConfig = {
+  supportedLngs: [...supportedLngs],
+  fallbackLng,
+  defaultNS,
+  ns: [...clientNamespaces],
+  react: { useSuspense: false },
+  interpolation: { escapeValue: false },
+};
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);
+}
+
+export function dirOf(locale: Locale): "rtl" | "ltr" {
+  return locale === "ar" ? "rtl" : "ltr";
+}

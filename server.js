@@ -1,0 +1,85 @@
+// Production server: Express serving the Remix build. `npm start` builds, then runs this.
+// It validates the environment, migrates (and on an empty embedded database seeds) before listening.
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
+import express from "express";
+
+const build = await import(path.resolve("build/server/index.js"));
+const { boot } = build.entry.module;
+const config = build.entry.module.serverConfig();
+
+try {
+  await boot();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", config.TRUST_PROXY);
+app.use(compression());
+
+// The client IP as Express resolved it (honouring TRUST_PROXY); a client-sent value is replaced.
+app.use((req, _res, next) => {
+  req.headers["x-tadamon-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+  next();
+});
+
+// Oversized bodies are refused before anything reads them. Browsers always send Content-Length
+// with a form; a body without one (chunked) is refused too, so no body escapes the limit.
+app.use((req, res, next) => {
+  const length = req.headers["content-length"];
+  if (length === undefined && req.headers["transfer-encoding"]) {
+    res.status(411).type("text/plain").send("Length Required");
+    return;
+  }
+  if (Number(length ?? 0) > config.MAX_BODY_BYTES) {
+    res.status(413).type("text/plain").send("Payload Too Large");
+    return;
+  }
+  next();
+});
+
+// Cross-site form posts are refused (SameSite=Lax cookies are the first line; this is the second).
+app.use((req, res, next) => {
+  if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path.startsWith("/webhooks/")) return next();
+  const origin = req.headers.origin;
+  if (origin && origin !== "null") {
+    let host;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== req.headers.host) {
+      res.status(403).type("text/plain").send("Forbidden: cross-origin request");
+      return;
+    }
+  }
+  next();
+});
+
+app.use(
+  "/assets",
+  express.static("build/client/assets", { immutable: true, maxAge: "1y" }),
+);
+app.use(express.static("build/client", { maxAge: "1h" }));
+
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = app.listen(config.PORT, config.HOST, () => {
+  console.log(`Tadamon listening on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`);
+});
+
+async function shutdown() {
+  server.close();
+  try {
+    await build.entry.module.shutdown();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
