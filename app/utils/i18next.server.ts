@@ -26,11 +26,11 @@ export async function getLocale(request: Request): Promise<Locale> {
   return isLocale(locale) ? locale : fallbackLng;
 }
 
-export function getFixedT(request: Request, ns?: string | string[]) {
+export function getFixedT(request: Request, ns?: string | readonly [string, ...string[]]) {
   return i18nServer.getFixedT(request, ns ?? "common");
 }
 
-export function getFixedTForLocale(locale: Locale, ns?: string | string[]) {
+export function getFixedTForLocale(locale: Locale, ns?: string | readonly [string, ...string[]]) {
   return i18nServer.getFixedT(locale, ns ?? "common");
 }
 
