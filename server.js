@@ -21,6 +21,14 @@ app.disable("x-powered-by");
 app.set("trust proxy", config.TRUST_PROXY);
 app.use(compression());
 
+// Baseline security headers. Referrer-Policy keeps emailed tokens in URLs from leaking to other sites.
+app.use((_req, res, next) => {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Referrer-Policy", "same-origin");
+  next();
+});
+
 // The client IP as Express resolved it (honouring TRUST_PROXY); a client-sent value is replaced.
 app.use((req, _res, next) => {
   req.headers["x-tadamon-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
