@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { checkPublicText, skeleton, type PrivateStrings } from "./guard";
+
+const household: PrivateStrings = {
+  names: ["فاطمة محمود الحسن", "محمد أحمد الحسن", "Zeinab Al-Hassan", "عبد الله بن يوسف"],
+  phones: ["+961 71 234 567", "٠٧١٢٣٤٥٦٧"],
+  idNumbers: ["LB-UNRWA-4451239"],
+  addresses: ["مخيم عين الحلوة، حي الطوارئ، بناية الزيتون، الطابق الثالث"],
+};
+
+const words = (text: string) => checkPublicText({ story: text }, household).map((h) => [h.text, h.reason]);
+
+describe("skeleton", () => {
+  it("gives one consonant skeleton for a name's Arabic and Latin spellings", () => {
+    for (const spelling of ["محمد", "Mohammad", "Muhammad", "Mohamed", "MOHAMMED"]) expect(skeleton(spelling)).toBe("mhmd");
+    for (const spelling of ["فاطمة", "Fatima", "Fatmeh", "Fatma"]) expect(skeleton(spelling)).toBe("ftm");
+    for (const spelling of ["يوسف", "Yousef", "Youssef", "Yusuf"]) expect(skeleton(spelling)).toBe("sf");
+  });
+});
+
+describe("anonymization guard", () => {
+  it("finds a member's name however it is written", () => {
+    expect(words("تحتاج فاطمة إلى عملية")).toEqual([["فاطمة", "name"]]);
+    expect(words("تحتاج فاطمه إلى عملية")).toEqual([["فاطمه", "name"]]);
+    expect(words("تحتاج فاطِمَة إلى عملية")).toEqual([["فاطِمَة", "name"]]);
+    expect(words("تحتاج فاطـــمة إلى عملية")).toEqual([["فاطـــمة", "name"]]);
+    expect(words("ابن أحمد يدرس")).toEqual([["أحمد", "name"]]);
+    expect(words("ولمحمد ثلاثة إخوة")).toEqual([["ولمحمد", "name"]]);
+    expect(words("Fatima needs surgery")).toEqual([["Fatima", "name"]]);
+    expect(words("Mohamed is in grade 5")).toEqual([["Mohamed", "name"]]);
+    expect(words("zeinab started school")).toEqual([["zeinab", "name"]]);
+    expect(words("زينب تحب المدرسة")).toEqual([["زينب", "name"]]);
+  });
+
+  it("does not flag name particles or ordinary words", () => {
+    expect(words("أم لثلاثة أطفال تحتاج بدل إيجار لستة أشهر")).toEqual([]);
+    expect(words("A mother of three needs six months of rent")).toEqual([]);
+  });
+
+  it("finds the household's phone and ID numbers in any digits, and any phone-shaped number", () => {
+    expect(words("اتصلوا على ٠٧١ ٢٣٤ ٥٦٧")).toEqual([["٠٧١ ٢٣٤ ٥٦٧", "phone"]]);
+    expect(words("call 71-234-567")).toEqual([["71-234-567", "phone"]]);
+    expect(words("registration 4451239")).toEqual([["4451239", "id_number"]]);
+    expect(words("رقم ۰۹۸۸۷۶۶۵۵")).toEqual([["۰۹۸۸۷۶۶۵۵", "number_shaped"]]);
+    expect(words("school fees of 350 dollars for 2025")).toEqual([]);
+  });
+
+  it("finds distinctive words of the exact address, not common ones", () => {
+    expect(words("تسكن الأسرة في بناية الزيتون")).toEqual([["الزيتون", "address"]]);
+    expect(words("تسكن الأسرة في مخيم في الجنوب")).toEqual([]);
+  });
+
+  it("reports each field and the position of the word, for highlighting", () => {
+    const hits = checkPublicText({ titleAr: "علاج فاطمة", storyEn: "For Fatima" }, household);
+    expect(hits).toEqual([
+      { field: "storyEn", text: "Fatima", start: 4, end: 10, reason: "name" },
+      { field: "titleAr", text: "فاطمة", start: 5, end: 10, reason: "name" },
+    ]);
+  });
+});
