@@ -1,0 +1,93 @@
+/**
+ * The life cycle of a need. Pure: which transitions exist, who may make them, what they require.
+ * The database enforces the four-eyes rule too (the verifier is never the author).
+ */
+
+export const NEED_STATES = [
+  "draft",
+  "submitted",
+  "returned",
+  "verified",
+  "published",
+  "rejected",
+  "cancelled",
+  "funded",
+  "disbursed",
+  "closed",
+  "expired",
+] as const;
+export type NeedState = (typeof NEED_STATES)[number];
+
+export const NEED_ACTIONS = ["submit", "return", "verify", "publish", "reject", "cancel", "edit"] as const;
+export type NeedAction = (typeof NEED_ACTIONS)[number];
+
+type Role = "caseworker" | "verifier" | "finance" | "org_admin";
+
+interface TransitionRule {
+  from: readonly NeedState[];
+  to: NeedState;
+  roles: readonly Role[];
+  /** The verifier's actions: never by the need's author. */
+  fourEyes: boolean;
+  reasonRequired: boolean;
+  /** Runs the anonymization guard first. */
+  guarded: boolean;
+}
+
+export const TRANSITIONS: Record<Exclude<NeedAction, "edit">, TransitionRule> = {
+  submit: { from: ["draft", "returned"], to: "submitted", roles: ["caseworker", "org_admin"], fourEyes: false, reasonRequired: false, guarded: true },
+  return: { from: ["submitted"], to: "returned", roles: ["verifier"], fourEyes: true, reasonRequired: true, guarded: false },
+  verify: { from: ["submitted"], to: "verified", roles: ["verifier"], fourEyes: true, reasonRequired: false, guarded: true },
+  publish: { from: ["verified"], to: "published", roles: ["verifier", "org_admin"], fourEyes: true, reasonRequired: false, guarded: true },
+  reject: { from: ["submitted"], to: "rejected", roles: ["verifier"], fourEyes: true, reasonRequired: true, guarded: false },
+  cancel: {
+    from: ["draft", "submitted", "returned", "verified", "published"],
+    to: "cancelled",
+    roles: ["caseworker", "verifier", "org_admin"],
+    fourEyes: false,
+    reasonRequired: true,
+    guarded: false,
+  },
+};
+
+/** States in which the author may still change the need's content. */
+export const EDITABLE_STATES: readonly NeedState[] = ["draft", "returned"];
+
+export type TransitionRefusal =
+  | "invalid_transition"
+  | "role_not_allowed"
+  | "author_cannot_verify"
+  | "reason_required";
+
+export interface TransitionRequest {
+  action: Exclude<NeedAction, "edit">;
+  state: NeedState;
+  actorId: string;
+  actorRoles: readonly Role[];
+  authorId: string;
+  reason?: string | null;
+}
+
+export type TransitionDecision = { ok: true; to: NeedState; guarded: boolean } | { ok: false; refusal: TransitionRefusal };
+
+export function decideTransition(request: TransitionRequest): TransitionDecision {
+  const rule = TRANSITIONS[request.action];
+  if (!rule || !rule.from.includes(request.state)) return { ok: false, refusal: "invalid_transition" };
+  if (!request.actorRoles.some((r) => rule.roles.includes(r))) return { ok: false, refusal: "role_not_allowed" };
+  if (rule.fourEyes && request.actorId === request.authorId) return { ok: false, refusal: "author_cannot_verify" };
+  if (rule.reasonRequired && !request.reason?.trim()) return { ok: false, refusal: "reason_required" };
+  return { ok: true, to: rule.to, guarded: rule.guarded };
+}
+
+/** The actions a person may take on a need now (for showing only the buttons that work). */
+export function availableActions(
+  state: NeedState,
+  actorId: string,
+  actorRoles: readonly Role[],
+  authorId: string,
+): Exclude<NeedAction, "edit">[] {
+  return (Object.keys(TRANSITIONS) as Exclude<NeedAction, "edit">[]).filter((action) => {
+    const decision = decideTransition({ action, state, actorId, actorRoles, authorId, reason: "x" });
+    return decision.ok;
+  });
+}
