@@ -1,5 +1,132 @@
+import PgBoss from "pg-boss";
 import type { Database } from "#db/client.server";
+import {
+  dispatchPending,
+  type DispatchOptions,
+  type EmailTransport,
+} from "~/modules/notifications/dispatch.server";
+import { createResendTransport } from "~/modules/notifications/resend-transport.server";
+import { env } from "./env.server";
 
-// Placeholder replaced by the pg-boss worker (notifications helper).
-export async function startJobs(_database: Database): Promise<void> {}
-export async function stopJobs(): Promise<void> {}
+/** The queue whose jobs mean "sweep the email outbox now". */
+export const OUTBOX_QUEUE = "email-outbox";
+/** pg-boss's own tables live in this schema, beside the app's. */
+const PGBOSS_SCHEMA = "pgboss";
+
+interface Jobs {
+  boss: PgBoss;
+  outboxWorkerId: string;
+}
+
+export interface StartJobsOptions {
+  /** Default: Resend when RESEND_API_KEY is set, else none (emails are kept for the dev mailbox). */
+  transport?: EmailTransport | null;
+  /** Passed to every outbox sweep (tests narrow it to their own recipients). */
+  dispatch?: DispatchOptions;
+  /** How often an idle worker looks for a job (a kick from this process wakes it at once). */
+  pollingIntervalSeconds?: number;
+}
+
+// On globalThis so the dev server's module reloads do not start a second worker.
+const globalForJobs = globalThis as unknown as { __tadamonJobs?: Promise<Jobs> };
+
+/** The transport this configuration asks for: Resend with an API key, none without. */
+export function transportFromEnv(): EmailTransport | null {
+  const config = env();
+  if (!config.RESEND_API_KEY) return null;
+  return createResendTransport({
+    apiKey: config.RESEND_API_KEY,
+    from: config.EMAIL_FROM,
+    baseUrl: config.RESEND_BASE_URL,
+  });
+}
+
+/**
+ * Starts pg-boss on the app's database and the outbox worker. pg-boss runs its SQL through
+ * `database.executeSql`: the node-postgres pool on PostgreSQL, the one PGlite connection otherwise
+ * (see ../shared/STACK.md). The outbox queue is `stately` (at most one sweep waiting and one
+ * running), fed by a cron schedule every minute (retries and anything missed) and by `kickOutbox()`.
+ */
+export async function startJobs(database: Database, options: StartJobsOptions = {}): Promise<void> {
+  if (globalForJobs.__tadamonJobs) {
+    await globalForJobs.__tadamonJobs;
+    return;
+  }
+  const starting = (async (): Promise<Jobs> => {
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => database.executeSql(text, values) },
+      schema: PGBOSS_SCHEMA,
+      application_name: "tadamon",
+    });
+    boss.on("error", (error) => console.error("[jobs]", error));
+    await boss.start();
+    try {
+      const transport = options.transport !== undefined ? options.transport : transportFromEnv();
+      await boss.createQueue(OUTBOX_QUEUE, {
+        name: OUTBOX_QUEUE,
+        policy: "stately",
+        // A sweep never needs pg-boss's retry: failed rows are retried by the outbox's own backoff.
+        retryLimit: 0,
+        expireInSeconds: 15 * 60,
+      });
+      const outboxWorkerId = await boss.work(
+        OUTBOX_QUEUE,
+        { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 },
+        async () => {
+          const result = await dispatchPending(database.db, transport, new Date(), options.dispatch);
+          logSweep(result);
+        },
+      );
+      await boss.schedule(OUTBOX_QUEUE, "* * * * *", {}, { tz: "UTC" });
+      // Anything written while the app was down goes out now rather than at the next minute.
+      await boss.send(OUTBOX_QUEUE, {});
+      return { boss, outboxWorkerId };
+    } catch (error) {
+      await boss.stop({ graceful: false, wait: true }).catch(() => {});
+      throw error;
+    }
+  })();
+  globalForJobs.__tadamonJobs = starting;
+  starting.catch(() => {
+    if (globalForJobs.__tadamonJobs === starting) globalForJobs.__tadamonJobs = undefined;
+  });
+  await starting;
+}
+
+/** Stops the worker, letting a running sweep finish. Call before closing the database. */
+export async function stopJobs(): Promise<void> {
+  const starting = globalForJobs.__tadamonJobs;
+  globalForJobs.__tadamonJobs = undefined;
+  if (!starting) return;
+  const jobs = await starting.catch(() => undefined);
+  if (!jobs) return;
+  await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+}
+
+/**
+ * Asks for an outbox sweep now. Call it after the transaction that wrote an email has committed.
+ * It never waits and never throws: the job is queued in the background (so even a call made inside
+ * an open transaction cannot deadlock the embedded database; it simply runs after the commit), and
+ * without a running worker (JOBS=off, tests) it does nothing — the minute sweep still sends.
+ */
+export function kickOutbox(): void {
+  const starting = globalForJobs.__tadamonJobs;
+  if (!starting) return;
+  void starting
+    .then(async ({ boss, outboxWorkerId }) => {
+      await boss.send(OUTBOX_QUEUE, {});
+      boss.notifyWorker(outboxWorkerId);
+    })
+    .catch((error) => console.error("[jobs] outbox kick failed", error));
+}
+
+function logSweep(result: { sent: string[]; kept: string[]; retrying: string[]; failed: string[] }) {
+  if (env().NODE_ENV === "test") return;
+  const parts = (["sent", "kept", "retrying", "failed"] as const)
+    .filter((key) => result[key].length > 0)
+    .map((key) => `${key} ${result[key].length}`);
+  if (parts.length === 0) return;
+  const hint = result.kept.length > 0 ? " (read them at /dev/mailbox)" : "";
+  console.info(`[outbox] ${parts.join(", ")}${hint}`);
+  if (result.failed.length > 0) console.error(`[outbox] gave up on ${result.failed.join(", ")}`);
+}

@@ -20,7 +20,13 @@ export const emailOutbox = pgTable(
     /** Non-secret data the template was rendered with (for debugging); links are in the body only. */
     meta: jsonb().$type<Record<string, unknown>>(),
     status: outboxStatusEnum().notNull().default("pending"),
+    /** Send attempts made (a claim counts as one; it also fences a late answer from a stale claim). */
     attempts: integer().notNull().default(0),
+    /**
+     * When the row is next due: now at insert, a short lease while an attempt is in flight, then the
+     * backoff after a failure.
+     */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastError: text(),
     providerMessageId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -29,5 +35,6 @@ export const emailOutbox = pgTable(
   (t) => [
     index("email_outbox_status_idx").on(t.status, t.createdAt),
     index("email_outbox_to_idx").on(t.toAddress, t.createdAt),
+    index("email_outbox_due_idx").on(t.status, t.nextAttemptAt),
   ],
 );

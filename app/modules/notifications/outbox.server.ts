@@ -1,22 +1,19 @@
 import type { DbOrTx } from "#db/client.server";
 import { emailOutbox } from "#db/schema";
 import type { Locale } from "~/utils/i18n";
+import { metaOf, type EmailMessage } from "./messages";
+import { renderEmail } from "./render.server";
 
-/** Every email the app sends, with the data its template needs. Links are absolute URLs. */
-export type EmailMessage =
-  | { template: "verify-email"; data: { name: string; verifyUrl: string } }
-  | { template: "reset-password"; data: { name: string; resetUrl: string } }
-  | { template: "password-changed"; data: { name: string } }
-  | {
-      template: "invite";
-      data: { orgName: string; inviterName: string; roleLabel: string; inviteUrl: string };
-    };
+export type { EmailMessage } from "./messages";
 
 /**
- * Writes an email to the outbox inside the caller's transaction; the job worker sends it after
- * commit (or keeps it for the dev mailbox). Returns the outbox id.
+ * Writes an email to the outbox inside the caller's transaction: rendered now (subject, HTML,
+ * plain text, in the recipient's locale), sent by the job worker after commit, or kept for the
+ * dev mailbox when no RESEND_API_KEY is set. Returns the outbox id.
  *
- * PLACEHOLDER RENDERING: the notifications work replaces this with React Email templates.
+ * It never talks to pg-boss: on PGlite (one connection) a job-queue call made while the caller's
+ * transaction is open would wait for that transaction forever. After commit, a route may call
+ * `kickOutbox()` (~/utils/jobs.server) to have it sent at once instead of at the next sweep.
  */
 export async function enqueueEmail(
   db: DbOrTx,
@@ -24,16 +21,17 @@ export async function enqueueEmail(
   locale: Locale,
   message: EmailMessage,
 ): Promise<string> {
-  const body = JSON.stringify(message.data);
+  const rendered = await renderEmail(locale, message);
   const [row] = await db
     .insert(emailOutbox)
     .values({
-      toAddress: to,
+      toAddress: to.trim(),
       template: message.template,
       locale,
-      subject: message.template,
-      html: `<pre>${body}</pre>`,
-      text: body,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      meta: metaOf(message),
     })
     .returning({ id: emailOutbox.id });
   return row.id;

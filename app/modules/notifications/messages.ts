@@ -1,0 +1,59 @@
+/**
+ * Every email the app sends, with the data its template needs. Links are absolute URLs.
+ *
+ * Only put in `data` what the recipient already knows or is meant to learn from this email:
+ * never a household's details, another person's email address, or anything from a staff area.
+ */
+export type EmailMessage =
+  | {
+      template: "verify-email";
+      data: {
+        name: string;
+        verifyUrl: string;
+        /** Shown as "this link expires in N hours" when given. */
+        expiresInHours?: number;
+      };
+    }
+  | {
+      template: "reset-password";
+      data: { name: string; resetUrl: string; expiresInHours?: number };
+    }
+  | {
+      template: "password-changed";
+      data: {
+        name: string;
+        /** The /forgot-password page, offered in case the change was not the recipient's doing. */
+        forgotPasswordUrl?: string;
+      };
+    }
+  | {
+      template: "invite";
+      data: {
+        orgName: string;
+        inviterName: string;
+        /** Already translated into the email's locale. */
+        roleLabel: string;
+        inviteUrl: string;
+        expiresInHours?: number;
+      };
+    };
+
+export type EmailTemplateName = EmailMessage["template"];
+export type EmailData<K extends EmailTemplateName> = Extract<EmailMessage, { template: K }>["data"];
+
+export const EMAIL_TEMPLATES = [
+  "verify-email",
+  "reset-password",
+  "password-changed",
+  "invite",
+] as const satisfies readonly EmailTemplateName[];
+
+/**
+ * The data kept beside a rendered email for debugging: everything except links, which carry
+ * single-use tokens and belong in the body only.
+ */
+export function metaOf(message: EmailMessage): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(message.data).filter(([key]) => !/url$/i.test(key)),
+  );
+}

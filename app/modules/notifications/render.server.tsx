@@ -1,0 +1,90 @@
+import { createInstance, type TFunction } from "i18next";
+import { render } from "@react-email/components";
+import type { ReactElement } from "react";
+import { resources } from "~/locales";
+import { fallbackLng, type Locale } from "~/utils/i18n";
+import type { Translate } from "#emails/types";
+import VerifyEmail, { subject as verifyEmailSubject } from "#emails/verify-email";
+import ResetPassword, { subject as resetPasswordSubject } from "#emails/reset-password";
+import PasswordChanged, { subject as passwordChangedSubject } from "#emails/password-changed";
+import Invite, { subject as inviteSubject } from "#emails/invite";
+import type { EmailMessage } from "./messages";
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+// One i18next instance for emails (server only; the browser never loads the `email` namespace).
+const i18n = createInstance();
+void i18n.init({
+  resources: {
+    ar: { email: resources.ar.email },
+    en: { email: resources.en.email },
+  },
+  lng: fallbackLng,
+  fallbackLng,
+  ns: ["email"],
+  defaultNS: "email",
+  // React escapes the text it renders; subjects are plain text.
+  interpolation: { escapeValue: false },
+  initImmediate: false,
+});
+
+function translatorFor(locale: Locale): Translate {
+  const t: TFunction = i18n.getFixedT(locale, "email");
+  return (key, options) => t(key, options ?? {}) as string;
+}
+
+function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subject: string; element: ReactElement } {
+  switch (message.template) {
+    case "verify-email":
+      return {
+        subject: verifyEmailSubject(t, message.data),
+        element: <VerifyEmail locale={locale} t={t} data={message.data} />,
+      };
+    case "reset-password":
+      return {
+        subject: resetPasswordSubject(t, message.data),
+        element: <ResetPassword locale={locale} t={t} data={message.data} />,
+      };
+    case "password-changed":
+      return {
+        subject: passwordChangedSubject(t, message.data),
+        element: <PasswordChanged locale={locale} t={t} data={message.data} />,
+      };
+    case "invite":
+      return {
+        subject: inviteSubject(t, message.data),
+        element: <Invite locale={locale} t={t} data={message.data} />,
+      };
+    default: {
+      const unknown: never = message;
+      throw new Error(`Unknown email template: ${(unknown as { template: string }).template}`);
+    }
+  }
+}
+
+/** Renders an email in the recipient's language: subject, HTML and a plain-text alternative. */
+export async function renderEmail(locale: Locale, message: EmailMessage): Promise<RenderedEmail> {
+  const t = translatorFor(locale);
+  const { subject, element } = elementFor(locale, t, message);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return {
+    // A subject is one line: names typed by people must not break it.
+    subject: subject.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim(),
+    html: withoutNul(html),
+    text: withoutNul(text).trim(),
+  };
+}
+
+/**
+ * React 18's streaming renderer (which React Email's `render` uses) pads a buffer with a NUL byte
+ * when a multi-byte character (Arabic) does not fit at its end; the character itself follows
+ * intact. PostgreSQL refuses NUL in text, and it is not part of the email: drop it (React Email's
+ * own `pretty` does the same).
+ */
+function withoutNul(value: string): string {
+  return value.replaceAll("\0", "");
+}
