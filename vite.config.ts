@@ -30,4 +30,7 @@ export default defineConfig({
     // native or CommonJS-only server packages stay external
     external: ["@node-rs/argon2", "@electric-sql/pglite", "pg", "pg-boss"],
   },
+  // The dev dependency scan follows route imports into *.server.ts files; argon2's "browser"
+  // entry points at a WASM package we do not install, which logged a bundling error on start.
+  optimizeDeps: { exclude: ["@node-rs/argon2"] },
 });
