@@ -1,0 +1,218 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { formatDateTime, formatNumber } from "~/utils/format";
+import { isLocale, type Locale } from "~/utils/i18n";
+
+/** UI pieces shared by the staff, finance and platform pages. */
+
+export function useLocale(): Locale {
+  const { i18n } = useTranslation();
+  return isLocale(i18n.language) ? i18n.language : "ar";
+}
+
+export function PageTitle({ title, intro, children }: { title: string; intro?: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
+      <div>
+        <h1 className="text-2xl font-bold text-brand-800">{title}</h1>
+        {intro && <p className="mt-1 max-w-3xl leading-relaxed text-stone-700">{intro}</p>}
+      </div>
+      {children}
+    </div>
+  );
+}
+
+export function Section({
+  id,
+  title,
+  children,
+  description,
+}: {
+  id: string;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className="scroll-mt-4 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
+      <h2 id={`${id}-title`} className="text-lg font-bold">
+        {title}
+      </h2>
+      {description && <p className="mt-1 text-sm text-stone-700">{description}</p>}
+      <div className="mt-4">{children}</div>
+    </section>
+  );
+}
+
+export const tableClass = "w-full border-collapse text-start text-sm";
+export const thClass = "border-b border-stone-300 px-2 py-2 text-start font-bold";
+export const tdClass = "border-b border-stone-200 px-2 py-2 align-top";
+export const buttonClass =
+  "rounded bg-brand-700 px-3 py-1.5 text-sm font-bold text-white hover:bg-brand-800";
+export const secondaryButtonClass =
+  "rounded border border-stone-400 bg-white px-3 py-1.5 text-sm font-bold text-stone-900 hover:bg-stone-100";
+export const dangerButtonClass =
+  "rounded border border-red-700 bg-white px-3 py-1.5 text-sm font-bold text-red-800 hover:bg-red-50";
+export const inputClass =
+  "block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-[invalid=true]:border-red-700";
+export const linkClass = "text-brand-700 underline underline-offset-2 hover:text-brand-800";
+
+/**
+ * A horizontal bar chart in plain HTML and CSS: each bar is a labelled row, the numbers are text
+ * (screen readers read the list; the bars themselves are decoration).
+ */
+export function BarChart({
+  label,
+  items,
+}: {
+  label: string;
+  items: { key: string; label: string; value: number }[];
+}) {
+  const locale = useLocale();
+  const max = Math.max(1, ...items.map((i) => i.value));
+  return (
+    <figure>
+      <figcaption className="sr-only">{label}</figcaption>
+      <ul className="space-y-2">
+        {items.map((item) => (
+          <li key={item.key} className="grid grid-cols-[minmax(7rem,12rem)_1fr_auto] items-center gap-3">
+            <span className="text-sm">{item.label}</span>
+            <span aria-hidden="true" className="block h-4 rounded bg-stone-100">
+              <span
+                className="block h-4 rounded bg-brand-600"
+                style={{ width: `${(item.value / max) * 100}%`, minWidth: item.value > 0 ? "0.25rem" : 0 }}
+              />
+            </span>
+            <span className="min-w-8 text-end font-bold tabular-nums">{formatNumber(item.value, locale)}</span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+
+/** A person's roles as small labels. */
+export function RoleBadges({ roles }: { roles: readonly string[] }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="flex flex-wrap gap-1">
+      {roles.map((role) => (
+        <li key={role} className="rounded bg-brand-50 px-2 py-0.5 text-xs font-bold text-brand-800">
+          {t(`common:roles.${role}`)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export interface AuditRow {
+  id: number;
+  at: string | Date;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  change: Record<string, unknown> | null;
+  ip: string | null;
+  actor: { id: string; displayName: string; email: string } | null;
+}
+
+/** Audit entries as a table; times in the organisation's time zone. */
+export function AuditTable({
+  entries,
+  timeZone,
+  caption,
+  showIp = true,
+}: {
+  entries: AuditRow[];
+  timeZone: string;
+  caption: string;
+  showIp?: boolean;
+}) {
+  const { t } = useTranslation("staff");
+  const locale = useLocale();
+  return (
+    <div className="overflow-x-auto">
+      <table className={tableClass}>
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className={thClass}>
+              {t("audit.columns.time")}
+            </th>
+            <th scope="col" className={thClass}>
+              {t("audit.columns.actor")}
+            </th>
+            <th scope="col" className={thClass}>
+              {t("audit.columns.action")}
+            </th>
+            <th scope="col" className={thClass}>
+              {t("audit.columns.entity")}
+            </th>
+            <th scope="col" className={thClass}>
+              {t("audit.columns.change")}
+            </th>
+            {showIp && (
+              <th scope="col" className={thClass}>
+                {t("audit.columns.ip")}
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.id} data-testid="audit-row">
+              <td className={`${tdClass} whitespace-nowrap`}>
+                <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at, locale, timeZone)}</time>
+              </td>
+              <td className={tdClass}>
+                {entry.actor ? (
+                  <>
+                    <span className="block">{entry.actor.displayName}</span>
+                    <span className="block text-xs text-stone-700">
+                      <span dir="ltr">{entry.actor.email}</span>
+                    </span>
+                  </>
+                ) : (
+                  t("audit.system")
+                )}
+              </td>
+              <td className={tdClass}>
+                <span className="block">{t(`audit.actions.${entry.action}`, { defaultValue: entry.action })}</span>
+                <span className="block text-xs text-stone-700">
+                  <code dir="ltr">{entry.action}</code>
+                </span>
+              </td>
+              <td className={tdClass}>
+                <span className="block">{t(`audit.entities.${entry.entityType}`, { defaultValue: entry.entityType })}</span>
+                {entry.entityId && (
+                  <span className="block max-w-[12rem] truncate text-xs text-stone-700" title={entry.entityId}>
+                    <code dir="ltr">{entry.entityId}</code>
+                  </span>
+                )}
+              </td>
+              <td className={tdClass}>
+                {entry.change ? (
+                  <details>
+                    <summary className="cursor-pointer text-brand-700 underline">{t("audit.showChange")}</summary>
+                    <pre dir="ltr" className="mt-1 max-w-md overflow-x-auto whitespace-pre-wrap break-all rounded bg-stone-100 p-2 text-start text-xs">
+                      {JSON.stringify(entry.change, null, 2)}
+                    </pre>
+                  </details>
+                ) : (
+                  "—"
+                )}
+              </td>
+              {showIp && (
+                <td className={tdClass}>
+                  <code dir="ltr" className="text-xs">
+                    {entry.ip ?? "—"}
+                  </code>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

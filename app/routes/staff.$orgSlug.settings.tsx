@@ -1,0 +1,283 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { useTranslation } from "react-i18next";
+import { requireMember } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms.server";
+import { getLocale } from "~/utils/i18next.server";
+import { updateOrganizationProfile } from "~/modules/organizations/organizations.server";
+import { addRegion, listRegions, removeRegion, renameRegion } from "~/modules/organizations/regions.server";
+import { buildRegionTree, childLevel, type RegionNode } from "~/modules/organizations/regions";
+import { OrgProfileSchema, SettingsActionSchema } from "~/modules/organizations/schemas";
+import { orgName } from "~/modules/organizations/roles";
+import {
+  formMeta,
+  invalid,
+  noticeFrom,
+  runRule,
+  staffTitle,
+  type FormReply,
+} from "~/modules/organizations/route-helpers.server";
+import { ErrorList, Field, FormMessage, Notice, SubmitButton } from "~/components/forms";
+import {
+  PageTitle,
+  Section,
+  buttonClass,
+  dangerButtonClass,
+  inputClass,
+  secondaryButtonClass,
+} from "~/components/staff";
+
+const NOTICES = ["saved", "regionAdded", "regionRenamed", "regionRemoved"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const member = await requireMember(request, params.orgSlug, ["org_admin"]);
+  const db = await getDb();
+  const locale = await getLocale(request);
+  const { org } = member;
+  return {
+    title: await staffTitle(request, "staff:settings.title", orgName(org, locale)),
+    org: {
+      slug: org.slug,
+      nameAr: org.nameAr,
+      nameEn: org.nameEn,
+      timeZone: org.timeZone,
+      defaultCurrency: org.defaultCurrency,
+    },
+    regions: buildRegionTree(await listRegions(db, org.id)),
+    notice: noticeFrom(new URL(request.url), NOTICES),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(request, params.orgSlug, ["org_admin"]);
+  const { submission } = await parseForm(request, SettingsActionSchema);
+  const meta = formMeta(submission, ["regionId", "parentId"]);
+  if (submission.status !== "success") return invalid(submission, meta);
+  const db = await getDb();
+  const value = submission.value;
+  const here = `/staff/${member.org.slug}/settings`;
+  const base = { orgId: member.org.id, actor: member.actor };
+
+  return runRule(submission, meta, async () => {
+    switch (value.intent) {
+      case "profile": {
+        const { intent: _intent, ...profile } = value;
+        await updateOrganizationProfile(db, { ...base, profile });
+        return redirect(`${here}?notice=saved`);
+      }
+      case "addRegion":
+        await addRegion(db, { ...base, parentId: value.parentId, nameAr: value.nameAr, nameEn: value.nameEn });
+        return redirect(`${here}?notice=regionAdded#regions`);
+      case "renameRegion":
+        await renameRegion(db, { ...base, regionId: value.regionId, nameAr: value.nameAr, nameEn: value.nameEn });
+        return redirect(`${here}?notice=regionRenamed#regions`);
+      case "removeRegion":
+        await removeRegion(db, { ...base, regionId: value.regionId });
+        return redirect(`${here}?notice=regionRemoved#regions`);
+    }
+  });
+}
+
+type Reply = FormReply | undefined;
+
+function replyFor(reply: Reply, intent: string, target: string | null) {
+  return reply && reply.intent === intent && reply.target === target ? reply.result : undefined;
+}
+
+function ProfileForm({ org, lastResult }: { org: { nameAr: string; nameEn: string; timeZone: string; defaultCurrency: string }; lastResult: FormReply["result"] | undefined }) {
+  const { t } = useTranslation("staff");
+  const [form, fields] = useForm({
+    id: "profile",
+    lastResult,
+    defaultValue: org,
+    constraint: getZodConstraint(OrgProfileSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OrgProfileSchema }),
+  });
+  return (
+    <Form method="post" id={form.id} onSubmit={form.onSubmit} noValidate className="grid gap-4 sm:grid-cols-2">
+      <input type="hidden" name="intent" value="profile" />
+      <div className="sm:col-span-2">
+        <FormMessage id={form.errorId} errors={form.errors} />
+      </div>
+      <Field label={t("fields.nameAr")} meta={fields.nameAr} dir="rtl" />
+      <Field label={t("fields.nameEn")} meta={fields.nameEn} dir="ltr" />
+      <Field
+        label={t("fields.timeZone")}
+        meta={fields.timeZone}
+        dir="ltr"
+        hint={t("settings.timeZoneHint", { example: "Asia/Beirut, Asia/Damascus, Africa/Cairo" })}
+      />
+      <Field
+        label={t("fields.defaultCurrency")}
+        meta={fields.defaultCurrency}
+        dir="ltr"
+        hint={t("settings.currencyHint", { example: "USD, SYP, EGP, LBP" })}
+      />
+      <div className="sm:col-span-2">
+        <SubmitButton>{t("settings.save")}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+/** Two name inputs (Arabic, English) with their errors; shared by the add and rename forms. */
+function RegionNameInputs({
+  idPrefix,
+  result,
+  defaults,
+}: {
+  idPrefix: string;
+  result: FormReply["result"] | undefined;
+  defaults?: { nameAr: string; nameEn: string };
+}) {
+  const { t } = useTranslation("staff");
+  const values = (result?.initialValue ?? {}) as Record<string, unknown>;
+  const errors = result?.error ?? {};
+  const field = (name: "nameAr" | "nameEn", dir: "rtl" | "ltr") => {
+    const id = `${idPrefix}-${name}`;
+    const fieldErrors = errors[name] ?? undefined;
+    const submitted = typeof values[name] === "string" ? (values[name] as string) : undefined;
+    return (
+      <div className="space-y-1">
+        <label htmlFor={id} className="block text-sm font-bold">
+          {t(`fields.${name}`)}
+        </label>
+        <input
+          id={id}
+          name={name}
+          dir={dir}
+          required
+          maxLength={120}
+          defaultValue={submitted ?? defaults?.[name] ?? ""}
+          aria-invalid={fieldErrors?.length ? true : undefined}
+          aria-describedby={fieldErrors?.length ? `${id}-error` : undefined}
+          className={inputClass}
+        />
+        <ErrorList id={`${id}-error`} errors={fieldErrors} />
+      </div>
+    );
+  };
+  return (
+    <div className="grid gap-3 sm:grid-cols-2">
+      {field("nameAr", "rtl")}
+      {field("nameEn", "ltr")}
+      <div className="sm:col-span-2">
+        <ErrorList errors={errors[""] ?? undefined} />
+      </div>
+    </div>
+  );
+}
+
+function AddRegionForm({ parentId, level, reply }: { parentId: string | null; level: string; reply: Reply }) {
+  const { t } = useTranslation("staff");
+  const result = replyFor(reply, "addRegion", parentId);
+  return (
+    <Form method="post" className="space-y-3">
+      <input type="hidden" name="intent" value="addRegion" />
+      {parentId && <input type="hidden" name="parentId" value={parentId} />}
+      <RegionNameInputs idPrefix={`add-${parentId ?? "root"}`} result={result} />
+      <button type="submit" className={buttonClass}>
+        {t(`settings.regions.add.${level}`)}
+      </button>
+    </Form>
+  );
+}
+
+function RegionItem({ node, reply }: { node: RegionNode; reply: Reply }) {
+  const { t, i18n } = useTranslation("staff");
+  const next = childLevel(node.level);
+  const renameResult = replyFor(reply, "renameRegion", node.id);
+  const removeResult = replyFor(reply, "removeRegion", node.id);
+  const addResult = replyFor(reply, "addRegion", node.id);
+  const name = i18n.language === "ar" ? node.nameAr : node.nameEn;
+  const other = i18n.language === "ar" ? node.nameEn : node.nameAr;
+  return (
+    <li className="rounded border border-stone-200 p-3" data-testid="region">
+      <div className="flex flex-wrap items-baseline gap-2">
+        <span className="rounded bg-stone-100 px-2 py-0.5 text-xs">{t(`settings.regions.level.${node.level}`)}</span>
+        <span className="font-bold">{name}</span>
+        <span className="text-sm text-stone-700" lang={i18n.language === "ar" ? "en" : "ar"}>
+          ({other})
+        </span>
+      </div>
+      <div className="mt-2 flex flex-wrap gap-4 text-sm">
+        <details open={Boolean(renameResult)}>
+          <summary className="cursor-pointer text-brand-700 underline">{t("settings.regions.rename")}</summary>
+          <Form method="post" className="mt-2 space-y-3">
+            <input type="hidden" name="intent" value="renameRegion" />
+            <input type="hidden" name="regionId" value={node.id} />
+            <RegionNameInputs idPrefix={`rename-${node.id}`} result={renameResult} defaults={node} />
+            <button type="submit" className={secondaryButtonClass}>
+              {t("settings.regions.saveName")}
+            </button>
+          </Form>
+        </details>
+        {next && (
+          <details open={Boolean(addResult)}>
+            <summary className="cursor-pointer text-brand-700 underline">{t(`settings.regions.add.${next}`)}</summary>
+            <div className="mt-2">
+              <AddRegionForm parentId={node.id} level={next} reply={reply} />
+            </div>
+          </details>
+        )}
+        <details>
+          <summary className="cursor-pointer text-red-800 underline">{t("settings.regions.remove")}</summary>
+          <Form method="post" className="mt-2 space-y-2">
+            <input type="hidden" name="intent" value="removeRegion" />
+            <input type="hidden" name="regionId" value={node.id} />
+            <p>{t(node.children.length > 0 ? "settings.regions.removeConfirmTree" : "settings.regions.removeConfirm", { name })}</p>
+            <button type="submit" className={dangerButtonClass}>
+              {t("settings.regions.removeSubmit")}
+            </button>
+          </Form>
+        </details>
+        <ErrorList errors={removeResult?.error?.[""] ?? undefined} />
+      </div>
+      {node.children.length > 0 && (
+        <ul className="mt-3 space-y-2 ps-4">
+          {node.children.map((child) => (
+            <RegionItem key={child.id} node={child} reply={reply} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export default function SettingsPage() {
+  const { org, regions, notice } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>() as Reply;
+  const location = useLocation();
+  const { t } = useTranslation("staff");
+  return (
+    <div className="space-y-6">
+      <PageTitle title={t("settings.title")} intro={t("settings.intro")} />
+      {notice && !reply && <Notice tone="success">{t(`settings.notice.${notice}`)}</Notice>}
+
+      <Section id="org-profile" title={t("settings.profile")}>
+        <ProfileForm key={location.key} org={org} lastResult={replyFor(reply, "profile", null)} />
+      </Section>
+
+      <Section id="regions" title={t("settings.regions.title")} description={t("settings.regions.help")}>
+        {regions.length === 0 ? (
+          <p className="mb-4">{t("settings.regions.empty")}</p>
+        ) : (
+          <ul className="mb-6 space-y-2" key={`regions-${location.key}`}>
+            {regions.map((node) => (
+              <RegionItem key={node.id} node={node} reply={reply} />
+            ))}
+          </ul>
+        )}
+        <h3 className="mb-2 font-bold">{t("settings.regions.add.governorate")}</h3>
+        <AddRegionForm key={`add-${location.key}`} parentId={null} level="governorate" reply={reply} />
+      </Section>
+    </div>
+  );
+}
