@@ -7,14 +7,13 @@ import { i18nConfig } from "~/utils/i18n";
 
 declare global {
   interface Window {
-    __remixContext?: { state?: { loaderData?: Record<string, unknown> } };
+    /** Written by root.tsx's Layout: the locale and its strings. */
+    __i18n?: { locale: string; messages: Record<string, Record<string, unknown>> } | null;
   }
 }
 
 async function hydrate() {
-  const root = window.__remixContext?.state?.loaderData?.root as
-    | { locale?: string; messages?: Record<string, Record<string, unknown>> }
-    | undefined;
+  const root = window.__i18n;
   const lng = root?.locale ?? document.documentElement.lang ?? "ar";
   await i18next.use(initReactI18next).init({
     ...i18nConfig,

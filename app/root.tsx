@@ -24,6 +24,7 @@ import { getAuth, listMyOrganizations } from "~/utils/auth.server";
 import { clientResources, getLocale, localeCookie } from "~/utils/i18next.server";
 import { dirOf, isLocale, type Locale } from "~/utils/i18n";
 import { env } from "~/utils/env.server";
+import { boot } from "~/utils/boot.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -41,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       headers: { "Set-Cookie": await localeCookie.serialize(requested) },
     });
   }
+  await boot(); // already done by server.js; under the Vite dev server the first request does it
   const [locale, auth] = await Promise.all([getLocale(request), getAuth(request)]);
   const orgs = auth ? await listMyOrganizations(auth.user.id) : [];
   const headers = new Headers();
@@ -77,9 +79,28 @@ export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }
 
+/**
+ * In the browser, follow the root loader's language: after the switcher posts and the root
+ * revalidates, the new strings are added and i18next changes language before this render.
+ */
+function useSyncLanguage(root: ReturnType<typeof useRootData>) {
+  const { i18n } = useTranslation();
+  if (typeof document === "undefined" || !root) return;
+  if (i18n.language !== root.locale) {
+    for (const [ns, bundle] of Object.entries(root.messages)) {
+      i18n.addResourceBundle(root.locale, ns, bundle, true, true);
+    }
+    void i18n.changeLanguage(root.locale);
+  }
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const locale: Locale = root?.locale ?? "ar";
+  useSyncLanguage(root);
+  // The browser's first render needs the same strings as the server's: they travel inline
+  // (`<` escaped), since single fetch streams loader data after the entry module starts.
+  const i18nBoot = root ? JSON.stringify({ locale, messages: root.messages }).replace(/</g, "\\u003c") : "null";
   return (
     <html lang={locale} dir={dirOf(locale)}>
       <head>
@@ -87,6 +108,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        <script dangerouslySetInnerHTML={{ __html: `window.__i18n=${i18nBoot};` }} />
       </head>
       <body className="flex min-h-screen flex-col bg-stone-50 text-stone-900">
         {children}
