@@ -2,6 +2,7 @@ import {
   data,
   redirect,
   type LinksFunction,
+  type MetaFunction,
   type LoaderFunctionArgs,
 } from "@remix-run/node";
 import {
@@ -20,6 +21,7 @@ import {
 } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import stylesheet from "~/tailwind.css?url";
+import type enCommon from "~/locales/en/common.json";
 import { getAuth, listMyOrganizations } from "~/utils/auth.server";
 import { clientResources, getLocale, localeCookie } from "~/utils/i18next.server";
 import { dirOf, isLocale, type Locale } from "~/utils/i18n";
@@ -30,6 +32,17 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+/** Error pages get a title too (in the visitor's language); other pages set their own. */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  if (!error) return [];
+  const common = data?.messages.common as typeof enCommon | undefined;
+  if (!common) return [{ title: "Tadamon" }];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const page = common.errorPage;
+  const entry = status === 404 ? page.notFound : status === 403 ? page.forbidden : status === 413 ? page.tooLarge : page.unexpected;
+  return [{ title: `${entry.title} — ${common.appName}` }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

@@ -1,0 +1,27 @@
+import type { Page } from "@playwright/test";
+import arAuth from "../../app/locales/ar/auth.json" with { type: "json" };
+import enAuth from "../../app/locales/en/auth.json" with { type: "json" };
+import arCommon from "../../app/locales/ar/common.json" with { type: "json" };
+import enCommon from "../../app/locales/en/common.json" with { type: "json" };
+import arStaff from "../../app/locales/ar/staff.json" with { type: "json" };
+import enStaff from "../../app/locales/en/staff.json" with { type: "json" };
+
+/** The app's own strings, so tests find buttons by what a person reads, in either language. */
+export const strings = {
+  ar: { auth: arAuth, common: arCommon, staff: arStaff },
+  en: { auth: enAuth, common: enCommon, staff: enStaff },
+};
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.tadamon.test`;
+}
+
+/** Signs in through the Arabic sign-in page, as a person would. */
+export async function signIn(page: Page, email: string, password: string, redirectTo?: string) {
+  const s = strings.ar.auth;
+  await page.goto(redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : "/login");
+  await page.getByLabel(s.fields.email, { exact: true }).fill(email);
+  await page.getByLabel(s.fields.password, { exact: true }).fill(password);
+  await page.getByRole("button", { name: s.login.submit, exact: true }).click();
+  await page.getByRole("button", { name: strings.ar.common.auth.signOut }).waitFor();
+}
