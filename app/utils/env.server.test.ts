@@ -18,7 +18,15 @@ describe("environment validation", () => {
 
   it("requires a session secret in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET/);
-    expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) }).NODE_ENV).toBe("production");
+    expect(() => parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) })).toThrow(/IDENTITY_HASH_SECRET/);
+    expect(
+      parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32), IDENTITY_HASH_SECRET: "y".repeat(32) }).NODE_ENV,
+    ).toBe("production");
+  });
+
+  it("needs a bucket for S3 storage", () => {
+    expect(() => parseEnv({ STORAGE_DRIVER: "s3" })).toThrow(/S3_BUCKET/);
+    expect(parseEnv({ STORAGE_DRIVER: "s3", S3_BUCKET: "evidence" }).S3_BUCKET).toBe("evidence");
   });
 
   it("treats empty strings as unset", () => {

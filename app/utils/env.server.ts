@@ -40,6 +40,25 @@ const EnvSchema = z.object({
     .enum(["on", "off"])
     .default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * Secret key of the keyed hashes (HMAC-SHA256) of ID numbers and phones used to find the same
+   * household across organisations. Required in production; every server of one platform shares it.
+   */
+  IDENTITY_HASH_SECRET: z.string().min(32).optional(),
+  /** Largest multipart upload (evidence documents), in bytes: 10 MB files plus form fields. */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(10_485_760 + 262_144),
+  /** Private document storage: a local folder (default, under DATA_DIR) or S3-compatible storage. */
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** For S3-compatible services (MinIO, Ceph…), e.g. http://127.0.0.1:9000. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -59,6 +78,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
     throw new Error("Invalid environment variables:\n  SESSION_SECRET: required in production (32 characters or more)");
+  }
+  if (env.NODE_ENV === "production" && !env.IDENTITY_HASH_SECRET) {
+    throw new Error("Invalid environment variables:\n  IDENTITY_HASH_SECRET: required in production (32 characters or more)");
+  }
+  if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
+    throw new Error("Invalid environment variables:\n  S3_BUCKET: required when STORAGE_DRIVER=s3");
   }
   return env;
 }

@@ -2,3 +2,5 @@ export * from "./identity";
 export * from "./organizations";
 export * from "./audit";
 export * from "./notifications";
+export * from "./registry";
+export * from "./needs";

@@ -9,6 +9,7 @@ import {
   uniqueIndex,
   uuid,
   integer,
+  boolean,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
@@ -27,6 +28,8 @@ export const organizations = pgTable(
     defaultCurrency: char({ length: 3 }).notNull(),
     /** IANA time zone, e.g. Asia/Beirut. */
     timeZone: text().notNull(),
+    /** Publish a need as soon as it is verified (true), or as a separate step (false). */
+    publishOnVerify: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -77,6 +77,7 @@ describe("dev mailbox", () => {
     const id = await enqueueEmail(db, address(), "en", { template: "password-changed", data: { name: "Sam" } });
     process.env.NODE_ENV = "production";
     process.env.SESSION_SECRET = "s".repeat(40);
+    process.env.IDENTITY_HASH_SECRET = "h".repeat(40);
     resetEnvCache();
     await expect(listLoader(args("/dev/mailbox"))).rejects.toMatchObject({ status: 404 });
     await expect(emailLoader(args(`/dev/mailbox/${id}`, { id }))).rejects.toMatchObject({ status: 404 });

@@ -1,0 +1,154 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./identity";
+import { organizations, regions } from "./organizations";
+import { households } from "./registry";
+
+export const needCategoryEnum = pgEnum("need_category", [
+  "school_fees",
+  "medical_treatment",
+  "surgery",
+  "medication",
+  "in_kind_item",
+  "rent",
+  "food",
+  "livelihood_asset",
+  "other",
+]);
+
+/** The states of app/modules/needs/lifecycle.ts (funded onwards are moved by later work). */
+export const needStateEnum = pgEnum("need_state", [
+  "draft",
+  "submitted",
+  "returned",
+  "verified",
+  "published",
+  "rejected",
+  "cancelled",
+  "funded",
+  "disbursed",
+  "closed",
+  "expired",
+]);
+
+export const urgencyEnum = pgEnum("need_urgency", ["critical", "high", "normal"]);
+export const payeeKindEnum = pgEnum("payee_kind", ["school", "hospital", "pharmacy", "vendor", "household"]);
+export const ageBandEnum = pgEnum("age_band", ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"]);
+export const genderEnum = pgEnum("beneficiary_gender", ["female", "male"]);
+
+export const needs = pgTable(
+  "needs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Random public identifier used in public URLs; never sequential. */
+    publicId: text().notNull(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    householdId: uuid()
+      .notNull()
+      .references(() => households.id),
+    category: needCategoryEnum().notNull(),
+    /** Target in integer minor units of `currency`. */
+    targetMinor: bigint({ mode: "number" }).notNull(),
+    currency: char({ length: 3 }).notNull(),
+    deadline: date({ mode: "string" }).notNull(),
+    urgency: urgencyEnum().notNull().default("normal"),
+    payeeKind: payeeKindEnum().notNull(),
+    /** Private: who is paid and how (school, hospital…); never public. */
+    payeeName: text(),
+    payeeDetails: text(),
+    /** Public text (anonymized, checked by the guard), Arabic and/or English. */
+    titleAr: text(),
+    titleEn: text(),
+    storyAr: text(),
+    storyEn: text(),
+    /** Public region: governorate level only. */
+    publicRegionId: uuid().references(() => regions.id),
+    ageBand: ageBandEnum(),
+    gender: genderEnum(),
+    state: needStateEnum().notNull().default("draft"),
+    authorId: uuid()
+      .notNull()
+      .references(() => users.id),
+    verifierId: uuid().references(() => users.id),
+    submittedAt: timestamp({ withTimezone: true }),
+    verifiedAt: timestamp({ withTimezone: true }),
+    publishedAt: timestamp({ withTimezone: true }),
+    /** The latest reason given when returned, rejected or cancelled. */
+    lastReason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("needs_public_id_key").on(t.publicId),
+    index("needs_org_state_idx").on(t.orgId, t.state, t.createdAt),
+    index("needs_household_idx").on(t.householdId),
+    check("needs_target_positive", sql`${t.targetMinor} > 0`),
+    // Four-eyes, in the database too: the verifier is never the author.
+    check("needs_verifier_not_author", sql`${t.verifierId} is null or ${t.verifierId} <> ${t.authorId}`),
+    check("needs_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
+  ],
+);
+
+/** Item lines of an in-kind need; their total is the need's target. */
+export const needItems = pgTable(
+  "need_items",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id, { onDelete: "cascade" }),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    position: integer().notNull().default(0),
+    /** Public item name, e.g. «ماكينة خياطة» / "sewing machine". */
+    labelAr: text(),
+    labelEn: text(),
+    quantity: integer().notNull(),
+    unitCostMinor: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("need_items_need_idx").on(t.needId, t.position),
+    check("need_items_quantity", sql`${t.quantity} > 0`),
+    check("need_items_unit_cost", sql`${t.unitCostMinor} > 0`),
+  ],
+);
+
+/** Every state change of a need, with who and why (the audit log records it too). */
+export const needTransitions = pgTable(
+  "need_transitions",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id, { onDelete: "cascade" }),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    action: text().notNull(),
+    fromState: needStateEnum().notNull(),
+    toState: needStateEnum().notNull(),
+    actorId: uuid()
+      .notNull()
+      .references(() => users.id),
+    reason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("need_transitions_need_idx").on(t.needId, t.createdAt)],
+);
