@@ -9,10 +9,14 @@ import enAdmin from "./en/admin.json";
 import arErrors from "./ar/errors.json";
 import enErrors from "./en/errors.json";
 import arEmail from "./ar/email.json";
+import arRegistry from "./ar/registry.json";
+import enRegistry from "./en/registry.json";
+import arNeeds from "./ar/needs.json";
+import enNeeds from "./en/needs.json";
 import enEmail from "./en/email.json";
 
 /** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
 export const resources = {
-  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail },
-  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail },
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds },
 } as const;
