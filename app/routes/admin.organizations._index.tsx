@@ -22,14 +22,17 @@ import {
   type FormReply,
 } from "~/modules/organizations/route-helpers.server";
 import { Field, FormMessage, Notice, SelectField, SubmitButton } from "~/components/forms";
+import { Pagination, pageFrom } from "~/components/pagination";
 import { PageTitle, Section, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformAdmin(request);
   const db = await getDb();
-  const rows = await listOrganizationsForAdmin(db);
+  const { rows, page, pages } = await listOrganizationsForAdmin(db, pageFrom(new URL(request.url)));
   return {
+    page,
+    pages,
     title: await staffTitle(request, "admin:organizations.title"),
     organizations: rows.map(({ org, members, pendingInvitations, regions }) => ({
       id: org.id,
@@ -146,7 +149,7 @@ function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"
 }
 
 export default function AdminOrganizations() {
-  const { organizations, notice } = useLoaderData<typeof loader>();
+  const { organizations, notice, page, pages } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as FormReply | undefined;
   const location = useLocation();
   const { t, i18n } = useTranslation("admin");
@@ -221,6 +224,7 @@ export default function AdminOrganizations() {
                 ))}
               </tbody>
             </table>
+            <Pagination page={page} pages={pages} />
           </div>
         )}
       </Section>

@@ -10,7 +10,8 @@ import { parseForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import { appOrigin } from "~/utils/request.server";
-import { changeMemberRoles, listMembers, removeMember } from "~/modules/organizations/members.server";
+import { changeMemberRoles, listMembersPage, removeMember } from "~/modules/organizations/members.server";
+import { Pagination, pageFrom } from "~/components/pagination";
 import {
   inviteMember,
   listPendingInvitations,
@@ -45,8 +46,8 @@ const NOTICES = ["invited", "revoked", "rolesChanged", "removed"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, ["org_admin"]);
   const db = await getDb();
-  const [members, invitations, locale] = await Promise.all([
-    listMembers(db, member.org.id),
+  const [{ members, page, pages }, invitations, locale] = await Promise.all([
+    listMembersPage(db, member.org.id, pageFrom(new URL(request.url))),
     listPendingInvitations(db, member.org.id),
     getLocale(request),
   ]);
@@ -55,6 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     org: { slug: member.org.slug, timeZone: member.org.timeZone },
     me: member.user.id,
     members,
+    page,
+    pages,
     invitations,
     notice: noticeFrom(new URL(request.url), NOTICES),
   };
@@ -142,7 +145,7 @@ function InviteForm({ lastResult }: { lastResult: FormReply["result"] | undefine
 }
 
 export default function MembersPage() {
-  const { members, invitations, me, org, notice } = useLoaderData<typeof loader>();
+  const { members, invitations, me, org, notice, page, pages } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply;
   const location = useLocation();
   const { t } = useTranslation("staff");
@@ -243,6 +246,7 @@ export default function MembersPage() {
             </tbody>
           </table>
         </div>
+        <Pagination page={page} pages={pages} />
         <div className="mt-3">
           <p className="text-sm text-stone-700">{t("members.list.rolesHelp")}</p>
         </div>

@@ -5,7 +5,7 @@ import { getDb } from "~/utils/db.server";
 import { createSession } from "~/modules/identity/session.server";
 import { addMember, createOrg, createUser } from "../../../tests/fixtures/db";
 import { OrgNotFoundError, OrgRuleError } from "./errors";
-import { changeMemberRoles, listMembers, memberCountsByRole, removeMember } from "./members.server";
+import { changeMemberRoles, listMembers, listMembersPage, memberCountsByRole, removeMember } from "./members.server";
 
 const actorFor = (userId: string) => ({ userId, ip: "127.0.0.1", userAgent: "vitest" });
 
@@ -197,5 +197,24 @@ describe("members: roles and removal", () => {
       .from(memberships)
       .where(and(eq(memberships.orgId, org.id), eq(memberships.role, "org_admin")));
     expect(admins).toHaveLength(1);
+  });
+});
+
+describe("members list pagination", () => {
+  it("pages through people (not role rows), keeping each person's roles together", async () => {
+    const db = await getDb();
+    const org = await createOrg();
+    for (let i = 0; i < 5; i++) {
+      const user = await createUser({ displayName: `Person ${i}` });
+      await addMember(org.id, user.id, "caseworker", "verifier");
+    }
+    const first = await listMembersPage(db, org.id, 1, 2);
+    expect(first.total).toBe(5);
+    expect(first.pages).toBe(3);
+    expect(first.members.map((m) => m.displayName)).toEqual(["Person 0", "Person 1"]);
+    expect(first.members[0].roles).toEqual(["caseworker", "verifier"]);
+    const last = await listMembersPage(db, org.id, 3, 2);
+    expect(last.members.map((m) => m.displayName)).toEqual(["Person 4"]);
+    expect((await listMembersPage(db, org.id, 99, 2)).page).toBe(3);
   });
 });

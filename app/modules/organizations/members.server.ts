@@ -15,8 +15,37 @@ export interface MemberView {
   since: Date;
 }
 
-/** Everyone in the organisation, one entry per person with all their roles. */
-export async function listMembers(db: DbOrTx, orgId: string): Promise<MemberView[]> {
+export const MEMBERS_PAGE_SIZE = 25;
+
+/** One page of the organisation's people (by name), each with all their roles, and the page count. */
+export async function listMembersPage(
+  db: DbOrTx,
+  orgId: string,
+  page: number,
+  pageSize = MEMBERS_PAGE_SIZE,
+): Promise<{ members: MemberView[]; total: number; pages: number; page: number }> {
+  const [{ total }] = await db
+    .select({ total: sql<number>`count(distinct ${memberships.userId})::int` })
+    .from(memberships)
+    .where(eq(memberships.orgId, orgId));
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const current = Math.min(Math.max(1, page), pages);
+  const people = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, orgId))
+    .groupBy(memberships.userId, users.displayName, users.email)
+    .orderBy(asc(users.displayName), asc(users.email), asc(memberships.userId))
+    .limit(pageSize)
+    .offset((current - 1) * pageSize);
+  const members =
+    people.length === 0 ? [] : await listMembers(db, orgId, people.map((p) => p.userId));
+  return { members, total, pages, page: current };
+}
+
+/** Everyone in the organisation (or the given people), one entry per person with all their roles. */
+export async function listMembers(db: DbOrTx, orgId: string, userIds?: string[]): Promise<MemberView[]> {
   const rows = await db
     .select({
       id: memberships.id,
@@ -28,7 +57,7 @@ export async function listMembers(db: DbOrTx, orgId: string): Promise<MemberView
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.orgId, orgId))
+    .where(userIds ? and(eq(memberships.orgId, orgId), inArray(memberships.userId, userIds)) : eq(memberships.orgId, orgId))
     .orderBy(asc(users.displayName), asc(users.email), asc(memberships.createdAt), asc(memberships.id));
   const byUser = new Map<string, MemberView>();
   for (const row of rows) {

@@ -41,7 +41,7 @@ describe("organisations", () => {
     const actions = await db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.orgId, org.id));
     expect(actions.map((a) => a.action).sort()).toEqual(["member.invite", "org.create"]);
 
-    const overview = (await listOrganizationsForAdmin(db)).find((o) => o.org.id === org.id);
+    const overview = (await listOrganizationsForAdmin(db, 1, 100_000)).rows.find((o) => o.org.id === org.id);
     expect(overview).toMatchObject({ members: 0, pendingInvitations: 1, regions: 0 });
 
     // The same slug again is a field error, and nothing of the second attempt remains.
@@ -133,5 +133,20 @@ describe("regions", () => {
     await expect(removeRegion(db, { orgId: mine.id, actor, regionId: foreign.id })).rejects.toBeInstanceOf(OrgNotFoundError);
     const [still] = await db.select().from(regions).where(and(eq(regions.id, foreign.id), eq(regions.orgId, theirs.id)));
     expect(still.nameEn).toBe("A");
+  });
+});
+
+describe("organisations list for platform admins", () => {
+  it("pages through organisations in a stable order", async () => {
+    const db = await getDb();
+    await createOrg();
+    await createOrg();
+    const first = await listOrganizationsForAdmin(db, 1, 1);
+    const second = await listOrganizationsForAdmin(db, 2, 1);
+    expect(first.pages).toBeGreaterThanOrEqual(2);
+    expect(first.rows).toHaveLength(1);
+    expect(second.rows).toHaveLength(1);
+    expect(second.rows[0].org.id).not.toBe(first.rows[0].org.id);
+    expect((await listOrganizationsForAdmin(db, 10_000, 1)).page).toBeGreaterThanOrEqual(first.pages);
   });
 });

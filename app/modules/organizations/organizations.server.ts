@@ -107,9 +107,24 @@ export interface OrganizationOverview {
 }
 
 /** Every organisation with its head counts, for the platform admin. */
-export async function listOrganizationsForAdmin(db: DbOrTx): Promise<OrganizationOverview[]> {
+export const ORGANIZATIONS_PAGE_SIZE = 25;
+
+/** One page of organisations (by English name) with their counts, and the page count. */
+export async function listOrganizationsForAdmin(
+  db: DbOrTx,
+  page = 1,
+  pageSize = ORGANIZATIONS_PAGE_SIZE,
+): Promise<{ rows: OrganizationOverview[]; page: number; pages: number }> {
+  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(organizations);
+  const pages = Math.max(1, Math.ceil(Number(total) / pageSize));
+  const current = Math.min(Math.max(1, page), pages);
   const [orgs, memberCounts, inviteCounts, regionCounts] = await Promise.all([
-    db.select().from(organizations).orderBy(asc(organizations.nameEn)),
+    db
+      .select()
+      .from(organizations)
+      .orderBy(asc(organizations.nameEn), asc(organizations.id))
+      .limit(pageSize)
+      .offset((current - 1) * pageSize),
     db
       .select({ orgId: memberships.orgId, n: sql<number>`count(distinct ${memberships.userId})::int` })
       .from(memberships)
@@ -126,10 +141,11 @@ export async function listOrganizationsForAdmin(db: DbOrTx): Promise<Organizatio
   ]);
   const index = (rows: { orgId: string; n: number }[]) => new Map(rows.map((r) => [r.orgId, Number(r.n)]));
   const [m, i, r] = [index(memberCounts), index(inviteCounts), index(regionCounts)];
-  return orgs.map((org) => ({
+  const rows = orgs.map((org) => ({
     org,
     members: m.get(org.id) ?? 0,
     pendingInvitations: i.get(org.id) ?? 0,
     regions: r.get(org.id) ?? 0,
   }));
+  return { rows, page: current, pages };
 }
