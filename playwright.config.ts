@@ -27,7 +27,7 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   forbidOnly: Boolean(process.env.CI),
-  reporter: "list",
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: "tmp/test-results/playwright.json" }]] : "list",
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: {

@@ -13,6 +13,8 @@ export default defineConfig({
     setupFiles: ["./tests/setup/vitest.setup.ts"],
     globalSetup: ["./tests/setup/global-setup.ts"],
     pool: "forks",
+    // In CI a JSON copy of the results lets .ci/run print one "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: "tmp/test-results/vitest.json" }]] : ["default"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
