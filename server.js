@@ -37,13 +37,23 @@ app.use((req, _res, next) => {
 
 // Oversized bodies are refused before anything reads them. Browsers always send Content-Length
 // with a form; a body without one (chunked) is refused too, so no body escapes the limit.
+// Only a multipart POST to an upload route (a path ending in /documents, or its single-fetch
+// twin /documents.data) may be as large as MAX_UPLOAD_BYTES; everything else keeps MAX_BODY_BYTES.
+// See docs/decisions/020-private-document-storage.md.
+const UPLOAD_PATH = /^\/staff\/[^/]+\/households\/[^/]+\/documents(\.data)?\/?$/;
+function bodyLimitOf(req) {
+  const multipart = /^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "");
+  return req.method === "POST" && multipart && UPLOAD_PATH.test(req.path)
+    ? config.MAX_UPLOAD_BYTES
+    : config.MAX_BODY_BYTES;
+}
 app.use((req, res, next) => {
   const length = req.headers["content-length"];
   if (length === undefined && req.headers["transfer-encoding"]) {
     res.status(411).type("text/plain").send("Length Required");
     return;
   }
-  if (Number(length ?? 0) > config.MAX_BODY_BYTES) {
+  if (Number(length ?? 0) > bodyLimitOf(req)) {
     res.status(413).type("text/plain").send("Payload Too Large");
     return;
   }
