@@ -9,6 +9,8 @@ import { memberCountsByRole } from "~/modules/organizations/members.server";
 import { listRegions } from "~/modules/organizations/regions.server";
 import { ROLES, canManageOrg, orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
+import { needCountsByState } from "~/modules/needs/needs.server";
+import { NEED_STATES } from "~/modules/needs/lifecycle";
 import { AuditTable, BarChart, PageTitle, RoleBadges, Section, linkClass, useLocale } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
 
@@ -17,10 +19,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const locale = await getLocale(request);
   const isAdmin = canManageOrg(member.roles);
-  const [counts, regions, recent] = await Promise.all([
+  const [counts, regions, recent, needCounts] = await Promise.all([
     memberCountsByRole(db, member.org.id),
     listRegions(db, member.org.id),
     isAdmin ? recentAuditEntries(db, member.org.id, 5) : Promise.resolve([]),
+    needCountsByState(db, member.org.id),
   ]);
   const { org } = member;
   return {
@@ -43,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       locality: regions.filter((r) => r.level === "locality").length,
     },
     recent,
+    needCounts,
   };
 }
 
@@ -57,7 +61,7 @@ function countryName(code: string, locale: string): string {
 }
 
 export default function StaffDashboard() {
-  const { org, roles, isAdmin, counts, regionCounts, recent } = useLoaderData<typeof loader>();
+  const { org, roles, isAdmin, counts, regionCounts, recent, needCounts } = useLoaderData<typeof loader>();
   const { t } = useTranslation("staff");
   const locale = useLocale();
   const base = `/staff/${org.slug}`;
@@ -133,6 +137,18 @@ export default function StaffDashboard() {
           )}
         </Section>
       </div>
+
+      <Section id="needs-by-state" title={t("dashboard.needsByState")}>
+        <BarChart
+          label={t("dashboard.needsChartLabel")}
+          items={NEED_STATES.map((state) => ({ key: state, label: t(`needs:states.${state}`), value: needCounts[state] }))}
+        />
+        <p className="mt-4 text-sm">
+          <Link to={`${base}/needs`} className={linkClass}>
+            {t("dashboard.allNeeds")}
+          </Link>
+        </p>
+      </Section>
 
       {isAdmin && (
         <Section id="recent" title={t("dashboard.recent")}>

@@ -45,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       nameEn: org.nameEn,
       timeZone: org.timeZone,
       defaultCurrency: org.defaultCurrency,
+      publishOnVerify: org.publishOnVerify,
     },
     regions: buildRegionTree(await listRegions(db, org.id)),
     notice: noticeFrom(new URL(request.url), NOTICES),
@@ -89,7 +90,7 @@ function replyFor(reply: Reply, intent: string, target: string | null) {
   return reply && reply.intent === intent && reply.target === target ? reply.result : undefined;
 }
 
-function ProfileForm({ org, lastResult }: { org: { nameAr: string; nameEn: string; timeZone: string; defaultCurrency: string }; lastResult: FormReply["result"] | undefined }) {
+function ProfileForm({ org, lastResult }: { org: { nameAr: string; nameEn: string; timeZone: string; defaultCurrency: string; publishOnVerify: boolean }; lastResult: FormReply["result"] | undefined }) {
   const { t } = useTranslation("staff");
   const [form, fields] = useForm({
     id: "profile",
@@ -120,6 +121,24 @@ function ProfileForm({ org, lastResult }: { org: { nameAr: string; nameEn: strin
         dir="ltr"
         hint={t("settings.currencyHint", { example: "USD, SYP, EGP, LBP" })}
       />
+      <div className="sm:col-span-2">
+        <label className="inline-flex items-start gap-2">
+          <input
+            type="checkbox"
+            name="publishOnVerify"
+            id="profile-publishOnVerify"
+            defaultChecked={org.publishOnVerify}
+            aria-describedby="profile-publishOnVerify-hint"
+            className="mt-1 h-4 w-4"
+          />
+          <span>
+            <span className="block font-bold">{t("fields.publishOnVerify")}</span>
+            <span id="profile-publishOnVerify-hint" className="block text-sm text-stone-700">
+              {t("settings.publishOnVerifyHint")}
+            </span>
+          </span>
+        </label>
+      </div>
       <div className="sm:col-span-2">
         <SubmitButton>{t("settings.save")}</SubmitButton>
       </div>

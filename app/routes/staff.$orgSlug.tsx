@@ -27,6 +27,10 @@ export default function StaffOrgLayout() {
   const base = `/staff/${org.slug}`;
   const links = [
     { to: base, label: t("nav.dashboard"), end: true, show: true },
+    { to: `${base}/households`, label: t("registry:nav.households"), end: false, show: true },
+    { to: `${base}/duplicates`, label: t("registry:nav.duplicates"), end: false, show: canManageOrg(roles) },
+    { to: `${base}/needs`, label: t("nav.needs"), end: false, show: true },
+    { to: `${base}/verification`, label: t("nav.verification"), end: false, show: roles.includes("verifier") || roles.includes("org_admin") },
     { to: `${base}/members`, label: t("nav.members"), end: false, show: canManageOrg(roles) },
     { to: `${base}/audit`, label: t("nav.audit"), end: false, show: canManageOrg(roles) },
     { to: `${base}/settings`, label: t("nav.settings"), end: false, show: canManageOrg(roles) },

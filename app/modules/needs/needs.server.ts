@@ -1,7 +1,528 @@
-import type { DbOrTx } from "#db/client.server";
+import { randomBytes } from "node:crypto";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db, DbOrTx } from "#db/client.server";
+import {
+  duplicateMatches,
+  householdIdentifiers,
+  householdMembers,
+  households,
+  memberships,
+  needItems,
+  needs,
+  needTransitions,
+  organizations,
+  regions,
+  users,
+} from "#db/schema";
+import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { checkPublicText, type PrivateStrings } from "~/modules/anonymization/guard";
+import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
+import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
+import { EDITABLE_STATES, NEED_STATES, decideTransition, type NeedAction, type NeedState } from "./lifecycle";
+import { NeedError } from "./errors";
+import { MAX_MINOR, todayIn } from "./money";
+import type { NeedFields, NeedItemInput } from "./schemas";
 
-/** STUB — replaced by the needs work. The needs of one household, scoped by organisation. */
-export async function listHouseholdNeeds(_db: DbOrTx, _orgId: string, _householdId: string): Promise<HouseholdNeedSummary[]> {
-  return [];
+type Need = typeof needs.$inferSelect;
+type Role = (typeof memberships.$inferSelect)["role"];
+export type TransitionAction = Exclude<NeedAction, "edit">;
+
+export const PAGE_SIZE = 20;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ---------------------------------------------------------------- public ids
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** 12 characters of Crockford base32 from the system's random source (60 bits): never sequential. */
+export function newPublicId(length = 12): string {
+  const bytes = randomBytes(length);
+  let out = "";
+  for (let i = 0; i < length; i += 1) out += CROCKFORD[bytes[i] & 31];
+  return out;
 }
+
+// ---------------------------------------------------------------- helpers
+
+async function householdOf(tx: DbOrTx, orgId: string, householdId: string) {
+  if (!UUID.test(householdId)) throw new OrgNotFoundError("household");
+  const [row] = await tx
+    .select()
+    .from(households)
+    .where(and(eq(households.id, householdId), eq(households.orgId, orgId)))
+    .limit(1);
+  if (!row) throw new OrgNotFoundError("household");
+  return row;
+}
+
+async function orgOf(tx: DbOrTx, orgId: string) {
+  const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+  if (!org) throw new OrgNotFoundError("organisation");
+  return org;
+}
+
+/** The public region must be a governorate of this organisation. */
+async function checkPublicRegion(tx: DbOrTx, orgId: string, regionId: string | null) {
+  if (!regionId) return;
+  const [region] = await tx
+    .select({ id: regions.id })
+    .from(regions)
+    .where(and(eq(regions.id, regionId), eq(regions.orgId, orgId), eq(regions.level, "governorate")))
+    .limit(1);
+  if (!region) throw new OrgRuleError("needs:errors.regionInvalid", "publicRegionId", 400);
+}
+
+async function lockNeed(tx: DbOrTx, orgId: string, needId: string): Promise<Need> {
+  if (!UUID.test(needId)) throw new OrgNotFoundError("need");
+  const [need] = await tx
+    .select()
+    .from(needs)
+    .where(and(eq(needs.id, needId), eq(needs.orgId, orgId)))
+    .for("update");
+  if (!need) throw new OrgNotFoundError("need");
+  return need;
+}
+
+/** The household's own private strings, for the anonymization guard. */
+export async function privateStringsOf(tx: DbOrTx, orgId: string, householdId: string): Promise<PrivateStrings> {
+  const [household, members, identifiers] = await Promise.all([
+    householdOf(tx, orgId, householdId),
+    tx
+      .select({ fullName: householdMembers.fullName })
+      .from(householdMembers)
+      .where(and(eq(householdMembers.householdId, householdId), eq(householdMembers.orgId, orgId))),
+    tx
+      .select({ kind: householdIdentifiers.kind, value: householdIdentifiers.value })
+      .from(householdIdentifiers)
+      .where(and(eq(householdIdentifiers.householdId, householdId), eq(householdIdentifiers.orgId, orgId))),
+  ]);
+  const addresses = household.address ? [household.address] : [];
+  if (household.regionId) {
+    // A camp or neighbourhood name locates a family too well; the governorate is public anyway.
+    const [region] = await tx
+      .select({ level: regions.level, nameAr: regions.nameAr, nameEn: regions.nameEn })
+      .from(regions)
+      .where(and(eq(regions.id, household.regionId), eq(regions.orgId, orgId)))
+      .limit(1);
+    if (region?.level === "locality") addresses.push(region.nameAr, region.nameEn);
+  }
+  return {
+    names: members.map((m) => m.fullName),
+    phones: identifiers.filter((i) => i.kind === "phone").map((i) => i.value),
+    idNumbers: identifiers.filter((i) => i.kind !== "phone").map((i) => i.value),
+    addresses,
+  };
+}
+
+/** The public fields the guard reads (field names match the editor's inputs). */
+export function publicFieldsOf(need: Pick<Need, "titleAr" | "titleEn" | "storyAr" | "storyEn">, items: { labelAr: string | null; labelEn: string | null }[]) {
+  const fields: Record<string, string | null> = {
+    titleAr: need.titleAr,
+    titleEn: need.titleEn,
+    storyAr: need.storyAr,
+    storyEn: need.storyEn,
+  };
+  items.forEach((item, i) => {
+    fields[`items[${i}].labelAr`] = item.labelAr;
+    fields[`items[${i}].labelEn`] = item.labelEn;
+  });
+  return fields;
+}
+
+async function itemsOf(tx: DbOrTx, orgId: string, needId: string) {
+  return tx
+    .select({
+      id: needItems.id,
+      position: needItems.position,
+      labelAr: needItems.labelAr,
+      labelEn: needItems.labelEn,
+      quantity: needItems.quantity,
+      unitCostMinor: needItems.unitCostMinor,
+    })
+    .from(needItems)
+    .where(and(eq(needItems.needId, needId), eq(needItems.orgId, orgId)))
+    .orderBy(asc(needItems.position));
+}
+
+async function writeItems(tx: DbOrTx, orgId: string, needId: string, items: NeedItemInput[]) {
+  await tx.delete(needItems).where(and(eq(needItems.needId, needId), eq(needItems.orgId, orgId)));
+  if (items.length === 0) return;
+  await tx.insert(needItems).values(items.map((item, position) => ({ ...item, needId, orgId, position })));
+}
+
+/**
+ * The rules the form checks, checked again where they count: the target (for in-kind needs the
+ * items' total, computed here whatever the form said) is a positive integer of minor units, and
+ * the deadline is today or later in the organisation's time zone.
+ */
+function checkedTarget(fields: NeedFields, items: NeedItemInput[], timeZone: string): number {
+  if (fields.deadline < todayIn(timeZone)) throw new OrgRuleError("needs:errors.deadlinePast", "deadline", 400);
+  if (fields.category === "in_kind_item" && items.length === 0) throw new OrgRuleError("needs:errors.itemsRequired", "items", 400);
+  for (const item of items) {
+    if (!Number.isSafeInteger(item.unitCostMinor) || item.unitCostMinor <= 0 || !Number.isInteger(item.quantity) || item.quantity < 1) {
+      throw new OrgRuleError("needs:errors.amountPositive", "items", 400);
+    }
+  }
+  const target =
+    fields.category === "in_kind_item"
+      ? items.reduce((sum, item) => sum + item.quantity * item.unitCostMinor, 0)
+      : fields.targetMinor;
+  if (!Number.isSafeInteger(target) || target <= 0) throw new OrgRuleError("needs:errors.amountPositive", "target", 400);
+  if (target > MAX_MINOR) throw new OrgRuleError("needs:errors.amountTooLarge", "target", 400);
+  return target;
+}
+
+// ---------------------------------------------------------------- create and update
+
+export async function createNeed(
+  db: Db,
+  input: { orgId: string; actor: Actor; authorId: string; householdId: string; fields: NeedFields; items: NeedItemInput[] },
+) {
+  return db.transaction(async (tx) => {
+    const household = await householdOf(tx, input.orgId, input.householdId);
+    const org = await orgOf(tx, input.orgId);
+    await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
+    const items = input.fields.category === "in_kind_item" ? input.items : [];
+    const targetMinor = checkedTarget(input.fields, items, org.timeZone);
+    const [need] = await tx
+      .insert(needs)
+      .values({
+        ...input.fields,
+        targetMinor,
+        publicId: newPublicId(),
+        orgId: input.orgId,
+        householdId: household.id,
+        currency: org.defaultCurrency,
+        authorId: input.authorId,
+      })
+      .returning();
+    await writeItems(tx, input.orgId, need.id, items);
+    await recordAudit(tx, input.actor, {
+      orgId: input.orgId,
+      action: "need.create",
+      entityType: "need",
+      entityId: need.id,
+      change: { householdId: household.id, category: need.category, targetMinor, currency: need.currency, items: items.length },
+    });
+    return need;
+  });
+}
+
+export async function updateNeed(
+  db: Db,
+  input: { orgId: string; actor: Actor; userId: string; roles: readonly Role[]; needId: string; fields: NeedFields; items: NeedItemInput[] },
+) {
+  return db.transaction(async (tx) => {
+    const need = await lockNeed(tx, input.orgId, input.needId);
+    if (!EDITABLE_STATES.includes(need.state)) throw new NeedError("not_editable");
+    if (need.authorId !== input.userId && !input.roles.includes("org_admin")) throw new NeedError("not_author");
+    await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
+    const items = input.fields.category === "in_kind_item" ? input.items : [];
+    const targetMinor = checkedTarget(input.fields, items, (await orgOf(tx, input.orgId)).timeZone);
+    const next = { ...input.fields, targetMinor };
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => need[k] !== next[k]);
+    const [updated] = await tx
+      .update(needs)
+      .set({ ...next, updatedAt: new Date() })
+      .where(eq(needs.id, need.id))
+      .returning();
+    await writeItems(tx, input.orgId, need.id, items);
+    // Field names only: payee details are private even in the audit view.
+    await recordAudit(tx, input.actor, {
+      orgId: input.orgId,
+      action: "need.update",
+      entityType: "need",
+      entityId: need.id,
+      change: { changed, items: items.length },
+    });
+    return updated;
+  });
+}
+
+// ---------------------------------------------------------------- life cycle
+
+/**
+ * Moves a need along its life cycle: the rule of lifecycle.ts with the actor's roles in this
+ * organisation, the anonymization guard, consent, then the state, the transitions and the audit,
+ * in one transaction under a row lock.
+ */
+export async function transitionNeed(
+  db: Db,
+  actor: Actor,
+  input: { orgId: string; needId: string; action: TransitionAction; reason?: string | null },
+) {
+  const userId = actor.userId;
+  if (!userId) throw new NeedError("role_not_allowed");
+  return db.transaction(async (tx) => {
+    const need = await lockNeed(tx, input.orgId, input.needId);
+    const roleRows = await tx
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.orgId, input.orgId), eq(memberships.userId, userId)));
+    const decision = decideTransition({
+      action: input.action,
+      state: need.state,
+      actorId: userId,
+      actorRoles: roleRows.map((r) => r.role),
+      authorId: need.authorId,
+      reason: input.reason,
+    });
+    if (!decision.ok) throw new NeedError(decision.refusal);
+
+    const org = await orgOf(tx, input.orgId);
+    const publishing = input.action === "publish" || (input.action === "verify" && org.publishOnVerify);
+    if (decision.guarded) {
+      const items = await itemsOf(tx, input.orgId, need.id);
+      const secrets = await privateStringsOf(tx, input.orgId, need.householdId);
+      const hits = checkPublicText(publicFieldsOf(need, items), secrets);
+      if (hits.length > 0) throw new NeedError("guard", hits);
+    }
+    if (publishing) {
+      const household = await householdOf(tx, input.orgId, need.householdId);
+      if (!household.consentPublish) throw new NeedError("no_consent");
+    }
+
+    const now = new Date();
+    const reason = input.reason?.trim() || null;
+    const steps: { action: TransitionAction; from: NeedState; to: NeedState }[] = [
+      { action: input.action, from: need.state, to: decision.to },
+    ];
+    if (input.action === "verify" && org.publishOnVerify) steps.push({ action: "publish", from: "verified", to: "published" });
+    const finalState = steps[steps.length - 1].to;
+
+    const set: Partial<typeof needs.$inferInsert> = { state: finalState, updatedAt: now };
+    if (input.action === "submit") set.submittedAt = now;
+    if (input.action === "verify") Object.assign(set, { verifierId: userId, verifiedAt: now });
+    if (finalState === "published") set.publishedAt = now;
+    if (reason && ["return", "reject", "cancel"].includes(input.action)) set.lastReason = reason;
+
+    const [updated] = await tx.update(needs).set(set).where(eq(needs.id, need.id)).returning();
+    for (const step of steps) {
+      await tx.insert(needTransitions).values({
+        needId: need.id,
+        orgId: input.orgId,
+        action: step.action,
+        fromState: step.from,
+        toState: step.to,
+        actorId: userId,
+        reason: step.action === input.action ? reason : null,
+        createdAt: now,
+      });
+      await recordAudit(tx, actor, {
+        orgId: input.orgId,
+        action: `need.${step.action}`,
+        entityType: "need",
+        entityId: need.id,
+        change: { from: step.from, to: step.to, ...(reason && step.action === input.action ? { reason } : {}) },
+      });
+    }
+    return updated;
+  });
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface NeedListRow {
+  id: string;
+  publicId: string;
+  category: string;
+  state: NeedState;
+  titleAr: string | null;
+  titleEn: string | null;
+  targetMinor: number;
+  currency: string;
+  deadline: string;
+  urgency: string;
+  householdId: string;
+  householdReference: string;
+  authorId: string;
+  authorName: string;
+  createdAt: Date;
+  submittedAt: Date | null;
+}
+
+const author = alias(users, "author");
+
+const listColumns = {
+  id: needs.id,
+  publicId: needs.publicId,
+  category: needs.category,
+  state: needs.state,
+  titleAr: needs.titleAr,
+  titleEn: needs.titleEn,
+  targetMinor: needs.targetMinor,
+  currency: needs.currency,
+  deadline: needs.deadline,
+  urgency: needs.urgency,
+  householdId: needs.householdId,
+  householdReference: households.reference,
+  authorId: needs.authorId,
+  authorName: author.displayName,
+  createdAt: needs.createdAt,
+  submittedAt: needs.submittedAt,
+};
+
+export async function listNeeds(
+  db: DbOrTx,
+  orgId: string,
+  filters: { state?: string | null; category?: string | null; page?: number },
+): Promise<{ rows: NeedListRow[]; total: number; page: number; pages: number }> {
+  const state = NEED_STATES.find((s) => s === filters.state);
+  const where = and(
+    eq(needs.orgId, orgId),
+    state ? eq(needs.state, state) : undefined,
+    filters.category ? eq(needs.category, filters.category as Need["category"]) : undefined,
+  );
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(needs).where(where);
+  const total = Number(n);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(Math.max(1, filters.page ?? 1), pages);
+  const rows = await db
+    .select(listColumns)
+    .from(needs)
+    .innerJoin(households, eq(households.id, needs.householdId))
+    .innerJoin(author, eq(author.id, needs.authorId))
+    .where(where)
+    .orderBy(desc(needs.createdAt), desc(needs.id))
+    .limit(PAGE_SIZE)
+    .offset((page - 1) * PAGE_SIZE);
+  return { rows, total, page, pages };
+}
+
+/** How many needs the organisation has in each state (every state present, zero when none). */
+export async function needCountsByState(db: DbOrTx, orgId: string): Promise<Record<NeedState, number>> {
+  const rows = await db
+    .select({ state: needs.state, n: sql<number>`count(*)::int` })
+    .from(needs)
+    .where(eq(needs.orgId, orgId))
+    .groupBy(needs.state);
+  const counts = Object.fromEntries(NEED_STATES.map((s) => [s, 0])) as Record<NeedState, number>;
+  for (const row of rows) counts[row.state] = Number(row.n);
+  return counts;
+}
+
+/**
+ * The verifier's queue: submitted needs, those the person did not write first (they are the ones
+ * they may verify), oldest submission first; plus the counts per state.
+ */
+export async function verificationQueue(db: DbOrTx, orgId: string, userId: string) {
+  const [rows, counts] = await Promise.all([
+    db
+      .select(listColumns)
+      .from(needs)
+      .innerJoin(households, eq(households.id, needs.householdId))
+      .innerJoin(author, eq(author.id, needs.authorId))
+      .where(and(eq(needs.orgId, orgId), eq(needs.state, "submitted")))
+      .orderBy(
+        sql`case when ${needs.authorId} = ${userId} then 1 else 0 end`,
+        asc(sql`coalesce(${needs.submittedAt}, ${needs.createdAt})`),
+        asc(needs.id),
+      ),
+    needCountsByState(db, orgId),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, mine: r.authorId === userId })), counts };
+}
+
+/** Pending cross-organisation duplicate matches of a household (decision not yet recorded). */
+export async function pendingDuplicateCount(db: DbOrTx, orgId: string, householdId: string): Promise<number> {
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(duplicateMatches)
+    .where(
+      and(
+        eq(duplicateMatches.orgId, orgId),
+        eq(duplicateMatches.householdId, householdId),
+        eq(duplicateMatches.decision, "pending"),
+      ),
+    );
+  return Number(n);
+}
+
+/** One need with everything staff see (private payee included), or 404 outside the organisation. */
+export async function getNeedForStaff(db: DbOrTx, orgId: string, needId: string) {
+  if (!UUID.test(needId)) throw new OrgNotFoundError("need");
+  const verifier = alias(users, "verifier");
+  const [row] = await db
+    .select({
+      need: needs,
+      householdReference: households.reference,
+      consentPublish: households.consentPublish,
+      authorName: author.displayName,
+      verifierName: verifier.displayName,
+    })
+    .from(needs)
+    .innerJoin(households, eq(households.id, needs.householdId))
+    .innerJoin(author, eq(author.id, needs.authorId))
+    .leftJoin(verifier, eq(verifier.id, needs.verifierId))
+    .where(and(eq(needs.id, needId), eq(needs.orgId, orgId)))
+    .limit(1);
+  if (!row) throw new OrgNotFoundError("need");
+  const actor = alias(users, "actor");
+  const [items, transitions, org, governorate] = await Promise.all([
+    itemsOf(db, orgId, needId),
+    db
+      .select({
+        id: needTransitions.id,
+        action: needTransitions.action,
+        fromState: needTransitions.fromState,
+        toState: needTransitions.toState,
+        reason: needTransitions.reason,
+        createdAt: needTransitions.createdAt,
+        actorName: actor.displayName,
+      })
+      .from(needTransitions)
+      .innerJoin(actor, eq(actor.id, needTransitions.actorId))
+      .where(and(eq(needTransitions.needId, needId), eq(needTransitions.orgId, orgId)))
+      .orderBy(asc(needTransitions.createdAt), asc(needTransitions.id)),
+    orgOf(db, orgId),
+    row.need.publicRegionId
+      ? db
+          .select({ nameAr: regions.nameAr, nameEn: regions.nameEn })
+          .from(regions)
+          .where(and(eq(regions.id, row.need.publicRegionId), eq(regions.orgId, orgId)))
+          .then((r) => r[0] ?? null)
+      : Promise.resolve(null),
+  ]);
+  const publicNeed: PublicNeed = toPublicNeed(row.need, items, org, governorate);
+  return { ...row, items, transitions, governorate, publicNeed };
+}
+
+/** The organisation's governorates (the only regions a need may show publicly). */
+export async function listGovernorates(db: DbOrTx, orgId: string) {
+  return db
+    .select({ id: regions.id, nameAr: regions.nameAr, nameEn: regions.nameEn })
+    .from(regions)
+    .where(and(eq(regions.orgId, orgId), eq(regions.level, "governorate")))
+    .orderBy(asc(regions.sortOrder), asc(regions.nameEn));
+}
+
+/** A household of this organisation for the editor's header (reference only), or 404. */
+export async function householdForNeed(db: DbOrTx, orgId: string, householdId: string) {
+  const household = await householdOf(db, orgId, householdId);
+  return { id: household.id, reference: household.reference, consentPublish: household.consentPublish };
+}
+
+/** The needs of one household, scoped by organisation, newest first. */
+export async function listHouseholdNeeds(db: DbOrTx, orgId: string, householdId: string): Promise<HouseholdNeedSummary[]> {
+  if (!UUID.test(householdId)) return [];
+  return db
+    .select({
+      id: needs.id,
+      publicId: needs.publicId,
+      category: needs.category,
+      state: needs.state,
+      titleAr: needs.titleAr,
+      titleEn: needs.titleEn,
+      targetMinor: needs.targetMinor,
+      currency: needs.currency,
+      deadline: needs.deadline,
+      urgency: needs.urgency,
+    })
+    .from(needs)
+    .where(and(eq(needs.orgId, orgId), eq(needs.householdId, householdId)))
+    .orderBy(desc(needs.createdAt));
+}
+

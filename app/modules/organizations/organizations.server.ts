@@ -15,9 +15,11 @@ export interface OrgProfileInput {
   nameEn: string;
   timeZone: string;
   defaultCurrency: string;
+  /** Publish needs as soon as they are verified; left as it is when not given. */
+  publishOnVerify?: boolean;
 }
 
-const PROFILE_FIELDS = ["nameAr", "nameEn", "timeZone", "defaultCurrency"] as const;
+const PROFILE_FIELDS = ["nameAr", "nameEn", "timeZone", "defaultCurrency", "publishOnVerify"] as const;
 
 /** Saves the organisation's profile; the audit row holds only the fields that changed. */
 export async function updateOrganizationProfile(
@@ -31,10 +33,10 @@ export async function updateOrganizationProfile(
       .where(eq(organizations.id, input.orgId))
       .for("update");
     if (!org) throw new OrgNotFoundError("organisation");
-    const before: Partial<OrgProfileInput> = {};
-    const after: Partial<OrgProfileInput> = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
     for (const field of PROFILE_FIELDS) {
-      if (org[field] !== input.profile[field]) {
+      if (input.profile[field] !== undefined && org[field] !== input.profile[field]) {
         before[field] = org[field];
         after[field] = input.profile[field];
       }

@@ -129,6 +129,8 @@ export const OrgProfileSchema = z.object({
   nameEn: text(200),
   timeZone: TimeZoneSchema,
   defaultCurrency: CurrencySchema,
+  /** A checkbox: absent means unchecked (publish as a separate step after verification). */
+  publishOnVerify: z.boolean().optional().default(false),
 });
 
 export const AddRegionSchema = z.object({

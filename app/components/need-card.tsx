@@ -1,0 +1,91 @@
+import { useTranslation } from "react-i18next";
+import type { PublicNeed } from "~/modules/anonymization/public-need";
+import { formatDate, formatMoney, formatNumber } from "~/utils/format";
+import type { Locale } from "~/utils/i18n";
+
+/**
+ * The public card of a need: exactly what donors see (it receives only the public projection).
+ * Used by the staff editor's preview and by the public pages. Light: no images, no scripts.
+ */
+export function NeedCard({ need, locale, headingLevel = 3 }: { need: PublicNeed; locale: Locale; headingLevel?: 2 | 3 }) {
+  const { t } = useTranslation("needs");
+  const other: Locale = locale === "ar" ? "en" : "ar";
+  const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || en : en || ar);
+  const title = pick(need.titleAr, need.titleEn);
+  const titleLang = (locale === "ar" ? need.titleAr : need.titleEn) ? locale : other;
+  const story = pick(need.storyAr, need.storyEn);
+  const storyLang = (locale === "ar" ? need.storyAr : need.storyEn) ? locale : other;
+  const Heading = headingLevel === 2 ? "h2" : "h3";
+  const urgent = need.urgency === "critical" || need.urgency === "high";
+  return (
+    <article
+      className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm"
+      aria-labelledby={`need-${need.publicId}-title`}
+      data-testid="need-card"
+    >
+      <div className="flex flex-wrap items-center gap-2 text-xs">
+        <span className="rounded bg-brand-50 px-2 py-0.5 font-bold text-brand-800">{t(`categories.${need.category}`)}</span>
+        {urgent && (
+          <span className="rounded bg-red-50 px-2 py-0.5 font-bold text-red-800">{t(`urgency.${need.urgency}`)}</span>
+        )}
+        {need.verifiedAt && (
+          <span className="rounded bg-emerald-50 px-2 py-0.5 font-bold text-emerald-900">
+            {t("card.verifiedOn", { date: formatDate(need.verifiedAt, locale) })}
+          </span>
+        )}
+      </div>
+      <Heading
+        id={`need-${need.publicId}-title`}
+        className="mt-2 text-lg font-bold"
+        lang={titleLang}
+        dir={titleLang === "ar" ? "rtl" : "ltr"}
+      >
+        {title || t("card.noTitle")}
+      </Heading>
+      {story && (
+        <p className="mt-2 whitespace-pre-line leading-relaxed" lang={storyLang} dir={storyLang === "ar" ? "rtl" : "ltr"}>
+          {story}
+        </p>
+      )}
+      {need.items.length > 0 && (
+        <ul className="mt-3 list-inside list-disc text-sm" aria-label={t("card.items")}>
+          {need.items.map((item, i) => (
+            <li key={i}>
+              {t("card.itemLine", {
+                label: pick(item.labelAr, item.labelEn) ?? "",
+                quantity: formatNumber(item.quantity, locale),
+                cost: formatMoney(item.unitCostMinor, need.currency, locale),
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="font-bold">{t("card.target")}</dt>
+        <dd className="tabular-nums" data-testid="need-card-target">
+          {formatMoney(need.targetMinor, need.currency, locale)}
+        </dd>
+        <dt className="font-bold">{t("card.deadline")}</dt>
+        <dd>{formatDate(`${need.deadline}T12:00:00Z`, locale)}</dd>
+        {need.governorate && (
+          <>
+            <dt className="font-bold">{t("card.region")}</dt>
+            <dd>{locale === "ar" ? need.governorate.nameAr : need.governorate.nameEn}</dd>
+          </>
+        )}
+        {(need.ageBand || need.gender) && (
+          <>
+            <dt className="font-bold">{t("card.beneficiary")}</dt>
+            <dd>
+              {[need.gender ? t(`genders.${need.gender}`) : null, need.ageBand ? t(`ageBands.${need.ageBand}`) : null]
+                .filter(Boolean)
+                .join(t("card.separator"))}
+            </dd>
+          </>
+        )}
+        <dt className="font-bold">{t("card.org")}</dt>
+        <dd>{locale === "ar" ? need.org.nameAr : need.org.nameEn}</dd>
+      </dl>
+    </article>
+  );
+}

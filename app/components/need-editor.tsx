@@ -1,0 +1,253 @@
+import { useState } from "react";
+import { Form } from "@remix-run/react";
+import { getTextareaProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { useTranslation } from "react-i18next";
+import { ErrorList, Field, FormMessage, SelectField } from "~/components/forms";
+import { NeedCard } from "~/components/need-card";
+import { Section, buttonClass, inputClass, secondaryButtonClass, useLocale } from "~/components/staff";
+import type { PublicNeed } from "~/modules/anonymization/public-need";
+import { previewNeed, type PreviewContext } from "~/modules/needs/preview";
+import {
+  AGE_BANDS,
+  GENDERS,
+  MAX_ITEMS,
+  NEED_CATEGORIES,
+  PAYEE_KINDS,
+  URGENCIES,
+  needEditorSchema,
+} from "~/modules/needs/schemas";
+
+export interface NeedEditorDefaults {
+  category?: string;
+  target?: string;
+  deadline?: string;
+  urgency?: string;
+  payeeKind?: string;
+  payeeName?: string;
+  payeeDetails?: string;
+  titleAr?: string;
+  titleEn?: string;
+  storyAr?: string;
+  storyEn?: string;
+  publicRegionId?: string;
+  ageBand?: string;
+  gender?: string;
+  items?: { labelAr?: string; labelEn?: string; quantity?: string; unitCost?: string }[];
+}
+
+function TextArea({ label, meta, hint, dir, rows = 4 }: { label: string; meta: FieldMetadata<string | undefined>; hint?: string; dir?: "rtl" | "ltr"; rows?: number }) {
+  const errorId = meta.errors?.length ? meta.errorId : undefined;
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const props = getTextareaProps(meta, { ariaAttributes: true });
+  return (
+    <div className="space-y-1">
+      <label htmlFor={meta.id} className="block font-bold">
+        {label}
+      </label>
+      {hint && (
+        <p id={hintId} className="text-sm text-stone-700">
+          {hint}
+        </p>
+      )}
+      <textarea
+        {...props}
+        key={props.key}
+        rows={rows}
+        dir={dir}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+        className={inputClass}
+      />
+      <ErrorList id={errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+/**
+ * The need editor (new and edit) with the live preview of the public card. With JavaScript the
+ * preview follows every keystroke; without it, the "preview" button posts and the page comes back
+ * with the card rendered by the server.
+ */
+export function NeedEditor({
+  lastResult,
+  defaults,
+  currency,
+  today,
+  context,
+  serverPreview,
+  householdId,
+  submitLabel,
+}: {
+  lastResult?: SubmissionResult<string[]> | null;
+  defaults: NeedEditorDefaults;
+  currency: string;
+  today: string;
+  context: PreviewContext;
+  serverPreview?: PublicNeed | null;
+  householdId?: string;
+  submitLabel: string;
+}) {
+  const { t } = useTranslation("needs");
+  const locale = useLocale();
+  const schema = needEditorSchema({ currency, today });
+  const [form, fields] = useForm({
+    id: "need-editor",
+    lastResult,
+    defaultValue: defaults,
+    constraint: getZodConstraint(schema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  });
+  const [livePreview, setLivePreview] = useState<PublicNeed | null>(null);
+  const initialPreview = serverPreview ?? previewNeed(defaults as Record<string, unknown>, context);
+  const preview = livePreview ?? initialPreview;
+  const onChange = (event: React.FormEvent<HTMLFormElement>) => {
+    const submission = parseWithZod(new FormData(event.currentTarget), { schema });
+    setLivePreview(previewNeed(submission.payload as Record<string, unknown>, context));
+  };
+
+  const initialItems = (form.initialValue?.items as NeedEditorDefaults["items"]) ?? defaults.items ?? [];
+  const rowCount = Math.min(MAX_ITEMS, Math.max(3, initialItems.length + 2));
+  const itemError = (i: number, field: string) => form.allErrors[`items[${i}].${field}`];
+  const optional = [{ value: "", label: t("editor.notSaid") }];
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
+      <Form method="post" id={form.id} onSubmit={form.onSubmit} onChange={onChange} noValidate className="space-y-6">
+        {householdId && <input type="hidden" name="householdId" value={householdId} />}
+        <FormMessage id={form.errorId} errors={form.errors} />
+
+        <Section id="need-basics" title={t("editor.basics")}>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField
+              label={t("fields.category")}
+              meta={fields.category}
+              options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }))}
+            />
+            <SelectField
+              label={t("fields.urgency")}
+              meta={fields.urgency}
+              options={URGENCIES.map((u) => ({ value: u, label: t(`urgency.${u}`) }))}
+            />
+            <Field
+              label={t("fields.target", { currency })}
+              meta={fields.target}
+              dir="ltr"
+              hint={t("editor.targetHint", { currency })}
+            />
+            <Field label={t("fields.deadline")} meta={fields.deadline} type="date" dir="ltr" hint={t("editor.deadlineHint")} />
+          </div>
+        </Section>
+
+        <Section id="need-items" title={t("editor.items")} description={t("editor.itemsHelp")}>
+          <ErrorList errors={fields.items.errors} />
+          <table className="w-full text-sm">
+            <caption className="sr-only">{t("editor.items")}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="px-1 text-start">{t("fields.itemLabelAr")}</th>
+                <th scope="col" className="px-1 text-start">{t("fields.itemLabelEn")}</th>
+                <th scope="col" className="px-1 text-start">{t("fields.quantity")}</th>
+                <th scope="col" className="px-1 text-start">{t("fields.unitCost", { currency })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: rowCount }, (_, i) => {
+                const row = initialItems[i] ?? {};
+                const cell = (name: "labelAr" | "labelEn" | "quantity" | "unitCost", dir: "rtl" | "ltr", label: string) => {
+                  const errors = itemError(i, name);
+                  const id = `need-item-${i}-${name}`;
+                  return (
+                    <td className="px-1 py-1 align-top">
+                      <input
+                        id={id}
+                        name={`items[${i}].${name}`}
+                        defaultValue={row[name] ?? ""}
+                        dir={dir}
+                        inputMode={name === "quantity" ? "numeric" : name === "unitCost" ? "decimal" : undefined}
+                        aria-label={t("editor.itemCell", { n: i + 1, field: label })}
+                        aria-invalid={errors?.length ? true : undefined}
+                        aria-describedby={errors?.length ? `${id}-error` : undefined}
+                        className={inputClass}
+                      />
+                      <ErrorList id={`${id}-error`} errors={errors} />
+                    </td>
+                  );
+                };
+                return (
+                  <tr key={i}>
+                    {cell("labelAr", "rtl", t("fields.itemLabelAr"))}
+                    {cell("labelEn", "ltr", t("fields.itemLabelEn"))}
+                    {cell("quantity", "ltr", t("fields.quantity"))}
+                    {cell("unitCost", "ltr", t("fields.unitCost", { currency }))}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Section>
+
+        <Section id="need-payee" title={t("editor.payee")} description={t("editor.payeeHelp")}>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField
+              label={t("fields.payeeKind")}
+              meta={fields.payeeKind}
+              options={PAYEE_KINDS.map((p) => ({ value: p, label: t(`payeeKinds.${p}`) }))}
+            />
+            <Field label={t("fields.payeeName")} meta={fields.payeeName} />
+            <div className="sm:col-span-2">
+              <TextArea label={t("fields.payeeDetails")} meta={fields.payeeDetails} rows={3} />
+            </div>
+          </div>
+        </Section>
+
+        <Section id="need-public" title={t("editor.public")} description={t("editor.publicHelp")}>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label={t("fields.titleAr")} meta={fields.titleAr} dir="rtl" />
+            <Field label={t("fields.titleEn")} meta={fields.titleEn} dir="ltr" />
+            <TextArea label={t("fields.storyAr")} meta={fields.storyAr} dir="rtl" rows={6} />
+            <TextArea label={t("fields.storyEn")} meta={fields.storyEn} dir="ltr" rows={6} />
+            <SelectField
+              label={t("fields.publicRegion")}
+              meta={fields.publicRegionId}
+              options={[
+                { value: "", label: t("editor.noRegion") },
+                ...context.governorates.map((g) => ({ value: g.id, label: locale === "ar" ? g.nameAr : g.nameEn })),
+              ]}
+            />
+            <SelectField
+              label={t("fields.ageBand")}
+              meta={fields.ageBand}
+              options={[...optional, ...AGE_BANDS.map((a) => ({ value: a, label: t(`ageBands.${a}`) }))]}
+            />
+            <SelectField
+              label={t("fields.gender")}
+              meta={fields.gender}
+              options={[...optional, ...GENDERS.map((g) => ({ value: g, label: t(`genders.${g}`) }))]}
+            />
+          </div>
+        </Section>
+
+        <div className="flex flex-wrap gap-3">
+          <button type="submit" name="intent" value="save" className={buttonClass} data-testid="need-save">
+            {submitLabel}
+          </button>
+          <button type="submit" name="intent" value="preview" formNoValidate className={secondaryButtonClass} data-testid="need-preview">
+            {t("editor.previewButton")}
+          </button>
+        </div>
+      </Form>
+
+      <aside aria-labelledby="need-preview-title" className="lg:sticky lg:top-4 lg:self-start">
+        <h2 id="need-preview-title" className="mb-1 text-lg font-bold">
+          {t("editor.previewTitle")}
+        </h2>
+        <p className="mb-3 text-sm text-stone-700">{t("editor.previewHelp")}</p>
+        <div aria-live="polite" data-testid="need-preview-card">
+          <NeedCard need={preview} locale={locale} />
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * The public projection of a need: exactly what a donor may see, built field by field (never by
+ * spreading the row), so a new private column can never leak by accident.
+ */
+
+export interface PublicNeedItem {
+  labelAr: string | null;
+  labelEn: string | null;
+  quantity: number;
+  unitCostMinor: number;
+}
+
+export interface PublicNeed {
+  publicId: string;
+  category: string;
+  titleAr: string | null;
+  titleEn: string | null;
+  storyAr: string | null;
+  storyEn: string | null;
+  targetMinor: number;
+  currency: string;
+  deadline: string;
+  urgency: string;
+  governorate: { nameAr: string; nameEn: string } | null;
+  ageBand: string | null;
+  gender: string | null;
+  items: PublicNeedItem[];
+  org: { nameAr: string; nameEn: string; slug: string };
+  verifiedAt: string | null;
+}
+
+interface NeedLike {
+  publicId: string;
+  category: string;
+  titleAr: string | null;
+  titleEn: string | null;
+  storyAr: string | null;
+  storyEn: string | null;
+  targetMinor: number;
+  currency: string;
+  deadline: string;
+  urgency: string;
+  ageBand: string | null;
+  gender: string | null;
+  verifiedAt: Date | string | null;
+}
+
+export function toPublicNeed(
+  need: NeedLike,
+  items: readonly PublicNeedItem[],
+  org: { nameAr: string; nameEn: string; slug: string },
+  governorate: { nameAr: string; nameEn: string } | null,
+): PublicNeed {
+  return {
+    publicId: need.publicId,
+    category: need.category,
+    titleAr: need.titleAr,
+    titleEn: need.titleEn,
+    storyAr: need.storyAr,
+    storyEn: need.storyEn,
+    targetMinor: need.targetMinor,
+    currency: need.currency,
+    deadline: need.deadline,
+    urgency: need.urgency,
+    governorate: governorate ? { nameAr: governorate.nameAr, nameEn: governorate.nameEn } : null,
+    ageBand: need.ageBand,
+    gender: need.gender,
+    items: items.map((i) => ({ labelAr: i.labelAr, labelEn: i.labelEn, quantity: i.quantity, unitCostMinor: i.unitCostMinor })),
+    org: { nameAr: org.nameAr, nameEn: org.nameEn, slug: org.slug },
+    verifiedAt: need.verifiedAt ? new Date(need.verifiedAt).toISOString() : null,
+  };
+}

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { isIsoDay } from "~/modules/organizations/schemas";
+import { parseMoney } from "./money";
+import { NEED_ACTIONS } from "./lifecycle";
+
+/**
+ * The forms of the needs area. One schema for the browser (conform) and the server. Every message
+ * is an i18n key. The editor schema is made for one organisation's currency and today's date in
+ * its time zone, so amounts and deadlines are checked the same way on both sides.
+ */
+
+export const NEED_CATEGORIES = [
+  "school_fees",
+  "medical_treatment",
+  "surgery",
+  "medication",
+  "in_kind_item",
+  "rent",
+  "food",
+  "livelihood_asset",
+  "other",
+] as const;
+export const URGENCIES = ["critical", "high", "normal"] as const;
+export const PAYEE_KINDS = ["school", "hospital", "pharmacy", "vendor", "household"] as const;
+export const AGE_BANDS = ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"] as const;
+export const GENDERS = ["female", "male"] as const;
+export type NeedCategory = (typeof NEED_CATEGORIES)[number];
+
+/** How many item lines the editor offers (blank lines are ignored). */
+export const MAX_ITEMS = 20;
+
+const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, {
+    errorMap: (issue, ctx) => ({ message: ctx.data === undefined ? "errors:required" : "errors:invalidChoice" }),
+  });
+
+const optionalText = (max: number) => z.string().trim().max(max, "errors:tooLong").optional();
+
+const IdSchema = z.string({ required_error: "errors:required" }).uuid("errors:invalid");
+
+const ItemSchema = z.object({
+  labelAr: optionalText(120),
+  labelEn: optionalText(120),
+  quantity: z.string({ required_error: "errors:required" }).trim(),
+  unitCost: z.string({ required_error: "errors:required" }).trim(),
+});
+
+type ItemRaw = z.infer<typeof ItemSchema>;
+
+export function needEditorSchema(options: { currency: string; today: string }) {
+  const base = z.object({
+    intent: z.enum(["save", "preview"]).default("save"),
+    householdId: IdSchema.optional(),
+    category: choice(NEED_CATEGORIES),
+    target: z.string().trim().max(40, "errors:tooLong").optional(),
+    deadline: z.string({ required_error: "errors:required" }).trim(),
+    urgency: choice(URGENCIES),
+    payeeKind: choice(PAYEE_KINDS),
+    payeeName: optionalText(200),
+    payeeDetails: optionalText(1000),
+    titleAr: optionalText(120),
+    titleEn: optionalText(120),
+    storyAr: optionalText(4000),
+    storyEn: optionalText(4000),
+    publicRegionId: IdSchema.optional(),
+    ageBand: choice(AGE_BANDS).optional(),
+    gender: choice(GENDERS).optional(),
+    // Blank lines of the no-JavaScript form arrive as empty objects (or nothing): dropped here.
+    items: z
+      .preprocess(
+        (v) =>
+          Array.isArray(v)
+            ? v.filter((row) => row && typeof row === "object" && Object.values(row).some((x) => x !== undefined && x !== ""))
+            : v,
+        z.array(z.unknown()).max(MAX_ITEMS, "needs:errors.tooManyItems"),
+      )
+      .optional(),
+  });
+
+  return base
+    .superRefine((value, ctx) => {
+      if (!isIsoDay(value.deadline)) {
+        ctx.addIssue({ code: "custom", path: ["deadline"], message: "needs:errors.deadlineInvalid" });
+      } else if (value.deadline < options.today) {
+        ctx.addIssue({ code: "custom", path: ["deadline"], message: "needs:errors.deadlinePast" });
+      }
+      if (!value.titleAr && !value.titleEn) {
+        ctx.addIssue({ code: "custom", path: ["titleAr"], message: "needs:errors.titleRequired" });
+      }
+      if (value.payeeKind !== "household" && !value.payeeName) {
+        ctx.addIssue({ code: "custom", path: ["payeeName"], message: "needs:errors.payeeNameRequired" });
+      }
+      if (value.category === "in_kind_item") {
+        const rows = (value.items ?? []) as Partial<ItemRaw>[];
+        if (rows.length === 0) ctx.addIssue({ code: "custom", path: ["items"], message: "needs:errors.itemsRequired" });
+        rows.forEach((row, i) => {
+          const parsed = ItemSchema.safeParse(row);
+          if (!parsed.success) {
+            for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ["items", i, ...issue.path] });
+            return;
+          }
+          if (!row.labelAr && !row.labelEn) {
+            ctx.addIssue({ code: "custom", path: ["items", i, "labelAr"], message: "needs:errors.itemLabelRequired" });
+          }
+          const qty = Number(row.quantity);
+          if (!/^\d+$/.test(row.quantity ?? "") || !Number.isInteger(qty) || qty < 1 || qty > 10_000) {
+            ctx.addIssue({ code: "custom", path: ["items", i, "quantity"], message: "needs:errors.quantityInvalid" });
+          }
+          const cost = parseMoney(row.unitCost, options.currency);
+          if (!cost.ok) ctx.addIssue({ code: "custom", path: ["items", i, "unitCost"], message: cost.error });
+        });
+      } else {
+        const target = parseMoney(value.target, options.currency);
+        if (!target.ok) ctx.addIssue({ code: "custom", path: ["target"], message: target.error });
+      }
+    })
+    .transform((value) => {
+      const items =
+        value.category === "in_kind_item"
+          ? ((value.items ?? []) as ItemRaw[]).map((row) => ({
+              labelAr: row.labelAr || null,
+              labelEn: row.labelEn || null,
+              quantity: Number(row.quantity),
+              unitCostMinor: (parseMoney(row.unitCost, options.currency) as { minor: number }).minor,
+            }))
+          : [];
+      const targetMinor =
+        value.category === "in_kind_item"
+          ? items.reduce((sum, item) => sum + item.quantity * item.unitCostMinor, 0)
+          : (parseMoney(value.target, options.currency) as { minor: number }).minor;
+      return {
+        intent: value.intent,
+        householdId: value.householdId,
+        fields: {
+          category: value.category,
+          targetMinor,
+          deadline: value.deadline,
+          urgency: value.urgency,
+          payeeKind: value.payeeKind,
+          payeeName: value.payeeName || null,
+          payeeDetails: value.payeeDetails || null,
+          titleAr: value.titleAr || null,
+          titleEn: value.titleEn || null,
+          storyAr: value.storyAr || null,
+          storyEn: value.storyEn || null,
+          publicRegionId: value.publicRegionId ?? null,
+          ageBand: value.ageBand ?? null,
+          gender: value.gender ?? null,
+        },
+        items,
+      };
+    });
+}
+
+export type NeedEditorOutput = z.output<ReturnType<typeof needEditorSchema>>;
+export type NeedFields = NeedEditorOutput["fields"];
+export type NeedItemInput = NeedEditorOutput["items"][number];
+
+const TRANSITION_ACTIONS = NEED_ACTIONS.filter((a) => a !== "edit") as Exclude<(typeof NEED_ACTIONS)[number], "edit">[];
+
+export const TransitionSchema = z.object({
+  intent: z.enum(TRANSITION_ACTIONS as [string, ...string[]], { errorMap: () => ({ message: "errors:invalidChoice" }) }),
+  reason: z.string().trim().max(1000, "errors:tooLong").optional(),
+}).superRefine((value, ctx) => {
+  if (["return", "reject", "cancel"].includes(value.intent) && !value.reason) {
+    ctx.addIssue({ code: "custom", path: ["reason"], message: "needs:errors.reasonRequired" });
+  }
+});
+
+export const NeedFilterSchema = z.object({
+  state: z.string().optional(),
+  category: z.enum(NEED_CATEGORIES).optional(),
+});

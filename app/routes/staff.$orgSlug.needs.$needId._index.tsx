@@ -1,0 +1,349 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireMember } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms.server";
+import { getLocale } from "~/utils/i18next.server";
+import { orgName } from "~/modules/organizations/roles";
+import { noticeFrom, staffTitle } from "~/modules/organizations/route-helpers.server";
+import { OrgNotFoundError } from "~/modules/organizations/errors";
+import {
+  getNeedForStaff,
+  pendingDuplicateCount,
+  publicFieldsOf,
+  transitionNeed,
+  type TransitionAction,
+} from "~/modules/needs/needs.server";
+import { EDITABLE_STATES, TRANSITIONS, availableActions } from "~/modules/needs/lifecycle";
+import { TransitionSchema } from "~/modules/needs/schemas";
+import { intentOf, runNeedRule, type NeedReply } from "~/modules/needs/route-helpers.server";
+import { listNeedDocuments } from "~/modules/registry/documents.server";
+import type { GuardHit } from "~/modules/anonymization/guard";
+import { ErrorList, FormMessage, Notice } from "~/components/forms";
+import { NeedCard } from "~/components/need-card";
+import { GuardHits } from "~/components/guard-hits";
+import {
+  PageTitle,
+  Section,
+  buttonClass,
+  dangerButtonClass,
+  inputClass,
+  linkClass,
+  secondaryButtonClass,
+  tableClass,
+  tdClass,
+  thClass,
+  useLocale,
+} from "~/components/staff";
+import { formatDate, formatDateTime, formatMoney, formatNumber } from "~/utils/format";
+
+const NOTICES = ["created", "saved", "submit", "return", "verify", "publish", "reject", "cancel", "notEditable"] as const;
+
+async function needOr404(orgId: string, needId: string | undefined) {
+  try {
+    return await getNeedForStaff(await getDb(), orgId, needId ?? "");
+  } catch (error) {
+    if (error instanceof OrgNotFoundError) throw new Response("Not Found", { status: 404 });
+    throw error;
+  }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const member = await requireMember(request, params.orgSlug);
+  const found = await needOr404(member.org.id, params.needId);
+  const db = await getDb();
+  const { need } = found;
+  const [documents, duplicates, locale] = await Promise.all([
+    listNeedDocuments(db, member.org.id, need.id),
+    pendingDuplicateCount(db, member.org.id, need.householdId),
+    getLocale(request),
+  ]);
+  const isAuthorRole = member.roles.includes("caseworker") || member.roles.includes("org_admin");
+  return {
+    title: await staffTitle(request, "needs:page.title", orgName(member.org, locale)),
+    org: { slug: member.org.slug, timeZone: member.org.timeZone, publishOnVerify: member.org.publishOnVerify },
+    need: {
+      id: need.id,
+      publicId: need.publicId,
+      state: need.state,
+      category: need.category,
+      targetMinor: need.targetMinor,
+      currency: need.currency,
+      deadline: need.deadline,
+      urgency: need.urgency,
+      payeeKind: need.payeeKind,
+      payeeName: need.payeeName,
+      payeeDetails: need.payeeDetails,
+      householdId: need.householdId,
+      lastReason: need.lastReason,
+      createdAt: need.createdAt,
+      submittedAt: need.submittedAt,
+      verifiedAt: need.verifiedAt,
+      publishedAt: need.publishedAt,
+    },
+    householdReference: found.householdReference,
+    consentPublish: found.consentPublish,
+    authorName: found.authorName,
+    verifierName: found.verifierName,
+    isAuthor: need.authorId === member.user.id,
+    items: found.items,
+    transitions: found.transitions,
+    publicNeed: found.publicNeed,
+    documents,
+    duplicates,
+    actions: availableActions(need.state, member.user.id, member.roles, need.authorId),
+    canEdit:
+      EDITABLE_STATES.includes(need.state) && isAuthorRole && (need.authorId === member.user.id || member.roles.includes("org_admin")),
+    notice: noticeFrom(new URL(request.url), NOTICES),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(request, params.orgSlug);
+  const found = await needOr404(member.org.id, params.needId);
+  const { submission } = await parseForm(request, TransitionSchema);
+  if (submission.status !== "success") {
+    const body: NeedReply = { intent: intentOf(submission), result: submission.reply() };
+    return data(body, { status: 400 });
+  }
+  const action = submission.value.intent as TransitionAction;
+  return runNeedRule(
+    submission,
+    async () => {
+      await transitionNeed(await getDb(), member.actor, {
+        orgId: member.org.id,
+        needId: found.need.id,
+        action,
+        reason: submission.value.reason,
+      });
+      return redirect(`/staff/${member.org.slug}/needs/${found.need.id}?notice=${action}`);
+    },
+    (error) => (error.code === "guard" ? { fields: publicFieldsOf(found.need, found.items) } : {}),
+  );
+}
+
+type Reply = (NeedReply & { fields?: Record<string, string | null>; hits?: GuardHit[] }) | undefined;
+
+const REASONED = ["return", "reject", "cancel"] as const;
+
+export default function NeedPage() {
+  const d = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>() as Reply;
+  const { t } = useTranslation("needs");
+  const locale = useLocale();
+  const { need, org } = d;
+  const base = `/staff/${org.slug}`;
+  const simple = d.actions.filter((a) => !TRANSITIONS[a].reasonRequired);
+  const reasoned = d.actions.filter((a) => TRANSITIONS[a].reasonRequired);
+  const replyFor = (a: string) => (reply?.intent === a ? reply : undefined);
+
+  return (
+    <div className="space-y-6">
+      <PageTitle title={t("page.heading", { id: need.publicId })}>
+        <p>
+          <span className="rounded bg-brand-50 px-2 py-1 font-bold text-brand-800" data-testid="need-state">
+            {t(`states.${need.state}`)}
+          </span>
+        </p>
+      </PageTitle>
+
+      {d.notice && !reply && <Notice tone="success">{t(`page.notice.${d.notice}`)}</Notice>}
+      {reply?.hits && reply.hits.length > 0 && reply.fields && (
+        <div className="space-y-2">
+          <GuardHits fields={reply.fields} hits={reply.hits} />
+          {d.canEdit && (
+            <p>
+              <Link to={`${base}/needs/${need.id}/edit`} className={linkClass} data-testid="guard-edit">
+                {t("page.fixInEditor")}
+              </Link>
+            </p>
+          )}
+        </div>
+      )}
+      {reply && !reply.hits?.length && reply.result.error?.[""] && (
+        <FormMessage id="need-action-error" errors={reply.result.error[""]} />
+      )}
+      {d.duplicates > 0 && (
+        <Notice tone="warning">
+          <span data-testid="duplicate-warning">{t("page.duplicates", { count: d.duplicates })}</span>{" "}
+          <Link to={`${base}/households/${need.householdId}`} className={linkClass}>
+            {t("page.openHousehold")}
+          </Link>
+        </Notice>
+      )}
+      {need.state === "returned" && need.lastReason && (
+        <Notice tone="warning">
+          <strong>{t("page.returnedBecause")}</strong> {need.lastReason}
+        </Notice>
+      )}
+      {!d.consentPublish && <Notice tone="warning">{t("page.noConsent")}</Notice>}
+
+      <Section id="need-actions" title={t("page.actions")}>
+        {d.actions.length === 0 && !d.canEdit ? (
+          <p>{d.isAuthor && need.state === "submitted" ? t("page.waitingForVerifier") : t("page.noActions")}</p>
+        ) : (
+          <div className="space-y-4">
+            <div className="flex flex-wrap gap-3">
+              {d.canEdit && (
+                <Link to={`${base}/needs/${need.id}/edit`} className={secondaryButtonClass} data-testid="need-edit">
+                  {t("page.edit")}
+                </Link>
+              )}
+              {simple.map((a) => (
+                <Form method="post" key={a}>
+                  <input type="hidden" name="intent" value={a} />
+                  <button type="submit" className={buttonClass} data-testid={`need-action-${a}`}>
+                    {a === "verify" && org.publishOnVerify ? t("actions.verifyAndPublish") : t(`actions.${a}`)}
+                  </button>
+                </Form>
+              ))}
+            </div>
+            {d.isAuthor && need.state === "submitted" && <p className="text-sm">{t("page.waitingForVerifier")}</p>}
+            {REASONED.filter((a) => reasoned.includes(a)).map((a) => {
+              const r = replyFor(a);
+              const errors = r?.result.error?.reason ?? undefined;
+              return (
+                <details key={a} open={Boolean(r)} className="rounded border border-stone-200 p-3">
+                  <summary className="cursor-pointer font-bold">{t(`actions.${a}`)}</summary>
+                  <Form method="post" className="mt-3 space-y-2" id={`need-${a}-form`}>
+                    <input type="hidden" name="intent" value={a} />
+                    <label htmlFor={`need-${a}-reason`} className="block font-bold">
+                      {t("page.reason")}
+                    </label>
+                    <textarea
+                      id={`need-${a}-reason`}
+                      name="reason"
+                      required
+                      rows={3}
+                      maxLength={1000}
+                      aria-invalid={errors?.length ? true : undefined}
+                      aria-describedby={errors?.length ? `need-${a}-reason-error` : undefined}
+                      className={inputClass}
+                    />
+                    <ErrorList id={`need-${a}-reason-error`} errors={errors} />
+                    <button type="submit" className={a === "return" ? secondaryButtonClass : dangerButtonClass} data-testid={`need-action-${a}`}>
+                      {t(`actions.${a}`)}
+                    </button>
+                  </Form>
+                </details>
+              );
+            })}
+          </div>
+        )}
+      </Section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Section id="need-details" title={t("page.details")}>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+            <dt className="font-bold">{t("fields.category")}</dt>
+            <dd>{t(`categories.${need.category}`)}</dd>
+            <dt className="font-bold">{t("card.target")}</dt>
+            <dd className="tabular-nums">{formatMoney(need.targetMinor, need.currency, locale)}</dd>
+            <dt className="font-bold">{t("fields.deadline")}</dt>
+            <dd>{formatDate(`${need.deadline}T12:00:00Z`, locale)}</dd>
+            <dt className="font-bold">{t("fields.urgency")}</dt>
+            <dd>{t(`urgency.${need.urgency}`)}</dd>
+            <dt className="font-bold">{t("page.household")}</dt>
+            <dd>
+              <Link to={`${base}/households/${need.householdId}`} className={linkClass}>
+                {d.householdReference}
+              </Link>
+            </dd>
+            <dt className="font-bold">{t("page.author")}</dt>
+            <dd>{d.authorName}</dd>
+            {d.verifierName && need.verifiedAt && (
+              <>
+                <dt className="font-bold">{t("states.verified")}</dt>
+                <dd>{t("page.verifiedBy", { date: formatDate(need.verifiedAt, locale, org.timeZone), name: d.verifierName })}</dd>
+              </>
+            )}
+          </dl>
+          <h3 className="mt-5 font-bold">{t("page.payeePrivate")}</h3>
+          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="need-payee">
+            <dt className="font-bold">{t("fields.payeeKind")}</dt>
+            <dd>{t(`payeeKinds.${need.payeeKind}`)}</dd>
+            <dt className="font-bold">{t("fields.payeeName")}</dt>
+            <dd>{need.payeeName ?? "—"}</dd>
+            <dt className="font-bold">{t("fields.payeeDetails")}</dt>
+            <dd className="whitespace-pre-line">{need.payeeDetails ?? "—"}</dd>
+          </dl>
+          {d.items.length > 0 && (
+            <table className={`${tableClass} mt-5`}>
+              <caption className="text-start font-bold">{t("editor.items")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>{t("fields.itemLabel")}</th>
+                  <th scope="col" className={thClass}>{t("fields.quantity")}</th>
+                  <th scope="col" className={thClass}>{t("fields.unitCostShort")}</th>
+                  <th scope="col" className={thClass}>{t("page.lineTotal")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.items.map((item) => (
+                  <tr key={item.id}>
+                    <td className={tdClass}>{[item.labelAr, item.labelEn].filter(Boolean).join(" / ")}</td>
+                    <td className={tdClass}>{formatNumber(item.quantity, locale)}</td>
+                    <td className={tdClass}>{formatMoney(item.unitCostMinor, need.currency, locale)}</td>
+                    <td className={tdClass}>{formatMoney(item.unitCostMinor * item.quantity, need.currency, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Section>
+
+        <Section id="need-public-card" title={t("page.publicCard")} description={t("page.publicCardHelp")}>
+          <NeedCard need={d.publicNeed} locale={locale} />
+        </Section>
+      </div>
+
+      <Section id="need-documents" title={t("page.documents")}>
+        {d.documents.length === 0 ? (
+          <p>
+            {t("page.noDocuments")}{" "}
+            <Link to={`${base}/households/${need.householdId}`} className={linkClass}>
+              {t("page.openHousehold")}
+            </Link>
+          </p>
+        ) : (
+          <ul className="space-y-1" data-testid="need-documents">
+            {d.documents.map((doc) => (
+              <li key={doc.id}>
+                <a href={`${base}/documents/${doc.id}`} className={linkClass}>
+                  {doc.fileName}
+                </a>{" "}
+                <span className="text-sm text-stone-700">
+                  {t("page.documentMeta", { by: doc.uploadedByName, date: formatDate(doc.createdAt, locale, org.timeZone) })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section id="need-history" title={t("page.history")}>
+        {d.transitions.length === 0 ? (
+          <p>{t("page.noHistory", { date: formatDateTime(need.createdAt, locale, org.timeZone) })}</p>
+        ) : (
+          <ol className="space-y-2" data-testid="need-history">
+            {d.transitions.map((tr) => (
+              <li key={tr.id} className="border-b border-stone-200 pb-2 text-sm">
+                <span className="font-bold">{t(`actions.${tr.action}`)}</span>{" "}
+                {t("page.historyLine", {
+                  from: t(`states.${tr.fromState}`),
+                  to: t(`states.${tr.toState}`),
+                  name: tr.actorName,
+                  date: formatDateTime(tr.createdAt, locale, org.timeZone),
+                })}
+                {tr.reason && <p className="mt-1 whitespace-pre-line text-stone-800">{t("page.reasonLine", { reason: tr.reason })}</p>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+    </div>
+  );
+}
