@@ -5,11 +5,15 @@ import arCommon from "../../app/locales/ar/common.json" with { type: "json" };
 import enCommon from "../../app/locales/en/common.json" with { type: "json" };
 import arStaff from "../../app/locales/ar/staff.json" with { type: "json" };
 import enStaff from "../../app/locales/en/staff.json" with { type: "json" };
+import arRegistry from "../../app/locales/ar/registry.json" with { type: "json" };
+import enRegistry from "../../app/locales/en/registry.json" with { type: "json" };
+import arNeeds from "../../app/locales/ar/needs.json" with { type: "json" };
+import enNeeds from "../../app/locales/en/needs.json" with { type: "json" };
 
 /** The app's own strings, so tests find buttons by what a person reads, in either language. */
 export const strings = {
-  ar: { auth: arAuth, common: arCommon, staff: arStaff },
-  en: { auth: enAuth, common: enCommon, staff: enStaff },
+  ar: { auth: arAuth, common: arCommon, staff: arStaff, registry: arRegistry, needs: arNeeds },
+  en: { auth: enAuth, common: enCommon, staff: enStaff, registry: enRegistry, needs: enNeeds },
 };
 
 export function uniqueEmail(prefix: string): string {
