@@ -91,6 +91,16 @@ export const needs = pgTable(
     publishedAt: timestamp({ withTimezone: true }),
     /** The latest reason given when returned, rejected or cancelled. */
     lastReason: text(),
+    /**
+     * Money promised by pending pledges and money received, in minor units, kept by the pledging
+     * module in the same transaction (under the need's row lock) as the pledge that moves them.
+     * reserved + paid never exceeds the target (also a CHECK).
+     */
+    reservedMinor: bigint({ mode: "number" }).notNull().default(0),
+    paidMinor: bigint({ mode: "number" }).notNull().default(0),
+    donorCount: integer().notNull().default(0),
+    /** Arabic-normalized public text (titles, stories, category and region names) for public search. */
+    searchText: text().notNull().default(""),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -102,6 +112,18 @@ export const needs = pgTable(
     // Four-eyes, in the database too: the verifier is never the author.
     check("needs_verifier_not_author", sql`${t.verifierId} is null or ${t.verifierId} <> ${t.authorId}`),
     check("needs_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
+    check("needs_capacity", sql`${t.reservedMinor} >= 0 and ${t.paidMinor} >= 0 and ${t.reservedMinor} + ${t.paidMinor} <= ${t.targetMinor}`),
+    // Public listing: every filter and sort has an index behind it (partial on published needs).
+    index("needs_public_urgency_idx").on(t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
+    index("needs_public_deadline_idx").on(t.deadline).where(sql`${t.state} = 'published'`),
+    index("needs_public_published_idx").on(t.publishedAt).where(sql`${t.state} = 'published'`),
+    index("needs_public_category_idx").on(t.category, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
+    index("needs_public_region_idx").on(t.publicRegionId, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
+    index("needs_public_org_idx").on(t.orgId, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
+    index("needs_public_currency_idx").on(t.currency, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
+    index("needs_public_search_idx")
+      .using("gin", sql`to_tsvector('simple', ${t.searchText})`)
+      .where(sql`${t.state} = 'published'`),
   ],
 );
 
