@@ -312,3 +312,915 @@ export const DEMO_USERS: DemoUser[] = [
     note: "diaspora donor (English)",
   },
 ];
+
+// ---------------------------------------------------------------- demo households and needs
+
+/**
+ * Who writes and who verifies the demo needs of each organisation (four-eyes: never the same
+ * person). The e-mails are DEMO_USERS'.
+ */
+export const DEMO_CASE_STAFF: Record<string, { caseworker: string; verifier: string }> = {
+  "bayader-camps": { caseworker: email("bayader.caseworker"), verifier: email("bayader.verifier") },
+  "shahba-social-affairs": { caseworker: email("shahba.caseworker"), verifier: email("shahba.verifier") },
+  "sohag-palms": { caseworker: email("sohag.caseworker"), verifier: email("sohag.verifier") },
+};
+
+export type DemoTag =
+  | "female_headed"
+  | "disability"
+  | "chronic_illness"
+  | "elderly_alone"
+  | "orphan"
+  | "unaccompanied_minor"
+  | "pregnant_or_lactating"
+  | "no_income"
+  | "eviction_risk";
+export type DemoRelation = "spouse" | "child" | "parent" | "sibling" | "grandchild" | "grandparent" | "other";
+export type DemoIdKind = "national_id" | "unrwa" | "unhcr" | "other_id";
+export type DemoNeedCategory =
+  | "school_fees"
+  | "medical_treatment"
+  | "surgery"
+  | "medication"
+  | "in_kind_item"
+  | "rent"
+  | "food"
+  | "livelihood_asset";
+/** The state the seed leaves the need in (published: written by the caseworker, verified by the verifier). */
+export type DemoNeedState = "draft" | "submitted" | "returned" | "published";
+
+export interface DemoMember {
+  fullName: string;
+  sex: "female" | "male";
+  /** Age at the seed date (the birth year is derived from it, so age bands stay true). */
+  age: number;
+  relation: DemoRelation;
+  disability?: string;
+  school?: "enrolled" | "not_enrolled" | "dropped_out";
+}
+
+export interface DemoNeed {
+  category: DemoNeedCategory;
+  urgency: "critical" | "high" | "normal";
+  state: DemoNeedState;
+  /** The verifier's reason, for a returned need. */
+  returnReason?: string;
+  /** Target in minor units of the organisation's currency (in-kind needs: the items' total). */
+  targetMinor: number;
+  items?: { labelAr: string; labelEn: string; quantity: number; unitCostMinor: number }[];
+  /** Days after the seed date (1–5 months). */
+  deadlineInDays: number;
+  payeeKind: "school" | "hospital" | "pharmacy" | "vendor" | "household";
+  /** Private: who is paid. */
+  payeeName?: string;
+  payeeDetails?: string;
+  /** Public, anonymized: no names, phones, ID numbers, addresses, camps or neighbourhoods. */
+  titleAr: string;
+  titleEn: string;
+  storyAr: string;
+  storyEn: string;
+  ageBand?: "0-4" | "5-11" | "12-17" | "18-29" | "30-59" | "60+";
+  gender?: "female" | "male";
+}
+
+export interface DemoHousehold {
+  org: string;
+  /** The head's full name: with the organisation, the household's stable marker for the seed. */
+  head: { fullName: string; sex: "female" | "male"; age: number; disability?: string };
+  members: DemoMember[];
+  /** Local format of the organisation's country (or international). */
+  phones: string[];
+  ids: { kind: DemoIdKind; value: string }[];
+  /** English names from the organisation's governorate down to the camp or neighbourhood. */
+  region: [string, string, string];
+  address: string;
+  tags: DemoTag[];
+  /** Registered this many days before the seed date; consent (if any) is given the same day. */
+  registeredDaysAgo: number;
+  consent: { publish: boolean; sharePartners: boolean } | null;
+  needs: DemoNeed[];
+}
+
+/**
+ * Fictional families (no real person): Palestinian refugee families in Lebanon's camps, families
+ * of Aleppo and its countryside, families of Upper Egypt. The two records of the family of
+ * «خالد محمود شهابي» (Bayader, Lebanon) and «خالد محمود الشهابي» (Al-Shahba, Syria) share an
+ * UNRWA registration number: the family moved from Neirab camp to Lebanon, so both organisations
+ * see the cross-organisation duplicate warning.
+ */
+export const DEMO_HOUSEHOLDS: DemoHousehold[] = [
+  // ------------------------------------------------------------ Bayader (Lebanon, USD cents)
+  {
+    org: "bayader-camps",
+    head: { fullName: "فاطمة خضر الشولي", sex: "female", age: 38 },
+    members: [
+      { fullName: "باسل خضر الشولي", sex: "male", age: 15, relation: "child", school: "enrolled" },
+      { fullName: "جنى خضر الشولي", sex: "female", age: 12, relation: "child", school: "enrolled" },
+      { fullName: "تيم خضر الشولي", sex: "male", age: 8, relation: "child", school: "enrolled" },
+    ],
+    phones: ["71 234 518"],
+    ids: [{ kind: "unrwa", value: "1-0412-7738" }],
+    region: ["South Lebanon", "Saida", "Ein el-Hilweh camp"],
+    address: "حي الصفصاف، قرب فرن الكرمل",
+    tags: ["female_headed"],
+    registeredDaysAgo: 140,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "school_fees",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 65_000,
+        deadlineInDays: 60,
+        payeeKind: "school",
+        payeeName: "مدرسة الأفق الخاصة",
+        payeeDetails: "تُدفع الأقساط إلى محاسب المدرسة مقابل إيصال.",
+        titleAr: "أقساط مدرسية وكتب لثلاثة أطفال",
+        titleEn: "School fees and books for three children",
+        storyAr:
+          "أمّ أرملة تعيل ثلاثة أطفال في أحد مخيمات اللاجئين الفلسطينيين في منطقة صيدا. يحتاج الأطفال إلى الأقساط المدرسية والكتب والزي المدرسي لهذا العام الدراسي، وتُدفع الأقساط مباشرة إلى المدرسة.",
+        storyEn:
+          "A widowed mother raises three children in a Palestinian refugee camp in the Saida area. The children need school fees, books and uniforms for this school year; the fees are paid directly to the school.",
+        ageBand: "5-11",
+      },
+      {
+        category: "in_kind_item",
+        urgency: "high",
+        state: "published",
+        targetMinor: 43_500,
+        items: [
+          { labelAr: "ماكينة خياطة", labelEn: "Sewing machine", quantity: 1, unitCostMinor: 28_000 },
+          { labelAr: "طاولة قص وكرسي", labelEn: "Cutting table and chair", quantity: 1, unitCostMinor: 6_500 },
+          { labelAr: "أقمشة وخيوط ومستلزمات خياطة", labelEn: "Fabric, thread and sewing supplies", quantity: 1, unitCostMinor: 9_000 },
+        ],
+        deadlineInDays: 75,
+        payeeKind: "vendor",
+        payeeName: "محل الأمانة لماكينات الخياطة",
+        titleAr: "ماكينة خياطة لأمّ تبدأ عملاً من المنزل",
+        titleEn: "A sewing machine for a mother starting work from home",
+        storyAr:
+          "أمّ تعيل أطفالها وحدها أتمّت دورة في الخياطة، وتريد أن تعمل من المنزل لتأمين دخل ثابت للأسرة. تحتاج إلى ماكينة خياطة وطاولة قص وأقمشة لتبدأ باستقبال طلبات الجيران.",
+        storyEn:
+          "A mother raising her children alone has finished a tailoring course and wants to work from home for a steady income. She needs a sewing machine, a cutting table and fabric to start taking orders from neighbours.",
+        ageBand: "30-59",
+        gender: "female",
+      },
+      {
+        category: "medical_treatment",
+        urgency: "normal",
+        state: "draft",
+        targetMinor: 16_000,
+        deadlineInDays: 90,
+        payeeKind: "hospital",
+        payeeName: "عيادة الأسنان في مركز الجمعية",
+        titleAr: "علاج أسنان لطفلة في الثانية عشرة",
+        titleEn: "Dental treatment for a 12-year-old girl",
+        storyAr: "طفلة في الثانية عشرة تحتاج إلى علاج عدة أضراس ملتهبة تسبب لها ألماً وتغيباً عن المدرسة.",
+        storyEn: "A 12-year-old girl needs several inflamed teeth treated; the pain keeps her out of school.",
+        ageBand: "12-17",
+        gender: "female",
+      },
+    ],
+  },
+  {
+    org: "bayader-camps",
+    head: { fullName: "توفيق يوسف الحاج", sex: "male", age: 66, disability: "قصور في القلب" },
+    members: [
+      { fullName: "خديجة أحمد الحاج", sex: "female", age: 61, relation: "spouse" },
+      { fullName: "ياسر مروان الحاج", sex: "male", age: 14, relation: "grandchild", school: "enrolled" },
+    ],
+    phones: ["76 418 302"],
+    ids: [{ kind: "unrwa", value: "1-0377-9024" }],
+    region: ["South Lebanon", "Tyre", "Rashidieh camp"],
+    address: "حي جبل الشيخ، قرب دكان أبو رامي",
+    tags: ["chronic_illness"],
+    registeredDaysAgo: 210,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "medication",
+        urgency: "high",
+        state: "published",
+        targetMinor: 48_000,
+        deadlineInDays: 45,
+        payeeKind: "pharmacy",
+        payeeName: "صيدلية النخلة",
+        titleAr: "أدوية السكري والقلب لستة أشهر لرجل مسنّ",
+        titleEn: "Six months of diabetes and heart medication for an elderly man",
+        storyAr:
+          "رجل في السادسة والستين مصاب بالسكري وقصور في القلب، يعيش مع زوجته وحفيده في مخيم للاجئين قرب صور. لا تغطي الخدمات الصحية المتاحة كل أدويته فيضطر إلى تقليل الجرعات. يغطي هذا الاحتياج أدويته لستة أشهر من صيدلية متعاقدة مع الجمعية.",
+        storyEn:
+          "A 66-year-old man with diabetes and heart failure lives with his wife and grandson in a refugee camp near Tyre. The health services available do not cover all his medicines, so he cuts his doses. This need covers six months of medicine from a pharmacy the association works with.",
+        ageBand: "60+",
+        gender: "male",
+      },
+      {
+        category: "surgery",
+        urgency: "critical",
+        state: "published",
+        targetMinor: 240_000,
+        deadlineInDays: 30,
+        payeeKind: "hospital",
+        payeeName: "مستشفى الشفاء التخصصي",
+        payeeDetails: "تحويل إلى حساب المستشفى بعد تقديم عرض السعر النهائي.",
+        titleAr: "عملية قسطرة قلبية عاجلة",
+        titleEn: "Urgent cardiac catheterisation",
+        storyAr:
+          "أوصى طبيب القلب بإجراء قسطرة قلبية خلال الأسابيع القادمة لرجل مسنّ من اللاجئين الفلسطينيين في جنوب لبنان. تغطي الأونروا جزءاً من الكلفة، ويغطي هذا الاحتياج الجزء المتبقي ويُدفع مباشرة إلى المستشفى.",
+        storyEn:
+          "A cardiologist has asked for a cardiac catheterisation within weeks for an elderly Palestinian refugee in South Lebanon. UNRWA covers part of the cost; this need covers the rest and is paid directly to the hospital.",
+        ageBand: "60+",
+        gender: "male",
+      },
+    ],
+  },
+  {
+    org: "bayader-camps",
+    head: { fullName: "وائل بكري قطان", sex: "male", age: 40, disability: "إصابة في العمود الفقري" },
+    members: [
+      { fullName: "سوسن مصطفى قطان", sex: "female", age: 34, relation: "spouse" },
+      { fullName: "ليان وائل قطان", sex: "female", age: 6, relation: "child", school: "enrolled" },
+      { fullName: "زين وائل قطان", sex: "male", age: 3, relation: "child" },
+    ],
+    phones: ["81 602 447"],
+    ids: [{ kind: "unhcr", value: "LEB-17C09314" }],
+    region: ["Beirut", "Beirut", "Shatila camp"],
+    address: "زاروب حمد، بناية المصري",
+    tags: ["disability", "eviction_risk"],
+    registeredDaysAgo: 95,
+    consent: { publish: true, sharePartners: true },
+    needs: [
+      {
+        category: "in_kind_item",
+        urgency: "high",
+        state: "published",
+        targetMinor: 26_500,
+        items: [
+          { labelAr: "كرسي متحرك خفيف قابل للطي", labelEn: "Lightweight folding wheelchair", quantity: 1, unitCostMinor: 22_000 },
+          { labelAr: "وسادة طبية تمنع تقرّح الجلد", labelEn: "Pressure-relief cushion", quantity: 1, unitCostMinor: 4_500 },
+        ],
+        deadlineInDays: 40,
+        payeeKind: "vendor",
+        payeeName: "مؤسسة العون للمعدات الطبية",
+        titleAr: "كرسي متحرك لأب أصيب في ظهره",
+        titleEn: "A wheelchair for a father with a spinal injury",
+        storyAr:
+          "أب لطفلين، لاجئ من سوريا يقيم في بيروت، أصيب في ظهره في حادث عمل ولم يعد قادراً على المشي مسافات طويلة. يساعده الكرسي المتحرك على الخروج ومتابعة جلسات العلاج الفيزيائي.",
+        storyEn:
+          "A father of two, a refugee from Syria living in Beirut, injured his back in a work accident and can no longer walk far. A wheelchair lets him go out and keep up his physiotherapy sessions.",
+        ageBand: "30-59",
+        gender: "male",
+      },
+      {
+        category: "rent",
+        urgency: "critical",
+        state: "published",
+        targetMinor: 120_000,
+        deadlineInDays: 35,
+        payeeKind: "vendor",
+        payeeName: "مالك الشقة (عقد إيجار موثّق لدى الجمعية)",
+        titleAr: "بدل إيجار ستة أشهر لأسرة مهددة بالإخلاء",
+        titleEn: "Six months' rent for a family facing eviction",
+        storyAr:
+          "تراكم على أسرة لاجئة من أربعة أفراد إيجار ثلاثة أشهر بعد إصابة الأب وتوقفه عن العمل، وأنذرها المالك بالإخلاء. يغطي هذا الاحتياج المتأخرات وإيجار الأشهر الثلاثة القادمة، ويُدفع مباشرة إلى المالك.",
+        storyEn:
+          "A refugee family of four owes three months' rent since the father was injured and stopped working, and the landlord has warned them of eviction. This need covers the arrears and the next three months, paid directly to the landlord.",
+      },
+    ],
+  },
+  {
+    org: "bayader-camps",
+    head: { fullName: "وداد سليم الخطيب", sex: "female", age: 73, disability: "التهاب مفاصل مزمن" },
+    members: [],
+    phones: ["03 527 914"],
+    ids: [{ kind: "unrwa", value: "1-0209-4415" }],
+    region: ["South Lebanon", "Saida", "Mieh Mieh camp"],
+    address: "الحي الغربي، قرب الملعب",
+    tags: ["elderly_alone", "chronic_illness"],
+    registeredDaysAgo: 60,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "food",
+        urgency: "normal",
+        state: "submitted",
+        targetMinor: 18_000,
+        deadlineInDays: 50,
+        payeeKind: "vendor",
+        payeeName: "التعاونية الاستهلاكية",
+        titleAr: "سلة غذائية شهرية لثلاثة أشهر لامرأة مسنّة تعيش وحدها",
+        titleEn: "Monthly food parcels for three months for an elderly woman living alone",
+        storyAr:
+          "امرأة في الثالثة والسبعين تعيش وحدها في أحد مخيمات صيدا، ولا دخل لها سوى مساعدات متقطعة. تؤمّن السلة الشهرية الأرز والعدس والزيت والسكر والحليب.",
+        storyEn:
+          "A 73-year-old woman lives alone in a camp in the Saida area with no income but occasional aid. The monthly parcel brings rice, lentils, oil, sugar and milk.",
+        ageBand: "60+",
+        gender: "female",
+      },
+      {
+        category: "medication",
+        urgency: "normal",
+        state: "returned",
+        returnReason: "يرجى إرفاق وصفة طبية حديثة وتحديد مدة العلاج وكلفة كل دواء.",
+        targetMinor: 9_500,
+        deadlineInDays: 70,
+        payeeKind: "pharmacy",
+        payeeName: "صيدلية النخلة",
+        titleAr: "أدوية ضغط ومفاصل لامرأة مسنّة",
+        titleEn: "Blood-pressure and joint medicine for an elderly woman",
+        storyAr: "امرأة مسنّة تعيش وحدها تحتاج إلى أدوية الضغط ومسكنات لآلام المفاصل لعدة أشهر.",
+        storyEn: "An elderly woman living alone needs blood-pressure medicine and joint pain relief for several months.",
+        ageBand: "60+",
+        gender: "female",
+      },
+    ],
+  },
+  {
+    org: "bayader-camps",
+    head: { fullName: "خالد محمود شهابي", sex: "male", age: 45 },
+    members: [
+      { fullName: "سمر فايز شهابي", sex: "female", age: 39, relation: "spouse" },
+      { fullName: "أنس خالد شهابي", sex: "male", age: 17, relation: "child", school: "dropped_out" },
+      { fullName: "تالا خالد شهابي", sex: "female", age: 10, relation: "child", school: "enrolled" },
+    ],
+    phones: ["70 913 226"],
+    ids: [{ kind: "unrwa", value: "2-0614-3377" }],
+    region: ["North Lebanon", "Tripoli", "Beddawi camp"],
+    address: "حي الصاعقة، قرب ملحمة فادي",
+    tags: ["no_income"],
+    registeredDaysAgo: 30,
+    consent: { publish: true, sharePartners: true },
+    needs: [
+      {
+        category: "livelihood_asset",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 85_000,
+        deadlineInDays: 120,
+        payeeKind: "vendor",
+        payeeName: "ورشة الشمال للحدادة",
+        titleAr: "عربة وميزان لبيع الخضار لأب يبحث عن دخل ثابت",
+        titleEn: "A vegetable cart and scales for a father seeking a steady income",
+        storyAr:
+          "أب لطفلين من فلسطينيي سوريا، لجأت أسرته إلى شمال لبنان ويعمل باليومية حين يجد عملاً. يريد أن يبدأ ببيع الخضار في سوق المخيم، ويحتاج إلى عربة وميزان وبضاعة أولى.",
+        storyEn:
+          "A father of two, a Palestinian refugee from Syria whose family fled to North Lebanon, works as a day labourer when he can. He wants to sell vegetables at the camp market and needs a cart, scales and a first stock.",
+        ageBand: "30-59",
+        gender: "male",
+      },
+      {
+        category: "school_fees",
+        urgency: "high",
+        state: "submitted",
+        targetMinor: 35_000,
+        deadlineInDays: 55,
+        payeeKind: "school",
+        payeeName: "معهد التدريب المهني",
+        titleAr: "دورة مهنية في صيانة الهواتف لشاب ترك المدرسة",
+        titleEn: "A phone-repair course for a teenager who dropped out of school",
+        storyAr:
+          "شاب في السابعة عشرة ترك المدرسة بعد لجوء أسرته من سوريا. يريد أن يتعلم صيانة الهواتف في معهد مهني ليساعد أسرته، وتُدفع الرسوم مباشرة إلى المعهد.",
+        storyEn:
+          "A 17-year-old dropped out of school when his family fled Syria. He wants to learn phone repair at a vocational institute to help his family; the fees are paid directly to the institute.",
+        ageBand: "12-17",
+        gender: "male",
+      },
+    ],
+  },
+
+  // ------------------------------------------------------------ Al-Shahba (Syria, SYP: no minor digits)
+  {
+    org: "shahba-social-affairs",
+    head: { fullName: "خالد محمود الشهابي", sex: "male", age: 45 },
+    members: [
+      { fullName: "سمر فايز الشهابي", sex: "female", age: 39, relation: "spouse" },
+      { fullName: "أنس خالد الشهابي", sex: "male", age: 17, relation: "child", school: "enrolled" },
+      { fullName: "تالا خالد الشهابي", sex: "female", age: 10, relation: "child", school: "enrolled" },
+    ],
+    phones: ["0944 318 265"],
+    ids: [{ kind: "unrwa", value: "2-0614-3377" }],
+    region: ["Aleppo", "Mount Simeon (Jabal Sam'an)", "Neirab camp"],
+    address: "الحارة الشمالية، جانب فرن أبو عماد",
+    tags: [],
+    registeredDaysAgo: 420,
+    consent: { publish: true, sharePartners: true },
+    needs: [
+      {
+        category: "food",
+        urgency: "normal",
+        state: "draft",
+        targetMinor: 900_000,
+        deadlineInDays: 60,
+        payeeKind: "vendor",
+        payeeName: "المؤسسة السورية للتجارة",
+        titleAr: "سلة غذائية شهرية لأسرة من أربعة أفراد",
+        titleEn: "A monthly food parcel for a family of four",
+        storyAr: "أسرة من أربعة أفراد من اللاجئين الفلسطينيين في حلب تحتاج إلى سلة غذائية شهرية لثلاثة أشهر.",
+        storyEn: "A Palestinian refugee family of four in Aleppo needs a monthly food parcel for three months.",
+      },
+    ],
+  },
+  {
+    org: "shahba-social-affairs",
+    head: { fullName: "ياسين مصطفى بكور", sex: "male", age: 48 },
+    members: [
+      { fullName: "هيفاء خالد بكور", sex: "female", age: 44, relation: "spouse" },
+      { fullName: "شهد ياسين بكور", sex: "female", age: 16, relation: "child", school: "enrolled" },
+      { fullName: "حمزة ياسين بكور", sex: "male", age: 11, relation: "child", school: "enrolled", disability: "عيب خلقي في صمام القلب" },
+      { fullName: "قصي ياسين بكور", sex: "male", age: 7, relation: "child", school: "enrolled" },
+    ],
+    phones: ["0933 702 418"],
+    ids: [{ kind: "national_id", value: "02010457813" }],
+    region: ["Aleppo", "Mount Simeon (Jabal Sam'an)", "Salaheddine"],
+    address: "شارع الإذاعة، بناية بكور",
+    tags: ["chronic_illness"],
+    registeredDaysAgo: 180,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "surgery",
+        urgency: "critical",
+        state: "published",
+        targetMinor: 12_000_000,
+        deadlineInDays: 45,
+        payeeKind: "hospital",
+        payeeName: "مشفى الشهباء التخصصي",
+        payeeDetails: "يُدفع المبلغ إلى محاسبة المشفى بعد تقديم الفاتورة.",
+        titleAr: "عملية قلب لطفل في الحادية عشرة",
+        titleEn: "Heart surgery for an 11-year-old boy",
+        storyAr:
+          "طفل في الحادية عشرة يعاني من عيب خلقي في صمام القلب، وأوصى الأطباء بعملية جراحية خلال شهرين. الأب عامل مياوم والأسرة لا تستطيع تحمّل الكلفة، ويُدفع المبلغ مباشرة إلى المستشفى.",
+        storyEn:
+          "An 11-year-old boy has a congenital heart-valve defect and his doctors want to operate within two months. His father is a day labourer and the family cannot meet the cost; the money is paid directly to the hospital.",
+        ageBand: "5-11",
+        gender: "male",
+      },
+      {
+        category: "school_fees",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 1_800_000,
+        deadlineInDays: 100,
+        payeeKind: "school",
+        payeeName: "معهد الرواد للدروس الخاصة",
+        titleAr: "دروس تقوية وكتب لطالبة في المرحلة الثانوية",
+        titleEn: "Tutoring and books for a secondary-school girl",
+        storyAr:
+          "طالبة متفوقة في السادسة عشرة تستعد لامتحانات الشهادة الثانوية، وتحتاج إلى دروس تقوية في الرياضيات والفيزياء وكتب ومستلزمات دراسية.",
+        storyEn:
+          "A bright 16-year-old is preparing for her secondary-school exams and needs tutoring in mathematics and physics, books and supplies.",
+        ageBand: "12-17",
+        gender: "female",
+      },
+    ],
+  },
+  {
+    org: "shahba-social-affairs",
+    head: { fullName: "نادية عبد الرزاق حلاق", sex: "female", age: 41 },
+    members: [
+      { fullName: "عبير معن حلاق", sex: "female", age: 19, relation: "child" },
+      { fullName: "طارق معن حلاق", sex: "male", age: 14, relation: "child", school: "enrolled" },
+    ],
+    phones: ["0955 216 847"],
+    ids: [{ kind: "national_id", value: "02020381164" }],
+    region: ["Aleppo", "Mount Simeon (Jabal Sam'an)", "Al-Shaar"],
+    address: "جادة الخندق، بناية حلاق",
+    tags: ["female_headed"],
+    registeredDaysAgo: 150,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "livelihood_asset",
+        urgency: "high",
+        state: "published",
+        targetMinor: 4_500_000,
+        deadlineInDays: 80,
+        payeeKind: "vendor",
+        payeeName: "محلات الأمل للأدوات المنزلية",
+        titleAr: "فرن وعجّانة لمشروع معجنات منزلي",
+        titleEn: "An oven and dough mixer for a home pastry business",
+        storyAr:
+          "أمّ أرملة وابنتها الشابة تصنعان المعجنات والكبّة في المنزل وتبيعانها للجيران والمحلات القريبة. تحتاجان إلى فرن غاز كبير وعجّانة وأدوات لزيادة الإنتاج وتأمين دخل منتظم للأسرة.",
+        storyEn:
+          "A widowed mother and her young daughter make pastries and kibbeh at home and sell them to neighbours and nearby shops. They need a large gas oven, a dough mixer and tools to produce more and earn a regular income.",
+        ageBand: "18-29",
+        gender: "female",
+      },
+      {
+        category: "rent",
+        urgency: "critical",
+        state: "published",
+        targetMinor: 3_600_000,
+        deadlineInDays: 30,
+        payeeKind: "vendor",
+        payeeName: "مالك المنزل (عقد إيجار مصدّق)",
+        titleAr: "بدل إيجار ستة أشهر لأسرة تعيلها أمّ أرملة",
+        titleEn: "Six months' rent for a family headed by a widow",
+        storyAr:
+          "أسرة من ثلاثة أفراد تعيلها أمّ أرملة في مدينة حلب، ارتفع إيجار مسكنها ولم تعد قادرة على دفعه. يغطي هذا الاحتياج إيجار ستة أشهر ويُدفع مباشرة إلى المالك.",
+        storyEn:
+          "A family of three headed by a widow in Aleppo can no longer pay its rent after an increase. This need covers six months and is paid directly to the landlord.",
+      },
+      {
+        category: "school_fees",
+        urgency: "normal",
+        state: "returned",
+        returnReason: "يرجى إرفاق إفادة التسجيل في المدرسة وقائمة الرسوم المطلوبة.",
+        targetMinor: 900_000,
+        deadlineInDays: 90,
+        payeeKind: "school",
+        payeeName: "مدرسة خاصة (الاسم في الملف)",
+        titleAr: "رسوم مدرسية ولباس مدرسي لطالب في الرابعة عشرة",
+        titleEn: "School fees and uniform for a 14-year-old boy",
+        storyAr: "طالب في الرابعة عشرة يحتاج إلى الرسوم المدرسية واللباس والقرطاسية ليكمل عامه الدراسي.",
+        storyEn: "A 14-year-old boy needs school fees, a uniform and stationery to finish his school year.",
+        ageBand: "12-17",
+        gender: "male",
+      },
+    ],
+  },
+  {
+    org: "shahba-social-affairs",
+    head: { fullName: "رضوان فاروق الدبس", sex: "male", age: 69, disability: "سكري معتمد على الأنسولين" },
+    members: [{ fullName: "سعاد رشيد الدبس", sex: "female", age: 64, relation: "spouse", disability: "شلل نصفي بعد جلطة دماغية" }],
+    phones: ["0988 431 507"],
+    ids: [{ kind: "national_id", value: "02030192247" }],
+    region: ["Aleppo", "Mount Simeon (Jabal Sam'an)", "Bustan al-Qasr"],
+    address: "قرب جامع الإيمان، بناية الدبس",
+    tags: ["chronic_illness", "disability"],
+    registeredDaysAgo: 240,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "medication",
+        urgency: "high",
+        state: "published",
+        targetMinor: 1_500_000,
+        deadlineInDays: 40,
+        payeeKind: "pharmacy",
+        payeeName: "صيدلية الشفاء",
+        titleAr: "أنسولين وأدوية ضغط لستة أشهر لرجل مسنّ",
+        titleEn: "Six months of insulin and blood-pressure medicine for an elderly man",
+        storyAr:
+          "رجل في التاسعة والستين مصاب بالسكري ويحتاج إلى الأنسولين يومياً، ويرعى زوجته المريضة. لا يكفي راتبه التقاعدي لثمن الأدوية، ويغطي هذا الاحتياج ستة أشهر منها.",
+        storyEn:
+          "A 69-year-old man with diabetes needs insulin every day and cares for his sick wife. His pension does not cover the medicine; this need covers six months of it.",
+        ageBand: "60+",
+        gender: "male",
+      },
+      {
+        category: "in_kind_item",
+        urgency: "high",
+        state: "published",
+        targetMinor: 4_050_000,
+        items: [
+          { labelAr: "سرير طبي يدوي", labelEn: "Manual hospital bed", quantity: 1, unitCostMinor: 3_200_000 },
+          { labelAr: "فرشة هوائية طبية", labelEn: "Medical air mattress", quantity: 1, unitCostMinor: 850_000 },
+        ],
+        deadlineInDays: 50,
+        payeeKind: "vendor",
+        payeeName: "شركة المعدات الطبية الحديثة",
+        titleAr: "سرير طبي وفرشة هوائية لامرأة مسنّة طريحة الفراش",
+        titleEn: "A hospital bed and air mattress for a bedridden elderly woman",
+        storyAr:
+          "امرأة في الرابعة والستين أصيبت بشلل نصفي بعد جلطة دماغية، ويرعاها زوجها المسنّ. يخفف السرير الطبي والفرشة الهوائية آلامها ويقيها من تقرّحات الجلد.",
+        storyEn:
+          "A 64-year-old woman is partly paralysed after a stroke and is cared for by her elderly husband. A hospital bed and an air mattress ease her pain and prevent bedsores.",
+        ageBand: "60+",
+        gender: "female",
+      },
+      {
+        category: "medical_treatment",
+        urgency: "normal",
+        state: "submitted",
+        targetMinor: 2_400_000,
+        deadlineInDays: 65,
+        payeeKind: "hospital",
+        payeeName: "مركز العلاج الفيزيائي",
+        titleAr: "جلسات علاج فيزيائي بعد جلطة دماغية",
+        titleEn: "Physiotherapy sessions after a stroke",
+        storyAr: "امرأة مسنّة تحتاج إلى عشرين جلسة علاج فيزيائي لتستعيد بعض الحركة في ذراعها وساقها بعد جلطة دماغية.",
+        storyEn: "An elderly woman needs twenty physiotherapy sessions to regain some movement in her arm and leg after a stroke.",
+        ageBand: "60+",
+        gender: "female",
+      },
+    ],
+  },
+  {
+    org: "shahba-social-affairs",
+    head: { fullName: "حمود عيسى العبيد", sex: "male", age: 50 },
+    members: [
+      { fullName: "فضة أحمد العبيد", sex: "female", age: 46, relation: "spouse" },
+      { fullName: "عيسى حمود العبيد", sex: "male", age: 20, relation: "child" },
+      { fullName: "رحاب حمود العبيد", sex: "female", age: 15, relation: "child", school: "dropped_out" },
+      { fullName: "بدر حمود العبيد", sex: "male", age: 12, relation: "child", school: "enrolled" },
+    ],
+    phones: ["0991 624 083"],
+    ids: [{ kind: "national_id", value: "02050763318" }],
+    region: ["Aleppo", "As-Safira", "As-Safira town"],
+    address: "حارة البوابة، جانب المطحنة",
+    tags: ["no_income"],
+    registeredDaysAgo: 75,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "livelihood_asset",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 7_500_000,
+        deadlineInDays: 150,
+        payeeKind: "vendor",
+        payeeName: "تاجر مواشٍ معتمد لدى المديرية",
+        titleAr: "قطيع صغير من الماعز لأسرة ريفية عائدة",
+        titleEn: "A small goat herd for a rural family that has returned home",
+        storyAr:
+          "عادت أسرة ريفية من خمسة أفراد إلى بلدتها في ريف حلب الشرقي بعد سنوات من النزوح، وقد فقدت مواشيها خلال الحرب. خمس عنزات تؤمّن الحليب واللبن للأسرة ودخلاً من بيع الفائض.",
+        storyEn:
+          "A rural family of five has come back to its home in the eastern Aleppo countryside after years of displacement, having lost its livestock in the war. Five goats give the family milk and yoghurt and an income from selling the surplus.",
+      },
+      {
+        category: "livelihood_asset",
+        urgency: "high",
+        state: "submitted",
+        targetMinor: 2_800_000,
+        deadlineInDays: 35,
+        payeeKind: "vendor",
+        payeeName: "الجمعية الفلاحية",
+        titleAr: "أدوات زراعية وبذار لموسم القمح",
+        titleEn: "Farm tools and seed for the wheat season",
+        storyAr: "يحتاج أب لأربعة أبناء إلى محراث يدوي ومعاول وبذار قمح ليزرع أرضاً صغيرة استأجرها قبل بدء الموسم.",
+        storyEn: "A father of four needs a hand plough, hoes and wheat seed to sow a small plot he has rented before the season starts.",
+        ageBand: "30-59",
+        gender: "male",
+      },
+    ],
+  },
+
+  // ------------------------------------------------------------ Sohag Palms (Egypt, EGP piastres)
+  {
+    org: "sohag-palms",
+    head: { fullName: "زينب عبد الموجود حسانين", sex: "female", age: 36 },
+    members: [
+      { fullName: "مريم محمود حسانين", sex: "female", age: 13, relation: "child", school: "enrolled" },
+      { fullName: "يوسف محمود حسانين", sex: "male", age: 10, relation: "child", school: "enrolled" },
+      { fullName: "شيماء محمود حسانين", sex: "female", age: 6, relation: "child", school: "enrolled" },
+    ],
+    phones: ["010 2468 3517"],
+    ids: [{ kind: "national_id", value: "28703152601843" }],
+    region: ["Sohag", "Akhmim", "Al-Hawawish village"],
+    address: "نجع الشيخ عثمان",
+    tags: ["female_headed", "no_income"],
+    registeredDaysAgo: 160,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "livelihood_asset",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 3_800_000,
+        deadlineInDays: 120,
+        payeeKind: "vendor",
+        payeeName: "سوق الماشية الأسبوعي (تاجر معتمد)",
+        titleAr: "جاموسة حلوب لأمّ تعيل ثلاثة أطفال",
+        titleEn: "A dairy buffalo for a mother raising three children",
+        storyAr:
+          "أمّ أرملة في ريف سوهاج تعيل ثلاثة أطفال بلا دخل ثابت. جاموسة حلوب توفر الحليب للأطفال ودخلاً يومياً من بيع الحليب والجبن، بمتابعة من الجمعية.",
+        storyEn:
+          "A widowed mother in rural Sohag raises three children without a steady income. A dairy buffalo gives the children milk and a daily income from selling milk and cheese, with the association's follow-up.",
+        ageBand: "30-59",
+        gender: "female",
+      },
+      {
+        category: "school_fees",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 320_000,
+        deadlineInDays: 45,
+        payeeKind: "school",
+        payeeName: "مدرسة إعدادية حكومية",
+        titleAr: "مصروفات الدراسة والزي المدرسي لطالبة في المرحلة الإعدادية",
+        titleEn: "School costs and uniform for a preparatory-school girl",
+        storyAr: "طالبة في الثالثة عشرة تحب الدراسة وتحتاج إلى مصروفات المدرسة والزي والكتب الخارجية حتى لا تنقطع عن التعليم.",
+        storyEn: "A 13-year-old girl who loves school needs her school costs, uniform and study books so that she does not drop out.",
+        ageBand: "12-17",
+        gender: "female",
+      },
+      {
+        category: "in_kind_item",
+        urgency: "high",
+        state: "submitted",
+        targetMinor: 360_000,
+        items: [
+          { labelAr: "بطانية شتوية", labelEn: "Winter blanket", quantity: 4, unitCostMinor: 45_000 },
+          { labelAr: "جاكيت شتوي لطفل", labelEn: "Child's winter jacket", quantity: 3, unitCostMinor: 60_000 },
+        ],
+        deadlineInDays: 30,
+        payeeKind: "vendor",
+        payeeName: "محل ملابس في المركز",
+        titleAr: "بطاطين وملابس شتوية لأمّ وثلاثة أطفال",
+        titleEn: "Blankets and winter clothes for a mother and three children",
+        storyAr: "يقترب الشتاء وليس لدى الأسرة ما يكفي من الأغطية. تحتاج الأمّ إلى أربع بطاطين وثلاثة جاكيتات لأطفالها.",
+        storyEn: "Winter is coming and the family does not have enough covers. The mother needs four blankets and three jackets for her children.",
+      },
+    ],
+  },
+  {
+    org: "sohag-palms",
+    head: { fullName: "عبد الفتاح رمضان عبد العال", sex: "male", age: 58 },
+    members: [
+      { fullName: "سعدية حامد عبد العال", sex: "female", age: 54, relation: "spouse" },
+      { fullName: "مصطفى عبد الفتاح عبد العال", sex: "male", age: 24, relation: "child" },
+    ],
+    phones: ["011 5823 0946"],
+    ids: [{ kind: "national_id", value: "26610152600427" }],
+    region: ["Sohag", "Sohag markaz", "Al-Kawthar"],
+    address: "حي الكوثر، عمارات الإسكان، عمارة ١٤",
+    tags: ["chronic_illness"],
+    registeredDaysAgo: 110,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "surgery",
+        urgency: "critical",
+        state: "published",
+        targetMinor: 1_600_000,
+        deadlineInDays: 40,
+        payeeKind: "hospital",
+        payeeName: "مستشفى النور التخصصي للعيون",
+        titleAr: "عملية إزالة المياه البيضاء من العينين",
+        titleEn: "Cataract surgery on both eyes",
+        storyAr:
+          "رجل في الثامنة والخمسين فقد معظم بصره بسبب المياه البيضاء، ولم يعد قادراً على العمل حارساً. العملية في العينين تعيد إليه بصره وعمله، وتُدفع الكلفة مباشرة إلى المستشفى.",
+        storyEn:
+          "A 58-year-old man has lost most of his sight to cataracts and can no longer work as a watchman. Surgery on both eyes would give him back his sight and his job; the cost is paid directly to the hospital.",
+        ageBand: "30-59",
+        gender: "male",
+      },
+      {
+        category: "medication",
+        urgency: "high",
+        state: "published",
+        targetMinor: 720_000,
+        deadlineInDays: 60,
+        payeeKind: "pharmacy",
+        payeeName: "صيدلية الشفاء",
+        titleAr: "أقلام أنسولين لستة أشهر",
+        titleEn: "Six months of insulin pens",
+        storyAr: "رجل مصاب بالسكري منذ سنوات يحتاج إلى أقلام الأنسولين وشرائط قياس السكر لستة أشهر، بعد أن ارتفعت أسعارها كثيراً.",
+        storyEn: "A man who has had diabetes for years needs insulin pens and test strips for six months, now that their prices have risen sharply.",
+        ageBand: "30-59",
+        gender: "male",
+      },
+    ],
+  },
+  {
+    org: "sohag-palms",
+    head: { fullName: "مينا عزيز بشاي", sex: "male", age: 47, disability: "إصابة في أسفل الظهر" },
+    members: [
+      { fullName: "ماري صبحي يوسف", sex: "female", age: 43, relation: "spouse" },
+      { fullName: "جورج مينا عزيز", sex: "male", age: 16, relation: "child", school: "enrolled" },
+      { fullName: "مارينا مينا عزيز", sex: "female", age: 12, relation: "child", school: "enrolled" },
+    ],
+    phones: ["012 7341 2085"],
+    ids: [{ kind: "national_id", value: "27908122600915" }],
+    region: ["Sohag", "Akhmim", "Akhmim city"],
+    address: "شارع الكنيسة، عطفة بشاي",
+    tags: ["disability"],
+    registeredDaysAgo: 90,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "in_kind_item",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 2_250_000,
+        items: [
+          { labelAr: "نول نسيج يدوي", labelEn: "Handloom", quantity: 1, unitCostMinor: 1_800_000 },
+          { labelAr: "غزل قطني ملوّن", labelEn: "Dyed cotton yarn", quantity: 1, unitCostMinor: 450_000 },
+        ],
+        deadlineInDays: 100,
+        payeeKind: "vendor",
+        payeeName: "ورشة نجارة الأنوال",
+        titleAr: "نول نسيج يدوي لأمّ تتقن النسيج التقليدي",
+        titleEn: "A handloom for a mother skilled in traditional weaving",
+        storyAr:
+          "في صعيد مصر، حيث يشتهر الناس بالنسيج اليدوي، تتقن أمّ لطفلين هذه الحرفة لكنها لا تملك نولاً. الأب لم يعد قادراً على العمل الشاق بعد إصابة في ظهره، والنول يمنح الأسرة دخلاً من بيع المفارش والشالات.",
+        storyEn:
+          "In Upper Egypt, known for its hand-woven cloth, a mother of two has mastered the craft but has no loom. The father can no longer do heavy work after a back injury; a loom would give the family an income from selling tablecloths and shawls.",
+        ageBand: "30-59",
+        gender: "female",
+      },
+      {
+        category: "medical_treatment",
+        urgency: "high",
+        state: "submitted",
+        targetMinor: 960_000,
+        deadlineInDays: 45,
+        payeeKind: "hospital",
+        payeeName: "مركز العلاج الطبيعي",
+        titleAr: "جلسات علاج طبيعي لآلام الظهر",
+        titleEn: "Physiotherapy for a back injury",
+        storyAr: "أب لطفلين يحتاج إلى أربع وعشرين جلسة علاج طبيعي بعد إصابة في أسفل الظهر، ليعود إلى عمل خفيف.",
+        storyEn: "A father of two needs twenty-four physiotherapy sessions after a lower-back injury so he can return to light work.",
+        ageBand: "30-59",
+        gender: "male",
+      },
+    ],
+  },
+  {
+    org: "sohag-palms",
+    head: { fullName: "حمدي عبد الراضي شحاتة", sex: "male", age: 39 },
+    members: [
+      { fullName: "هويدا فرغلي شحاتة", sex: "female", age: 33, relation: "spouse" },
+      { fullName: "آدم حمدي شحاتة", sex: "male", age: 5, relation: "child", school: "enrolled" },
+      { fullName: "رقية حمدي شحاتة", sex: "female", age: 2, relation: "child" },
+    ],
+    phones: ["010 9152 4736"],
+    ids: [{ kind: "national_id", value: "28702052600351" }],
+    region: ["Sohag", "Tahta", "Tahta city"],
+    address: "شارع المحطة، بجوار مسجد الرحمن",
+    tags: ["no_income"],
+    registeredDaysAgo: 12,
+    // Consent not yet recorded: the caseworker keeps the need in draft until it is.
+    consent: null,
+    needs: [
+      {
+        category: "food",
+        urgency: "normal",
+        state: "draft",
+        targetMinor: 480_000,
+        deadlineInDays: 60,
+        payeeKind: "vendor",
+        payeeName: "بقالة تموينية متعاقدة",
+        titleAr: "كرتونة مواد غذائية شهرية لثلاثة أشهر",
+        titleEn: "A monthly food box for three months",
+        storyAr: "أسرة من أربعة أفراد فقد معيلها عمله اليومي في البناء، وتحتاج إلى مواد غذائية أساسية لثلاثة أشهر.",
+        storyEn: "A family of four whose breadwinner lost his daily construction work needs basic food for three months.",
+      },
+    ],
+  },
+  {
+    org: "sohag-palms",
+    head: { fullName: "سنية عبد الباقي خليفة", sex: "female", age: 67, disability: "قصور مزمن في وظائف الكلى" },
+    members: [
+      { fullName: "حسام عمرو خليفة", sex: "male", age: 15, relation: "grandchild", school: "enrolled" },
+      { fullName: "هاجر عمرو خليفة", sex: "female", age: 12, relation: "grandchild", school: "enrolled" },
+    ],
+    phones: ["015 3390 6412"],
+    ids: [{ kind: "national_id", value: "25807242500638" }],
+    region: ["Asyut", "Abnub", "Abnub city"],
+    address: "شارع الجمهورية، عطفة خليفة",
+    tags: ["elderly_alone", "orphan", "chronic_illness"],
+    registeredDaysAgo: 200,
+    consent: { publish: true, sharePartners: false },
+    needs: [
+      {
+        category: "school_fees",
+        urgency: "normal",
+        state: "published",
+        targetMinor: 540_000,
+        deadlineInDays: 75,
+        payeeKind: "school",
+        payeeName: "المدرسة الإعدادية والثانوية",
+        titleAr: "مصروفات مدرسية لحفيدين يتيمين تعولهما جدتهما",
+        titleEn: "School costs for two orphaned grandchildren raised by their grandmother",
+        storyAr:
+          "جدّة في السابعة والستين تعول حفيدين يتيمين في محافظة أسيوط. يحتاج الطفلان إلى المصروفات المدرسية والزي والكتب ومجموعات التقوية لهذا العام.",
+        storyEn:
+          "A 67-year-old grandmother in Asyut governorate is raising two orphaned grandchildren. They need school costs, uniforms, books and study groups for this year.",
+        ageBand: "12-17",
+      },
+      {
+        category: "medical_treatment",
+        urgency: "high",
+        state: "published",
+        targetMinor: 1_200_000,
+        deadlineInDays: 50,
+        payeeKind: "hospital",
+        payeeName: "مستشفى جامعة أسيوط",
+        titleAr: "علاج ومتابعة لقصور الكلى لجدّة تعول يتيمين",
+        titleEn: "Kidney treatment for a grandmother raising two orphans",
+        storyAr:
+          "جدّة مسنّة تعاني من قصور مزمن في الكلى وتحتاج إلى فحوص دورية وأدوية لا يغطيها التأمين الصحي، وهي المعيلة الوحيدة لحفيديها.",
+        storyEn:
+          "An elderly grandmother with chronic kidney failure needs regular tests and medicine that health insurance does not cover; she is the only carer of her two grandchildren.",
+        ageBand: "60+",
+        gender: "female",
+      },
+      {
+        category: "rent",
+        urgency: "normal",
+        state: "returned",
+        returnReason: "عقد الإيجار المرفق باسم شخص آخر؛ يرجى إرفاق عقد باسم معيلة الأسرة أو إفادة من المالك.",
+        targetMinor: 600_000,
+        deadlineInDays: 80,
+        payeeKind: "vendor",
+        payeeName: "مالك الشقة",
+        titleAr: "بدل إيجار ستة أشهر لجدّة وحفيديها",
+        titleEn: "Six months' rent for a grandmother and her grandchildren",
+        storyAr: "جدّة مسنّة تعول حفيدين يتيمين تحتاج إلى إيجار ستة أشهر لتبقى في مسكنها قرب مدرستهما.",
+        storyEn: "An elderly grandmother raising two orphans needs six months' rent to stay in her home near their school.",
+      },
+    ],
+  },
+];
