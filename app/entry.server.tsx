@@ -10,6 +10,7 @@ import { resources } from "~/locales";
 import { i18nConfig } from "~/utils/i18n";
 import { getLocale } from "~/utils/i18next.server";
 import { boot } from "~/utils/boot.server";
+import { etagMatches, isPublicCacheable, PRIVATE_CACHE_CONTROL, weakEtag } from "~/utils/http-cache.server";
 
 export { boot };
 
@@ -26,6 +27,20 @@ export default async function handleRequest(
   const instance = createInstance();
   const lng = await getLocale(request);
   await instance.use(initReactI18next).init({ ...i18nConfig, lng, resources });
+
+  // A page that a shared cache may keep (an anonymous visitor's public page) is rendered whole,
+  // then sent with a weak ETag, or as 304 when the browser already has it
+  // (docs/decisions/030-public-http-caching.md). Everything else streams as before.
+  if (/^\s*public\b/i.test(responseHeaders.get("Cache-Control") ?? "") && responseHeaders.has("Set-Cookie")) {
+    responseHeaders.set("Cache-Control", PRIVATE_CACHE_CONTROL);
+  }
+  // Error pages are rendered by the root's boundary, whose headers say nothing: never cache them.
+  if (responseStatusCode >= 400 && !responseHeaders.has("Cache-Control")) {
+    responseHeaders.set("Cache-Control", PRIVATE_CACHE_CONTROL);
+  }
+  if (isPublicCacheable(request.method, responseStatusCode, responseHeaders)) {
+    return renderBuffered(request, responseStatusCode, responseHeaders, remixContext, instance);
+  }
 
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
@@ -50,6 +65,58 @@ export default async function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           if (shellRendered) console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY + 1000);
+  });
+}
+
+function renderBuffered(
+  request: Request,
+  statusCode: number,
+  headers: Headers,
+  remixContext: EntryContext,
+  instance: ReturnType<typeof createInstance>,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <I18nextProvider i18n={instance}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+      </I18nextProvider>,
+      {
+        onAllReady() {
+          const chunks: Buffer[] = [];
+          const body = new PassThrough();
+          body.on("data", (chunk: Buffer) => chunks.push(chunk));
+          body.on("error", reject);
+          body.on("end", () => {
+            const html = Buffer.concat(chunks);
+            headers.set("Content-Type", "text/html; charset=utf-8");
+            if (failed) {
+              // A render error: never cache it, never answer 304 for it.
+              headers.set("Cache-Control", PRIVATE_CACHE_CONTROL);
+              resolve(new Response(html, { headers, status: 500 }));
+              return;
+            }
+            const etag = weakEtag(html);
+            headers.set("ETag", etag);
+            if (etagMatches(request.headers.get("If-None-Match"), etag)) {
+              headers.delete("Content-Type");
+              resolve(new Response(null, { headers, status: 304 }));
+              return;
+            }
+            resolve(new Response(html, { headers, status: statusCode }));
+          });
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          failed = true;
+          console.error(error);
         },
       },
     );

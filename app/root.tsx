@@ -173,6 +173,9 @@ function Header() {
           <NavLink to="/" end className={navClass}>
             {t("nav.home")}
           </NavLink>
+          <NavLink to="/needs" className={navClass}>
+            {t("nav.needs")}
+          </NavLink>
           {user && (
             <NavLink to="/account" className={navClass}>
               {t("nav.account")}

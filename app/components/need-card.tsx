@@ -1,13 +1,29 @@
+import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
 import { formatDate, formatMoney, formatNumber } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
+import { NeedProgress } from "./need-progress";
 
 /**
  * The public card of a need: exactly what donors see (it receives only the public projection).
  * Used by the staff editor's preview and by the public pages. Light: no images, no scripts.
  */
-export function NeedCard({ need, locale, headingLevel = 3 }: { need: PublicNeed; locale: Locale; headingLevel?: 2 | 3 }) {
+export function NeedCard({
+  need,
+  locale,
+  headingLevel = 3,
+  href,
+  compact = false,
+}: {
+  need: PublicNeed;
+  locale: Locale;
+  headingLevel?: 2 | 3;
+  /** On public lists: the title links to the need's page. */
+  href?: string;
+  /** On public lists: the story is cut to a few lines. */
+  compact?: boolean;
+}) {
   const { t } = useTranslation("needs");
   const other: Locale = locale === "ar" ? "en" : "ar";
   const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || en : en || ar);
@@ -40,10 +56,20 @@ export function NeedCard({ need, locale, headingLevel = 3 }: { need: PublicNeed;
         lang={titleLang}
         dir={titleLang === "ar" ? "rtl" : "ltr"}
       >
-        {title || t("card.noTitle")}
+        {href ? (
+          <Link to={href} className="text-brand-800 underline-offset-4 hover:underline">
+            {title || t("card.noTitle")}
+          </Link>
+        ) : (
+          title || t("card.noTitle")
+        )}
       </Heading>
       {story && (
-        <p className="mt-2 whitespace-pre-line leading-relaxed" lang={storyLang} dir={storyLang === "ar" ? "rtl" : "ltr"}>
+        <p
+          className={`mt-2 whitespace-pre-line leading-relaxed ${compact ? "line-clamp-3" : ""}`}
+          lang={storyLang}
+          dir={storyLang === "ar" ? "rtl" : "ltr"}
+        >
           {story}
         </p>
       )}
@@ -59,6 +85,11 @@ export function NeedCard({ need, locale, headingLevel = 3 }: { need: PublicNeed;
             </li>
           ))}
         </ul>
+      )}
+      {need.progress && (
+        <div className="mt-3">
+          <NeedProgress need={need} progress={need.progress} locale={locale} />
+        </div>
       )}
       <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
         <dt className="font-bold">{t("card.target")}</dt>

@@ -14,9 +14,13 @@ import enRegistry from "./en/registry.json";
 import arNeeds from "./ar/needs.json";
 import enNeeds from "./en/needs.json";
 import enEmail from "./en/email.json";
+import arPublic from "./ar/public.json";
+import enPublic from "./en/public.json";
+import arPledging from "./ar/pledging.json";
+import enPledging from "./en/pledging.json";
 
 /** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
 export const resources = {
-  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds },
-  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds },
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging },
 } as const;

@@ -114,6 +114,12 @@ export default function Account() {
         </p>
       </section>
 
+      <p className="rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
+        <Link to="/account/pledges" className={linkClass} data-testid="account-pledges-link">
+          {t("account.pledgesLink")}
+        </Link>
+      </p>
+
       <section
         aria-labelledby="orgs-heading"
         className="space-y-3 rounded-lg border border-stone-200 bg-white p-5 shadow-sm"

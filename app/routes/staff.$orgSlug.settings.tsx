@@ -21,6 +21,8 @@ import {
   type FormReply,
 } from "~/modules/organizations/route-helpers.server";
 import { ErrorList, Field, FormMessage, Notice, SubmitButton } from "~/components/forms";
+import { PaymentDetailsForm } from "~/components/payment-details-form";
+import { isPaymentDetailsPost, paymentDetailsAction, paymentDetailsFor } from "~/modules/pledging/settings.server";
 import {
   PageTitle,
   Section,
@@ -49,6 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     regions: buildRegionTree(await listRegions(db, org.id)),
     notice: noticeFrom(new URL(request.url), NOTICES),
+    paymentDetails: await paymentDetailsFor(org.id),
+    paymentDetailsSaved: new URL(request.url).searchParams.get("notice") === "paymentDetailsSaved",
   };
 }
 
@@ -56,6 +60,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, ["org_admin"]);
+  if (await isPaymentDetailsPost(request)) return paymentDetailsAction(request, member);
   const { submission } = await parseForm(request, SettingsActionSchema);
   const meta = formMeta(submission, ["regionId", "parentId"]);
   if (submission.status !== "success") return invalid(submission, meta);
@@ -271,10 +276,11 @@ function RegionItem({ node, reply }: { node: RegionNode; reply: Reply }) {
 }
 
 export default function SettingsPage() {
-  const { org, regions, notice } = useLoaderData<typeof loader>();
+  const { org, regions, notice, paymentDetails, paymentDetailsSaved } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply;
   const location = useLocation();
   const { t } = useTranslation("staff");
+  const { t: tp } = useTranslation("pledging");
   return (
     <div className="space-y-6">
       <PageTitle title={t("settings.title")} intro={t("settings.intro")} />
@@ -296,6 +302,11 @@ export default function SettingsPage() {
         )}
         <h3 className="mb-2 font-bold">{t("settings.regions.add.governorate")}</h3>
         <AddRegionForm key={`add-${location.key}`} parentId={null} level="governorate" reply={reply} />
+      </Section>
+
+      <Section id="payment-details" title={tp("settings.title")} description={tp("settings.help")}>
+        {paymentDetailsSaved && !reply && <Notice tone="success">{tp("settings.saved")}</Notice>}
+        <PaymentDetailsForm key={`pay-${location.key}`} details={paymentDetails} result={replyFor(reply, "paymentDetails", null)} />
       </Section>
     </div>
   );

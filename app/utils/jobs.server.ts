@@ -6,10 +6,13 @@ import {
   type EmailTransport,
 } from "~/modules/notifications/dispatch.server";
 import { createResendTransport } from "~/modules/notifications/resend-transport.server";
+import { expirePledges } from "~/modules/pledging/pledges.server";
 import { env } from "./env.server";
 
 /** The queue whose jobs mean "sweep the email outbox now". */
 export const OUTBOX_QUEUE = "email-outbox";
+/** The queue whose jobs mean "release unpaid pledges whose time is up" (every 5 minutes). */
+export const PLEDGE_EXPIRY_QUEUE = "pledge-expiry";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -78,6 +81,14 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         },
       );
       await boss.schedule(OUTBOX_QUEUE, "* * * * *", {}, { tz: "UTC" });
+      // Pledge expiry: idempotent (a second run changes nothing), so a missed or doubled run is harmless.
+      await boss.createQueue(PLEDGE_EXPIRY_QUEUE, { name: PLEDGE_EXPIRY_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 });
+      await boss.work(PLEDGE_EXPIRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        const expired = await expirePledges(database.db, new Date());
+        if (expired.length > 0 && env().NODE_ENV !== "test") console.info(`[pledges] expired ${expired.length}`);
+      });
+      await boss.schedule(PLEDGE_EXPIRY_QUEUE, "*/5 * * * *", {}, { tz: "UTC" });
+      await boss.send(PLEDGE_EXPIRY_QUEUE, {}); // and once at start-up, for pledges that fell due while down
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };

@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./notifications";
 export * from "./registry";
 export * from "./needs";
+export * from "./pledging";

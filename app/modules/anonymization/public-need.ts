@@ -27,6 +27,26 @@ export interface PublicNeed {
   items: PublicNeedItem[];
   org: { nameAr: string; nameEn: string; slug: string };
   verifiedAt: string | null;
+  /** Public pages only (the staff preview has none): how far the need is funded. */
+  progress?: PublicProgress;
+}
+
+/** Where a need stands for donors: money received, promised, how many donors, and its status. */
+export interface PublicProgress {
+  raisedMinor: number;
+  reservedMinor: number;
+  donorCount: number;
+  /** Whole percent of the target received, 0–100. */
+  percent: number;
+  status: "open" | "funded" | "disbursed" | "closed";
+}
+
+/** The counters of a need row that the public progress is built from. */
+export interface ProgressLike {
+  state: string;
+  paidMinor: number;
+  reservedMinor: number;
+  donorCount: number;
 }
 
 interface NeedLike {
@@ -50,8 +70,9 @@ export function toPublicNeed(
   items: readonly PublicNeedItem[],
   org: { nameAr: string; nameEn: string; slug: string },
   governorate: { nameAr: string; nameEn: string } | null,
+  progress?: ProgressLike,
 ): PublicNeed {
-  return {
+  const projection: PublicNeed = {
     publicId: need.publicId,
     category: need.category,
     titleAr: need.titleAr,
@@ -68,5 +89,19 @@ export function toPublicNeed(
     items: items.map((i) => ({ labelAr: i.labelAr, labelEn: i.labelEn, quantity: i.quantity, unitCostMinor: i.unitCostMinor })),
     org: { nameAr: org.nameAr, nameEn: org.nameEn, slug: org.slug },
     verifiedAt: need.verifiedAt ? new Date(need.verifiedAt).toISOString() : null,
+  };
+  if (progress) projection.progress = toPublicProgress(need.targetMinor, progress);
+  return projection;
+}
+
+export function toPublicProgress(targetMinor: number, row: ProgressLike): PublicProgress {
+  const raisedMinor = Number(row.paidMinor);
+  const status = row.state === "funded" || row.state === "disbursed" || row.state === "closed" ? row.state : "open";
+  return {
+    raisedMinor,
+    reservedMinor: Number(row.reservedMinor),
+    donorCount: Number(row.donorCount),
+    percent: targetMinor > 0 ? Math.min(100, Math.floor((raisedMinor * 100) / targetMinor)) : 0,
+    status,
   };
 }

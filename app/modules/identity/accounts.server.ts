@@ -3,6 +3,7 @@ import type { Db, Tx } from "#db/client.server";
 import { loginAttempts, memberships, organizations, users, userTokens } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
+import { attachGuestPledges } from "~/modules/pledging/pledges.server";
 import { env } from "~/utils/env.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import type { Locale } from "~/utils/i18n";
@@ -208,6 +209,8 @@ export async function verifyEmail(
     if (!user.emailVerifiedAt) {
       await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id));
     }
+    // Pledges made as a guest with this address now belong to the account that proved it.
+    await attachGuestPledges(tx, user.id, user.email);
     await recordAudit(tx, actorOf(ctx, user.id), {
       action: "auth.email_verified",
       entityType: "user",

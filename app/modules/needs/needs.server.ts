@@ -18,6 +18,7 @@ import {
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { checkPublicText, type PrivateStrings } from "~/modules/anonymization/guard";
 import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
+import { searchTextOf } from "~/modules/marketplace/search-text.server";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
 import { EDITABLE_STATES, NEED_STATES, decideTransition, type NeedAction, type NeedState } from "./lifecycle";
@@ -193,6 +194,7 @@ export async function createNeed(
         ...input.fields,
         targetMinor,
         publicId: newPublicId(),
+        searchText: await searchTextOf(tx, input.orgId, input.fields, items),
         orgId: input.orgId,
         householdId: household.id,
         currency: org.defaultCurrency,
@@ -226,7 +228,7 @@ export async function updateNeed(
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => need[k] !== next[k]);
     const [updated] = await tx
       .update(needs)
-      .set({ ...next, updatedAt: new Date() })
+      .set({ ...next, searchText: await searchTextOf(tx, input.orgId, input.fields, items), updatedAt: new Date() })
       .where(eq(needs.id, need.id))
       .returning();
     await writeItems(tx, input.orgId, need.id, items);

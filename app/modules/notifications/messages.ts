@@ -36,6 +36,28 @@ export type EmailMessage =
         inviteUrl: string;
         expiresInHours?: number;
       };
+    }
+  | {
+      template: "pledge-instructions";
+      /**
+       * A donor's offline pledge: the reference, the amount, the need's public title and the
+       * organisation's payment details. Nothing of the household (the title is guarded public text).
+       */
+      data: {
+        name: string;
+        reference: string;
+        /** Already formatted in the email's locale. */
+        amount: string;
+        needTitle: string;
+        orgName: string;
+        method: "bank_transfer" | "cash" | "money_transfer";
+        /** Already formatted; empty when none. */
+        expiresOn: string;
+        bank: { bankName: string | null; accountName: string | null; accountNumber: string | null; swift: string | null } | null;
+        /** The organisation's office or transfer-shop instructions in the email's language. */
+        instructions: string | null;
+        instructionsUrl: string;
+      };
     };
 
 export type EmailTemplateName = EmailMessage["template"];
@@ -46,6 +68,7 @@ export const EMAIL_TEMPLATES = [
   "reset-password",
   "password-changed",
   "invite",
+  "pledge-instructions",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -27,6 +27,21 @@ const messages: EmailMessage[] = [
       expiresInHours: 168,
     },
   },
+  {
+    template: "pledge-instructions",
+    data: {
+      name: "Samira",
+      reference: "TDM-0000-011",
+      amount: "$50.00",
+      needTitle: "School fees",
+      orgName: "جمعية النور",
+      method: "bank_transfer",
+      expiresOn: "30 Nov 2026",
+      bank: { bankName: "Bank", accountName: "Al-Nour", accountNumber: "LB00 1234", swift: "BANKLBBX" },
+      instructions: null,
+      instructionsUrl: "https://tadamon.test/pledges/TDM-0000-011",
+    },
+  },
 ];
 
 const linkOf = (m: EmailMessage) =>
@@ -36,7 +51,9 @@ const linkOf = (m: EmailMessage) =>
       ? m.data.resetUrl
       : "inviteUrl" in m.data
         ? m.data.inviteUrl
-        : m.data.forgotPasswordUrl!;
+        : "instructionsUrl" in m.data
+          ? m.data.instructionsUrl
+          : m.data.forgotPasswordUrl!;
 
 function keysOf(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) return [prefix];

@@ -8,6 +8,7 @@ import VerifyEmail, { subject as verifyEmailSubject } from "#emails/verify-email
 import ResetPassword, { subject as resetPasswordSubject } from "#emails/reset-password";
 import PasswordChanged, { subject as passwordChangedSubject } from "#emails/password-changed";
 import Invite, { subject as inviteSubject } from "#emails/invite";
+import PledgeInstructions, { subject as pledgeInstructionsSubject } from "#emails/pledge-instructions";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -58,6 +59,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: inviteSubject(t, message.data),
         element: <Invite locale={locale} t={t} data={message.data} />,
+      };
+    case "pledge-instructions":
+      return {
+        subject: pledgeInstructionsSubject(t, message.data),
+        element: <PledgeInstructions locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;

@@ -1,0 +1,325 @@
+// The public listing on the real database (PGlite by default, PostgreSQL with DATABASE_URL, where
+// other workers write at the same time: every assertion is scoped to this test's organisation).
+import { afterAll, describe, expect, it } from "vitest";
+import { eq, inArray, sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import * as schema from "#db/schema";
+import { needItems, needs } from "#db/schema";
+import type { Db } from "#db/client.server";
+import { getDatabase, getDb } from "~/utils/db.server";
+import { createNeed, transitionNeed, updateNeed } from "~/modules/needs/needs.server";
+import { actorFor, needFields, needsWorld, createGovernorate } from "../../../tests/fixtures/needs";
+import { insertNeeds, needRow } from "../../../tests/fixtures/marketplace";
+import { backfillSearchText } from "./search-text.server";
+import {
+  getPublicNeed,
+  getPublicOrg,
+  listPublicNeeds,
+  mostUrgentNeeds,
+  platformTotals,
+  publicRowsQuery,
+  PUBLIC_PAGE_SIZE,
+} from "./listing.server";
+
+type World = Awaited<ReturnType<typeof needsWorld>>;
+const ids = (list: { needs: { publicId: string }[] }) => list.needs.map((n) => n.publicId);
+
+/** A second handle on the same connection whose logger counts the queries sent. */
+async function countingDb() {
+  const database = await getDatabase();
+  let count = 0;
+  const logger = { logQuery: () => void (count += 1) };
+  const db =
+    database.kind === "postgres"
+      ? drizzlePg(database.pool!, { schema, casing: "snake_case", logger })
+      : (drizzlePglite((database.db as unknown as { $client: PGlite }).$client, { schema, casing: "snake_case", logger }) as unknown as Db);
+  return { db: db as Db, take: () => ((count = 0), undefined), count: () => count };
+}
+
+async function publishViaLifeCycle(world: World, fields = needFields()) {
+  const db = await getDb();
+  const need = await createNeed(db, {
+    orgId: world.org.id,
+    actor: actorFor(world.author.id),
+    authorId: world.author.id,
+    householdId: world.household.id,
+    fields,
+    items: [],
+  });
+  await transitionNeed(db, actorFor(world.author.id), { orgId: world.org.id, needId: need.id, action: "submit" });
+  return transitionNeed(db, actorFor(world.verifier.id), { orgId: world.org.id, needId: need.id, action: "verify" });
+}
+
+describe("which needs are public", () => {
+  it("lists published needs only; a need's page stays once funded, disbursed or closed; anything else is a 404", async () => {
+    const world = await needsWorld();
+    const rows = await insertNeeds(
+      (["draft", "submitted", "returned", "verified", "published", "rejected", "cancelled", "funded", "disbursed", "closed", "expired"] as const).map(
+        (state) => needRow(world, { state, ...(state === "funded" ? { paidMinor: 45000 } : {}) }),
+      ),
+    );
+    const byState = Object.fromEntries(rows.map((r) => [r.state, r.publicId]));
+    const db = await getDb();
+    const listing = await listPublicNeeds(db, { org: world.org.slug });
+    expect(ids(listing)).toEqual([byState.published]);
+    expect(listing.total).toBe(1);
+
+    for (const state of ["published", "funded", "disbursed", "closed"]) expect(await getPublicNeed(db, byState[state])).not.toBeNull();
+    for (const state of ["draft", "submitted", "returned", "verified", "rejected", "cancelled", "expired"]) {
+      expect(await getPublicNeed(db, byState[state]), state).toBeNull();
+    }
+    const funded = await getPublicNeed(db, byState.funded);
+    expect(funded?.progress).toEqual({ raisedMinor: 45000, reservedMinor: 0, donorCount: 0, percent: 100, status: "funded" });
+    expect(await getPublicNeed(db, "'; select 1 --")).toBeNull();
+    expect(await getPublicNeed(db, "NOSUCHNEED00")).toBeNull();
+  });
+
+  it("an organisation's public profile carries no id or setting", async () => {
+    const world = await needsWorld();
+    const org = await getPublicOrg(await getDb(), world.org.slug);
+    expect(org).toEqual({ slug: world.org.slug, nameAr: world.org.nameAr, nameEn: world.org.nameEn, country: "LB", defaultCurrency: "USD" });
+    expect(await getPublicOrg(await getDb(), "no-such-org-here")).toBeNull();
+  });
+});
+
+describe("filters", () => {
+  it("by category, region, urgency, currency and organisation, combined", async () => {
+    const world = await needsWorld();
+    const other = await createGovernorate(world.org.id, "Bekaa", "البقاع");
+    const [a, b, c, d] = await insertNeeds([
+      needRow(world, { category: "surgery", urgency: "critical", publicRegionId: world.governorate.id }),
+      needRow(world, { category: "surgery", urgency: "normal", publicRegionId: other.id }),
+      needRow(world, { category: "food", urgency: "critical", publicRegionId: world.governorate.id, currency: "EUR" }),
+      needRow(world, { category: "rent", urgency: "high" }),
+    ]);
+    const db = await getDb();
+    const org = world.org.slug;
+    const list = async (f: Parameters<typeof listPublicNeeds>[1]) => ids(await listPublicNeeds(db, { org, ...f })).sort();
+    expect(await list({ category: "surgery" })).toEqual([a.publicId, b.publicId].sort());
+    expect(await list({ region: world.governorate.id })).toEqual([a.publicId, c.publicId].sort());
+    expect(await list({ urgency: "critical" })).toEqual([a.publicId, c.publicId].sort());
+    expect(await list({ currency: "EUR" })).toEqual([c.publicId]);
+    expect(await list({ category: "surgery", region: other.id })).toEqual([b.publicId]);
+    expect(await list({})).toEqual([a, b, c, d].map((n) => n.publicId).sort());
+    // The region filter alone (no org) still only finds this organisation's governorate.
+    expect(ids(await listPublicNeeds(db, { region: other.id }))).toEqual([b.publicId]);
+    expect((await listPublicNeeds(db, { org: "no-such-org-here" })).total).toBe(0);
+  });
+});
+
+describe("sorts", () => {
+  it("most urgent, closing soon, nearly funded and newest, each with a stable tie-break", async () => {
+    const world = await needsWorld();
+    const [crit, high, normalSoon, nearly] = await insertNeeds([
+      needRow(world, { urgency: "critical", deadline: "2099-06-01", publishedAt: new Date("2026-03-01T00:00:00Z") }),
+      needRow(world, { urgency: "high", deadline: "2099-01-01", publishedAt: new Date("2026-04-01T00:00:00Z") }),
+      needRow(world, { urgency: "normal", deadline: "2098-01-01", publishedAt: new Date("2026-02-01T00:00:00Z") }),
+      needRow(world, { urgency: "normal", deadline: "2099-12-31", paidMinor: 30000, reservedMinor: 10000, publishedAt: new Date("2026-01-01T00:00:00Z") }),
+    ]);
+    const db = await getDb();
+    const sorted = async (sort: "urgent" | "closing" | "nearly_funded" | "newest") =>
+      ids(await listPublicNeeds(db, { org: world.org.slug, sort }));
+    expect(await sorted("urgent")).toEqual([crit, high, normalSoon, nearly].map((n) => n.publicId));
+    expect(await sorted("closing")).toEqual([normalSoon, high, crit, nearly].map((n) => n.publicId));
+    expect((await sorted("nearly_funded"))[0]).toBe(nearly.publicId);
+    expect(await sorted("newest")).toEqual([high, crit, normalSoon, nearly].map((n) => n.publicId));
+  });
+
+  it("the home page's most urgent needs are published and most urgent first", async () => {
+    const world = await needsWorld();
+    await insertNeeds([needRow(world, { urgency: "critical", deadline: "2026-12-31" })]);
+    const top = await mostUrgentNeeds(await getDb(), 3);
+    expect(top.length).toBeGreaterThan(0);
+    expect(top.length).toBeLessThanOrEqual(3);
+    expect(top[0].urgency).toBe("critical");
+    for (const n of top) expect(n.progress?.status).toBe("open");
+  });
+});
+
+describe("search", () => {
+  it("finds a need by Arabic words whatever the spelling of ة/ه, أ/ا and by prefix; English too; the search text follows edits", async () => {
+    const world = await needsWorld();
+    const db = await getDb();
+    const published = await publishViaLifeCycle(world, needFields({ titleAr: "أقساط مدرسية لطالبة", publicRegionId: world.governorate.id }));
+    expect(published.state).toBe("published");
+    const find = async (q: string) => ids(await listPublicNeeds(db, { org: world.org.slug, q }));
+    for (const q of ["مدرسيه", "مدرسية", "اقساط مدرسيه", "مدرس", "SCHOOL fees", "ninth", "بيروت", "beirut", "أقساط مدرسيّة"]) {
+      expect(await find(q), q).toEqual([published.publicId]);
+    }
+    for (const q of ["جراحية", "surgery", "مدرسية surgery"]) expect(await find(q), q).toEqual([]);
+    // Operators and quotes are plain text, never syntax.
+    expect(await find("مدرسيه & | ! ( ) :* '")).toEqual([published.publicId]);
+    expect(await find("&&&")).toEqual([published.publicId]); // no word: no search condition
+    // Category labels are searchable in both languages.
+    expect(await find("أقساط")).toEqual([published.publicId]);
+
+    const draft = await createNeed(db, {
+      orgId: world.org.id,
+      actor: actorFor(world.author.id),
+      authorId: world.author.id,
+      householdId: world.household.id,
+      fields: needFields({ category: "surgery", titleAr: "عملية لطفل", titleEn: null, storyAr: null, storyEn: null }),
+      items: [],
+    });
+    expect(draft.searchText).toContain("عمليه");
+    const edited = await updateNeed(db, {
+      orgId: world.org.id,
+      actor: actorFor(world.author.id),
+      userId: world.author.id,
+      roles: ["caseworker"],
+      needId: draft.id,
+      fields: needFields({ category: "medication", titleAr: "أدوية لمسنّة", titleEn: null, storyAr: null, storyEn: null }),
+      items: [],
+    });
+    expect(edited.searchText.split(" ")).toEqual(expect.arrayContaining(["ادويه", "لمسنه", "medication"]));
+    expect(edited.searchText).not.toContain("عمليه");
+  });
+});
+
+describe("search text backfill", () => {
+  it("fills the needs whose search text is still empty, once", async () => {
+    const world = await needsWorld();
+    const [row] = await insertNeeds([needRow(world, { titleAr: "كرسي متحرك", publicRegionId: world.governorate.id, searchText: "" })]);
+    const db = await getDb();
+    await db.update(needs).set({ searchText: "" }).where(eq(needs.id, row.id));
+    expect(await backfillSearchText(db)).toBeGreaterThanOrEqual(1);
+    const [after] = await db.select({ t: needs.searchText }).from(needs).where(eq(needs.id, row.id));
+    expect(after.t.split(" ")).toEqual(expect.arrayContaining(["كرسي", "متحرك", "بيروت", "beirut"]));
+    expect(ids(await listPublicNeeds(db, { org: world.org.slug, q: "كرسي" }))).toEqual([row.publicId]);
+  });
+});
+
+describe("pagination", () => {
+  it("20 a page, stable across pages even when every sort key ties; a page past the end shows the last", async () => {
+    const world = await needsWorld();
+    const rows = await insertNeeds(Array.from({ length: 45 }, () => needRow(world, { urgency: "high", deadline: "2099-05-05" })));
+    const db = await getDb();
+    const pages = await Promise.all([1, 2, 3].map((page) => listPublicNeeds(db, { org: world.org.slug, page })));
+    expect(pages.map((p) => p.needs.length)).toEqual([PUBLIC_PAGE_SIZE, PUBLIC_PAGE_SIZE, 5]);
+    expect(pages[0]).toMatchObject({ total: 45, pages: 3, page: 1 });
+    const seen = pages.flatMap(ids);
+    expect(new Set(seen).size).toBe(45);
+    expect(seen.sort()).toEqual(rows.map((r) => r.publicId).sort());
+    // Same order on a second read.
+    expect(ids(await listPublicNeeds(db, { org: world.org.slug, page: 2 }))).toEqual(ids(pages[1]));
+    const past = await listPublicNeeds(db, { org: world.org.slug, page: 99 });
+    expect(past.page).toBe(3);
+    expect(ids(past)).toEqual(ids(pages[2]));
+  });
+});
+
+describe("a fixed number of queries", () => {
+  it("two queries for a listing page whether it has 1 row or 20 (items and organisation ride along), one for a need page", async () => {
+    const one = await needsWorld();
+    const many = await needsWorld();
+    await insertNeeds([needRow(one)]);
+    const inKind = await insertNeeds(
+      Array.from({ length: 25 }, () => needRow(many, { category: "in_kind_item", targetMinor: 19000, publicRegionId: many.governorate.id })),
+    );
+    const db = await getDb();
+    await db.insert(needItems).values(
+      inKind.flatMap((n) => [
+        { needId: n.id, orgId: many.org.id, position: 0, labelAr: "ماكينة خياطة", labelEn: "Sewing machine", quantity: 1, unitCostMinor: 18000 },
+        { needId: n.id, orgId: many.org.id, position: 1, labelAr: "خيوط", labelEn: "Thread", quantity: 4, unitCostMinor: 250 },
+      ]),
+    );
+    const counter = await countingDb();
+
+    counter.take();
+    const small = await listPublicNeeds(counter.db, { org: one.org.slug });
+    const smallQueries = counter.count();
+    counter.take();
+    const big = await listPublicNeeds(counter.db, { org: many.org.slug });
+    const bigQueries = counter.count();
+
+    expect(small.needs).toHaveLength(1);
+    expect(big.needs).toHaveLength(20);
+    expect(smallQueries).toBe(2);
+    expect(bigQueries).toBe(smallQueries);
+    expect(big.needs[0].items).toEqual([
+      { labelAr: "ماكينة خياطة", labelEn: "Sewing machine", quantity: 1, unitCostMinor: 18000 },
+      { labelAr: "خيوط", labelEn: "Thread", quantity: 4, unitCostMinor: 250 },
+    ]);
+    expect(big.needs[0].governorate).toEqual({ nameAr: "بيروت", nameEn: "Beirut" });
+
+    counter.take();
+    const page = await getPublicNeed(counter.db, inKind[0].publicId);
+    expect(counter.count()).toBe(1);
+    expect(page?.items).toHaveLength(2);
+    counter.take();
+    await platformTotals(counter.db);
+    await mostUrgentNeeds(counter.db, 6);
+    expect(counter.count()).toBe(2);
+  });
+});
+
+describe("platform totals", () => {
+  it("adds the money received per currency and counts open and funded needs", async () => {
+    const world = await needsWorld({ currency: "XTS" });
+    const db = await getDb();
+    const before = await platformTotals(db);
+    await insertNeeds([
+      needRow(world, { currency: "XTS", paidMinor: 1500, reservedMinor: 500 }),
+      needRow(world, { currency: "XTS", state: "funded", paidMinor: 45000 }),
+      needRow(world, { currency: "XTS", state: "cancelled", paidMinor: 0 }),
+      needRow(world, { currency: "XTS", state: "draft" }),
+    ]);
+    const after = await platformTotals(db);
+    const xts = (t: typeof before) => t.raised.find((r) => r.currency === "XTS")?.raisedMinor ?? 0;
+    expect(xts(after) - xts(before)).toBe(46500);
+    // Other workers may publish at the same time on PostgreSQL: at least ours were counted.
+    expect(after.published - before.published).toBeGreaterThanOrEqual(1);
+    expect(after.funded - before.funded).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("indexes (PostgreSQL)", () => {
+  const created: string[] = [];
+  afterAll(async () => {
+    // Leave the shared database's public listing as it was.
+    if (created.length) await (await getDb()).update(needs).set({ state: "closed" }).where(inArray(needs.orgId, created));
+  });
+
+  it("the filtered listing and the search use an index, not a sequential scan of needs, over 2,000 published needs", async (ctx) => {
+    const database = await getDatabase();
+    if (database.kind !== "postgres") return ctx.skip();
+    const world = await needsWorld();
+    created.push(world.org.id);
+    const categories = ["school_fees", "medical_treatment", "surgery", "medication", "rent", "food", "livelihood_asset", "other"] as const;
+    const urgencies = ["critical", "high", "normal"] as const;
+    await insertNeeds(
+      Array.from({ length: 2000 }, (_, i) =>
+        needRow(world, {
+          category: categories[i % categories.length],
+          urgency: urgencies[i % 3],
+          deadline: `2099-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`,
+          titleEn: i % 400 === 0 ? `Wheelchair zyxwheel ${i}` : `Need number ${i}`,
+          publicRegionId: i % 2 ? world.governorate.id : null,
+        }),
+      ),
+    );
+    await database.db.execute(sql`analyze needs`);
+    const plan = async (filters: Parameters<typeof publicRowsQuery>[1]) => {
+      const { sql: text, params } = publicRowsQuery(database.db, filters).toSQL();
+      const result = await database.pool!.query(`explain ${text}`, params as unknown[]);
+      return result.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n");
+    };
+    for (const filters of [
+      { category: "surgery" as const },
+      { category: "surgery" as const, urgency: "critical" as const },
+      { org: world.org.slug, sort: "closing" as const },
+      { region: world.governorate.id, sort: "urgent" as const },
+      { q: "zyxwheel" },
+      {},
+      { sort: "newest" as const },
+    ]) {
+      const text = await plan(filters);
+      expect(text, JSON.stringify(filters)).not.toMatch(/Seq Scan on needs/);
+      expect(text, JSON.stringify(filters)).toMatch(/Index/);
+    }
+    const found = await listPublicNeeds(database.db, { q: "zyxwheel", org: world.org.slug });
+    expect(found.total).toBe(5);
+  });
+});

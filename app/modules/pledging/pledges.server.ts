@@ -1,0 +1,625 @@
+import { randomBytes } from "node:crypto";
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { Db, DbOrTx, Tx } from "#db/client.server";
+import {
+  memberships,
+  needItems,
+  needs,
+  needTransitions,
+  organizations,
+  regions,
+  orgPaymentDetails,
+  pledgeItems,
+  pledges,
+} from "#db/schema";
+import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { enqueueEmail } from "~/modules/notifications/outbox.server";
+import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
+import { formatDate, formatMoney } from "~/utils/format";
+import type { Locale } from "~/utils/i18n";
+import { cardAvailable, effectiveMinimum, remainingOf } from "./amounts";
+import { PledgeError } from "./errors";
+import { newReference, normalizeReference } from "./reference";
+
+/**
+ * Pledging: a pledge reserves part of a need. Every operation that moves money is one transaction
+ * that first locks the need's row (`SELECT … FOR UPDATE`), so `reserved + paid ≤ target` holds with
+ * any number of donors at once (the CHECK `needs_capacity` backs it up). Lock order is always
+ * need, then pledge, so operations never deadlock each other.
+ *
+ * Counters on the need (see db/schema/pledging.ts for the statuses):
+ * - reserved_minor: pending + awaiting_payment + offered pledges;
+ * - paid_minor: paid + received pledges; reaching the target makes the need `funded`;
+ * - donor_count: pledges that hold or have given money (a released pledge no longer counts).
+ */
+
+export type Pledge = typeof pledges.$inferSelect;
+export type PledgeMethod = Pledge["method"];
+type Need = typeof needs.$inferSelect;
+
+export const OFFLINE_METHODS = ["bank_transfer", "cash", "money_transfer"] as const satisfies readonly PledgeMethod[];
+export const DONOR_METHODS = ["bank_transfer", "cash", "money_transfer", "card"] as const satisfies readonly PledgeMethod[];
+/** Statuses that hold capacity as `reserved_minor`. */
+const RESERVING: Pledge["status"][] = ["pending", "awaiting_payment", "offered"];
+/** Statuses whose money counts in `paid_minor`. */
+const COUNTED: Pledge["status"][] = ["paid", "received"];
+/** A card pledge left in Checkout is released after a day (Stripe's session lifetime). */
+export const CARD_HOLD_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ItemLineInput {
+  /** The need item's position (as the public projection lists them) or its id. */
+  position?: number;
+  needItemId?: string;
+  quantity: number;
+}
+
+export interface CreatePledgeInput {
+  needPublicId: string;
+  amountMinor: number;
+  currency: string;
+  method: PledgeMethod;
+  email: string;
+  donorUserId?: string | null;
+  displayName?: string | null;
+  anonymous?: boolean;
+  message?: string | null;
+  idempotencyKey: string;
+  locale: Locale;
+  /** In-kind: the item lines chosen; the amount becomes their total. */
+  items?: ItemLineInput[];
+  /** For absolute links in the email, e.g. https://tadamon.example */
+  origin: string;
+  now?: Date;
+}
+
+export interface CreatePledgeResult {
+  pledge: Pledge;
+  /** False when the idempotency key found an earlier pledge (a double submit). */
+  created: boolean;
+}
+
+/** The random token a pledge form carries, so a double submit never makes two pledges. */
+export function newIdempotencyKey(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function lockNeedByPublicId(tx: Tx, publicId: string): Promise<Need> {
+  if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) throw new PledgeError("need_not_found");
+  const [need] = await tx.select().from(needs).where(eq(needs.publicId, publicId)).for("update");
+  if (!need) throw new PledgeError("need_not_found");
+  return need;
+}
+
+async function lockNeedById(tx: Tx, needId: string): Promise<Need> {
+  const [need] = await tx.select().from(needs).where(eq(needs.id, needId)).for("update");
+  if (!need) throw new PledgeError("need_not_found");
+  return need;
+}
+
+/** Locks the need then the pledge (the one lock order), re-reading the pledge under the lock. */
+async function lockPledge(tx: Tx, where: ReturnType<typeof eq>): Promise<{ pledge: Pledge; need: Need }> {
+  const [peek] = await tx.select({ needId: pledges.needId }).from(pledges).where(where).limit(1);
+  if (!peek) throw new PledgeError("pledge_not_found");
+  const need = await lockNeedById(tx, peek.needId);
+  const [pledge] = await tx.select().from(pledges).where(where).for("update");
+  if (!pledge) throw new PledgeError("pledge_not_found");
+  return { pledge, need };
+}
+
+async function releaseReservation(tx: Tx, pledge: Pledge, need: Need, now: Date, status: "cancelled" | "expired" | "declined") {
+  await tx
+    .update(needs)
+    .set({
+      reservedMinor: sql`${needs.reservedMinor} - ${pledge.amountMinor}`,
+      donorCount: sql`greatest(${needs.donorCount} - 1, 0)`,
+      updatedAt: now,
+    })
+    .where(eq(needs.id, need.id));
+  const [updated] = await tx
+    .update(pledges)
+    .set({ status, releasedAt: now, updatedAt: now, ...(status === "cancelled" ? { cancelledAt: now } : {}) })
+    .where(eq(pledges.id, pledge.id))
+    .returning();
+  return updated;
+}
+
+/** Moves a reserving pledge's amount to paid; funds the need when paid reaches the target. */
+async function countAsPaid(tx: Tx, actor: Actor, pledge: Pledge, need: Need, now: Date, status: "paid" | "received") {
+  const [updatedNeed] = await tx
+    .update(needs)
+    .set({
+      reservedMinor: sql`${needs.reservedMinor} - ${pledge.amountMinor}`,
+      paidMinor: sql`${needs.paidMinor} + ${pledge.amountMinor}`,
+      updatedAt: now,
+    })
+    .where(eq(needs.id, need.id))
+    .returning();
+  const [updated] = await tx
+    .update(pledges)
+    .set({ status, paidAt: now, updatedAt: now })
+    .where(eq(pledges.id, pledge.id))
+    .returning();
+  let funded = false;
+  if (updatedNeed.paidMinor >= updatedNeed.targetMinor && updatedNeed.state === "published" && actor.userId) {
+    await tx.update(needs).set({ state: "funded", updatedAt: now }).where(eq(needs.id, need.id));
+    await tx.insert(needTransitions).values({
+      needId: need.id,
+      orgId: need.orgId,
+      action: "fund",
+      fromState: "published",
+      toState: "funded",
+      actorId: actor.userId,
+      reason: null,
+      createdAt: now,
+    });
+    await recordAudit(tx, actor, {
+      orgId: need.orgId,
+      action: "need.fund",
+      entityType: "need",
+      entityId: need.id,
+      change: { from: "published", to: "funded", paidMinor: updatedNeed.paidMinor, currency: need.currency },
+    });
+    funded = true;
+  }
+  return { pledge: updated, funded };
+}
+
+async function requireStaff(tx: Tx, actor: Actor, orgId: string, roles: readonly (typeof memberships.$inferSelect)["role"][]) {
+  if (!actor.userId) throw new PledgeError("not_allowed");
+  const rows = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, actor.userId)));
+  if (!rows.some((r) => roles.includes(r.role))) throw new PledgeError("not_allowed");
+}
+
+function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The chosen item lines, checked against what is still unpledged of each line. */
+async function resolveItems(tx: Tx, need: Need, lines: ItemLineInput[]) {
+  if (need.category !== "in_kind_item" || lines.length === 0) throw new PledgeError("items_invalid");
+  const rows = await tx.select().from(needItems).where(eq(needItems.needId, need.id)).orderBy(asc(needItems.position));
+  const taken = await tx
+    .select({ needItemId: pledgeItems.needItemId, quantity: sql<number>`coalesce(sum(${pledgeItems.quantity}), 0)::int` })
+    .from(pledgeItems)
+    .innerJoin(pledges, eq(pledges.id, pledgeItems.pledgeId))
+    .where(and(eq(pledges.needId, need.id), inArray(pledges.status, [...RESERVING, ...COUNTED])))
+    .groupBy(pledgeItems.needItemId);
+  const out: { needItemId: string; quantity: number; amountMinor: number }[] = [];
+  for (const line of lines) {
+    const item = rows.find((r) => (line.needItemId ? r.id === line.needItemId : r.position === line.position));
+    if (!item || !Number.isInteger(line.quantity) || line.quantity < 1) throw new PledgeError("items_invalid");
+    if (out.some((o) => o.needItemId === item.id)) throw new PledgeError("items_invalid");
+    const already = Number(taken.find((t) => t.needItemId === item.id)?.quantity ?? 0);
+    if (already + line.quantity > item.quantity) throw new PledgeError("item_unavailable");
+    out.push({ needItemId: item.id, quantity: line.quantity, amountMinor: line.quantity * item.unitCostMinor });
+  }
+  return out;
+}
+
+export async function getPaymentDetails(db: DbOrTx, orgId: string) {
+  const [row] = await db.select().from(orgPaymentDetails).where(eq(orgPaymentDetails.orgId, orgId)).limit(1);
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------- create
+
+/**
+ * Creates a pledge: in one transaction, under the need's row lock. A second submit with the same
+ * idempotency key answers the first pledge (created: false) and changes nothing.
+ * Offline methods: `pending`, expiring after the organisation's number of days, with an
+ * instructions email (reference code, amount, bank details) in the outbox.
+ * Card: `awaiting_payment`, reserved the same way; the payments issue opens Stripe Checkout for it
+ * and marks it paid (markPledgePaid) or lets it expire.
+ * Delivery (in-kind, see offerDelivery): `offered`, reserved until staff receive or decline it.
+ */
+export async function createPledge(db: Db, input: CreatePledgeInput): Promise<CreatePledgeResult> {
+  const now = input.now ?? new Date();
+  const email = normalizeEmail(input.email);
+  const key = String(input.idempotencyKey ?? "").trim();
+  if (key.length < 16 || key.length > 100) throw new PledgeError("idempotency_conflict");
+  return db.transaction(async (tx) => {
+    const need = await lockNeedByPublicId(tx, input.needPublicId);
+
+    // A double submit waits on the same row lock, then finds the first pledge here.
+    const [existing] = await tx.select().from(pledges).where(eq(pledges.idempotencyKey, key)).limit(1);
+    if (existing) {
+      if (existing.needId !== need.id || existing.email !== email) throw new PledgeError("idempotency_conflict");
+      return { pledge: existing, created: false };
+    }
+
+    if (need.state !== "published") throw new PledgeError("need_not_open", { state: need.state });
+    if (input.currency.toUpperCase() !== need.currency) throw new PledgeError("currency_mismatch", { currency: need.currency });
+    if (input.method === "card" && !cardAvailable(need.currency)) throw new PledgeError("card_unavailable");
+    if (input.method === "delivery" && !input.items?.length) throw new PledgeError("items_invalid");
+
+    const items = input.items?.length ? await resolveItems(tx, need, input.items) : [];
+    const amountMinor = items.length ? items.reduce((s, i) => s + i.amountMinor, 0) : input.amountMinor;
+    const remainingMinor = remainingOf(need);
+    const currency = need.currency;
+    if (remainingMinor <= 0) throw new PledgeError("need_full", { remainingMinor: 0, currency });
+    if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new PledgeError("below_minimum", { minimumMinor: effectiveMinimum(currency, remainingMinor), currency });
+    if (amountMinor > remainingMinor) throw new PledgeError("above_remaining", { remainingMinor, currency });
+    const minimumMinor = effectiveMinimum(currency, remainingMinor);
+    if (!items.length && amountMinor < minimumMinor) throw new PledgeError("below_minimum", { minimumMinor, currency });
+
+    const details = await getPaymentDetails(tx, need.orgId);
+    const offline = (OFFLINE_METHODS as readonly string[]).includes(input.method);
+    const status: Pledge["status"] = input.method === "card" ? "awaiting_payment" : input.method === "delivery" ? "offered" : "pending";
+    const expiresAt =
+      status === "pending"
+        ? new Date(now.getTime() + (details?.pledgeExpiryDays ?? 7) * DAY_MS)
+        : status === "awaiting_payment"
+          ? new Date(now.getTime() + CARD_HOLD_MS)
+          : null;
+
+    let pledge: Pledge | undefined;
+    for (let attempt = 0; attempt < 5 && !pledge; attempt += 1) {
+      [pledge] = await tx
+        .insert(pledges)
+        .values({
+          reference: newReference(),
+          needId: need.id,
+          orgId: need.orgId,
+          donorUserId: input.donorUserId ?? null,
+          email,
+          displayName: input.displayName?.trim() || null,
+          anonymous: input.anonymous ?? false,
+          message: input.message?.trim() || null,
+          amountMinor,
+          currency,
+          method: input.method,
+          status,
+          idempotencyKey: key,
+          expiresAt,
+          locale: input.locale,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!pledge) {
+        // Either the same key committed meanwhile for another need (no shared lock) or a reference collided.
+        const [clash] = await tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.idempotencyKey, key)).limit(1);
+        if (clash) throw new PledgeError("idempotency_conflict");
+      }
+    }
+    if (!pledge) throw new Error("could not allocate a pledge reference");
+
+    if (items.length) await tx.insert(pledgeItems).values(items.map((i) => ({ ...i, pledgeId: pledge.id })));
+    await tx
+      .update(needs)
+      .set({
+        reservedMinor: sql`${needs.reservedMinor} + ${amountMinor}`,
+        donorCount: sql`${needs.donorCount} + 1`,
+        updatedAt: now,
+      })
+      .where(eq(needs.id, need.id));
+
+    if (offline) {
+      const [org] = await tx.select().from(organizations).where(eq(organizations.id, need.orgId)).limit(1);
+      const title = (input.locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "";
+      await enqueueEmail(tx, email, input.locale, {
+        template: "pledge-instructions",
+        data: {
+          name: pledge.displayName ?? "",
+          reference: pledge.reference,
+          amount: formatMoney(amountMinor, currency, input.locale),
+          needTitle: title,
+          orgName: input.locale === "ar" ? org.nameAr : org.nameEn,
+          method: input.method as "bank_transfer" | "cash" | "money_transfer",
+          expiresOn: expiresAt ? formatDate(expiresAt, input.locale, org.timeZone) : "",
+          bank: details
+            ? {
+                bankName: details.bankName,
+                accountName: details.accountName,
+                accountNumber: details.accountNumber,
+                swift: details.swift,
+              }
+            : null,
+          instructions:
+            input.method === "money_transfer"
+              ? ((input.locale === "ar" ? details?.transferShopInstructionsAr : details?.transferShopInstructionsEn) ?? null)
+              : input.method === "cash"
+                ? ((input.locale === "ar" ? details?.officeInstructionsAr : details?.officeInstructionsEn) ?? null)
+                : null,
+          instructionsUrl: `${input.origin}/pledges/${pledge.reference}`,
+        },
+      });
+    }
+    return { pledge, created: true };
+  });
+}
+
+/** In-kind: the donor offers to deliver an item themselves (`offered`); staff receive or decline. */
+export async function offerDelivery(
+  db: Db,
+  input: Omit<CreatePledgeInput, "method" | "amountMinor" | "items"> & { item: ItemLineInput },
+) {
+  return createPledge(db, { ...input, method: "delivery", amountMinor: 0, items: [input.item] });
+}
+
+// ---------------------------------------------------------------- cancel and expire
+
+/**
+ * The donor cancels a pending or awaiting-payment pledge, releasing its reservation. The owner
+ * proves it by being signed in as the pledge's donor, or (a guest) by its email address.
+ * Anyone else is told the pledge does not exist.
+ */
+export async function cancelPledge(
+  db: Db,
+  input: { reference: string; userId?: string | null; email?: string | null; actor: Actor; now?: Date },
+): Promise<Pledge> {
+  const reference = normalizeReference(input.reference);
+  if (!reference) throw new PledgeError("pledge_not_found");
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const { pledge, need } = await lockPledge(tx, eq(pledges.reference, reference));
+    const byUser = input.userId && pledge.donorUserId === input.userId;
+    const byEmail = input.email && normalizeEmail(input.email) === pledge.email;
+    if (!byUser && !byEmail) throw new PledgeError("pledge_not_found");
+    if (pledge.status !== "pending" && pledge.status !== "awaiting_payment") throw new PledgeError("not_cancellable");
+    const updated = await releaseReservation(tx, pledge, need, now, "cancelled");
+    return updated;
+  });
+}
+
+/**
+ * Expires unpaid pledges whose time is up, releasing their reservations: one short transaction per
+ * pledge (need lock, then pledge lock, then the status checked again). Idempotent: a second run
+ * finds nothing to do. Returns the references expired.
+ */
+export async function expirePledges(db: Db, now: Date = new Date(), limit = 500): Promise<string[]> {
+  const due = await db
+    .select({ id: pledges.id })
+    .from(pledges)
+    .where(and(inArray(pledges.status, ["pending", "awaiting_payment"]), lte(pledges.expiresAt, now)))
+    .orderBy(asc(pledges.expiresAt))
+    .limit(limit);
+  const expired: string[] = [];
+  for (const { id } of due) {
+    const ref = await db.transaction(async (tx) => {
+      const { pledge, need } = await lockPledge(tx, eq(pledges.id, id));
+      if (pledge.status !== "pending" && pledge.status !== "awaiting_payment") return null;
+      if (!pledge.expiresAt || pledge.expiresAt.getTime() > now.getTime()) return null;
+      await releaseReservation(tx, pledge, need, now, "expired");
+      return pledge.reference;
+    });
+    if (ref) expired.push(ref);
+  }
+  return expired;
+}
+
+// ---------------------------------------------------------------- paid, received, declined
+
+export type MarkPaidResult =
+  | { outcome: "paid"; pledge: Pledge; funded: boolean }
+  | { outcome: "already_paid"; pledge: Pledge }
+  /** Money for a cancelled or expired pledge: recorded on it and flagged; the need is untouched. */
+  | { outcome: "needs_resolution"; pledge: Pledge };
+
+/**
+ * Finance (or, later, the payments module) records that a pledge's money arrived.
+ * - pending / awaiting_payment → paid: reserved moves to paid; at the target the need becomes
+ *   `funded` (need_transitions + audit). Capacity cannot overflow: the amount was reserved.
+ * - paid → nothing changes (safe to retry).
+ * - cancelled / expired → the money is NOT lost and NOT counted: the pledge gets paid_at,
+ *   late_paid_minor and finance_flag, the need's totals do not move (its capacity may be gone),
+ *   and finance resolves it (re-pledge, move to another need, or refund). The caller answers 409.
+ * The actor must be finance or org_admin of the pledge's organisation.
+ */
+export async function markPledgePaid(db: Db, actor: Actor, pledgeId: string, now: Date = new Date()): Promise<MarkPaidResult> {
+  if (!UUID.test(pledgeId)) throw new PledgeError("pledge_not_found");
+  return db.transaction(async (tx): Promise<MarkPaidResult> => {
+    const { pledge, need } = await lockPledge(tx, eq(pledges.id, pledgeId));
+    await requireStaff(tx, actor, pledge.orgId, ["finance", "org_admin"]);
+    if (pledge.status === "paid") return { outcome: "already_paid", pledge };
+    if (pledge.status === "cancelled" || pledge.status === "expired") {
+      if (pledge.financeFlag) return { outcome: "needs_resolution", pledge };
+      const financeFlag = pledge.status === "cancelled" ? "paid_after_cancelled" : "paid_after_expired";
+      const [updated] = await tx
+        .update(pledges)
+        .set({ financeFlag, latePaidMinor: pledge.amountMinor, paidAt: now, updatedAt: now })
+        .where(eq(pledges.id, pledge.id))
+        .returning();
+      await recordAudit(tx, actor, {
+        orgId: pledge.orgId,
+        action: "pledge.paid_after_release",
+        entityType: "pledge",
+        entityId: pledge.id,
+        change: { reference: pledge.reference, status: pledge.status, financeFlag, amountMinor: pledge.amountMinor, currency: pledge.currency },
+      });
+      return { outcome: "needs_resolution", pledge: updated };
+    }
+    if (pledge.status !== "pending" && pledge.status !== "awaiting_payment") throw new PledgeError("invalid_state");
+    const { pledge: updated, funded } = await countAsPaid(tx, actor, pledge, need, now, "paid");
+    await recordAudit(tx, actor, {
+      orgId: pledge.orgId,
+      action: "pledge.paid",
+      entityType: "pledge",
+      entityId: pledge.id,
+      change: { reference: pledge.reference, from: pledge.status, amountMinor: pledge.amountMinor, currency: pledge.currency },
+    });
+    return { outcome: "paid", pledge: updated, funded };
+  });
+}
+
+/** Staff confirm an offered in-kind delivery (counts in progress, may fund the need) or decline it (released). */
+export async function decideOffer(db: Db, actor: Actor, pledgeId: string, decision: "received" | "declined", now: Date = new Date()) {
+  if (!UUID.test(pledgeId)) throw new PledgeError("pledge_not_found");
+  return db.transaction(async (tx) => {
+    const { pledge, need } = await lockPledge(tx, eq(pledges.id, pledgeId));
+    await requireStaff(tx, actor, pledge.orgId, ["caseworker", "finance", "org_admin"]);
+    if (pledge.status !== "offered") throw new PledgeError("invalid_state");
+    let result: { pledge: Pledge; funded: boolean };
+    if (decision === "received") result = await countAsPaid(tx, actor, pledge, need, now, "received");
+    else result = { pledge: await releaseReservation(tx, pledge, need, now, "declined"), funded: false };
+    await recordAudit(tx, actor, {
+      orgId: pledge.orgId,
+      action: `pledge.${decision}`,
+      entityType: "pledge",
+      entityId: pledge.id,
+      change: { reference: pledge.reference, amountMinor: pledge.amountMinor, currency: pledge.currency },
+    });
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------- donors
+
+/** Attaches the guest pledges of an email address to the account that just verified it. */
+export async function attachGuestPledges(db: DbOrTx, userId: string, email: string): Promise<number> {
+  const rows = await db
+    .update(pledges)
+    .set({ donorUserId: userId })
+    .where(and(eq(pledges.email, normalizeEmail(email)), isNull(pledges.donorUserId)))
+    .returning({ id: pledges.id });
+  return rows.length;
+}
+
+export interface DonorPledgeRow {
+  reference: string;
+  status: Pledge["status"];
+  method: PledgeMethod;
+  amountMinor: number;
+  currency: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  needPublicId: string;
+  needTitleAr: string | null;
+  needTitleEn: string | null;
+}
+
+export async function listDonorPledges(db: DbOrTx, userId: string): Promise<DonorPledgeRow[]> {
+  return db
+    .select({
+      reference: pledges.reference,
+      status: pledges.status,
+      method: pledges.method,
+      amountMinor: pledges.amountMinor,
+      currency: pledges.currency,
+      createdAt: pledges.createdAt,
+      expiresAt: pledges.expiresAt,
+      needPublicId: needs.publicId,
+      needTitleAr: needs.titleAr,
+      needTitleEn: needs.titleEn,
+    })
+    .from(pledges)
+    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .where(eq(pledges.donorUserId, userId))
+    .orderBy(desc(pledges.createdAt))
+    .limit(200);
+}
+
+/**
+ * What the instructions page shows for a reference: the pledge (no email), the need's public title,
+ * the organisation and its payment details. Null for an unknown or malformed reference.
+ */
+export async function getPledgeInstructions(db: DbOrTx, rawReference: string) {
+  const reference = normalizeReference(rawReference);
+  if (!reference) return null;
+  const [row] = await db
+    .select({
+      pledge: {
+        reference: pledges.reference,
+        status: pledges.status,
+        method: pledges.method,
+        amountMinor: pledges.amountMinor,
+        currency: pledges.currency,
+        expiresAt: pledges.expiresAt,
+        createdAt: pledges.createdAt,
+        donorUserId: pledges.donorUserId,
+        displayName: pledges.displayName,
+      },
+      need: { publicId: needs.publicId, titleAr: needs.titleAr, titleEn: needs.titleEn, state: needs.state },
+      org: { id: organizations.id, slug: organizations.slug, nameAr: organizations.nameAr, nameEn: organizations.nameEn, timeZone: organizations.timeZone },
+    })
+    .from(pledges)
+    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .innerJoin(organizations, eq(organizations.id, pledges.orgId))
+    .where(eq(pledges.reference, reference))
+    .limit(1);
+  if (!row) return null;
+  const details = await getPaymentDetails(db, row.org.id);
+  return { ...row, details };
+}
+
+// ---------------------------------------------------------------- organisation payment details
+
+export interface PaymentDetailsInput {
+  bankName: string | null;
+  accountName: string | null;
+  accountNumber: string | null;
+  swift: string | null;
+  currency: string | null;
+  transferShopInstructionsAr: string | null;
+  transferShopInstructionsEn: string | null;
+  officeInstructionsAr: string | null;
+  officeInstructionsEn: string | null;
+  pledgeExpiryDays: number;
+}
+
+/** The org admin saves where donors send offline money (audited; field names only). */
+export async function savePaymentDetails(db: Db, actor: Actor, orgId: string, input: PaymentDetailsInput) {
+  if (!Number.isInteger(input.pledgeExpiryDays) || input.pledgeExpiryDays < 1 || input.pledgeExpiryDays > 60) {
+    throw new PledgeError("invalid_state");
+  }
+  return db.transaction(async (tx) => {
+    await requireStaff(tx, actor, orgId, ["org_admin"]);
+    const now = new Date();
+    const values = { ...input, currency: input.currency?.toUpperCase() ?? null, updatedBy: actor.userId, updatedAt: now };
+    await tx
+      .insert(orgPaymentDetails)
+      .values({ orgId, ...values })
+      .onConflictDoUpdate({ target: orgPaymentDetails.orgId, set: values });
+    await recordAudit(tx, actor, {
+      orgId,
+      action: "org.payment_details_update",
+      entityType: "organization",
+      entityId: orgId,
+      change: { fields: Object.keys(input).filter((k) => input[k as keyof PaymentDetailsInput] !== null) },
+    });
+  });
+}
+
+// ---------------------------------------------------------------- the pledge page
+
+/**
+ * A need as the pledge page shows it (public projection with progress, and per item line how many
+ * are still unpledged), or null when there is no such public need (never published).
+ */
+export async function getPledgeableNeed(db: DbOrTx, publicId: string): Promise<{ need: PublicNeed; itemsLeft: number[]; remainingMinor: number } | null> {
+  if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) return null;
+  const [row] = await db
+    .select({ need: needs, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug } })
+    .from(needs)
+    .innerJoin(organizations, eq(organizations.id, needs.orgId))
+    .where(and(eq(needs.publicId, publicId), inArray(needs.state, ["published", "funded", "disbursed", "closed"])))
+    .limit(1);
+  if (!row) return null;
+  const [items, taken, governorate] = await Promise.all([
+    db.select().from(needItems).where(eq(needItems.needId, row.need.id)).orderBy(asc(needItems.position)),
+    db
+      .select({ needItemId: pledgeItems.needItemId, quantity: sql<number>`coalesce(sum(${pledgeItems.quantity}), 0)::int` })
+      .from(pledgeItems)
+      .innerJoin(pledges, eq(pledges.id, pledgeItems.pledgeId))
+      .where(and(eq(pledges.needId, row.need.id), inArray(pledges.status, [...RESERVING, ...COUNTED])))
+      .groupBy(pledgeItems.needItemId),
+    row.need.publicRegionId
+      ? db
+          .select({ nameAr: regions.nameAr, nameEn: regions.nameEn })
+          .from(regions)
+          .where(eq(regions.id, row.need.publicRegionId))
+          .then((r) => r[0] ?? null)
+      : Promise.resolve(null),
+  ]);
+  const need = toPublicNeed(row.need, items, row.org, governorate, row.need);
+  const itemsLeft = items.map((item) => item.quantity - Number(taken.find((t) => t.needItemId === item.id)?.quantity ?? 0));
+  return { need, itemsLeft, remainingMinor: row.need.state === "published" ? remainingOf(row.need) : 0 };
+}

@@ -1,0 +1,135 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { NeedCard } from "~/components/need-card";
+import { linkClass, useLocale } from "~/components/staff";
+import { getPublicNeed } from "~/modules/marketplace/listing.server";
+import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
+import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
+import { getFixedT, getLocale } from "~/utils/i18next.server";
+
+export const headers = publicHeaders;
+
+/** The first ~150 characters of a text, cut at a word, for og:description. */
+function excerpt(text: string | null, max = 150): string {
+  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trim()}…`;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const need = await getPublicNeed(await getDb(), params.publicId ?? "");
+  if (!need) throw new Response("Not found", { status: 404 });
+  const [locale, t] = await Promise.all([getLocale(request), getFixedT(request, "public")]);
+  const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || en : en || ar) ?? "";
+  const title = pick(need.titleAr, need.titleEn);
+  const url = `${new URL(request.url).origin}/needs/${need.publicId}`;
+  return data(
+    {
+      need,
+      url,
+      meta: { title: t("need.metaTitle", { title }), ogTitle: title, description: excerpt(pick(need.storyAr, need.storyEn)) || title },
+    },
+    { headers: publicCacheHeaders(request) },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [];
+  return [
+    { title: data.meta.title },
+    { name: "description", content: data.meta.description },
+    { property: "og:title", content: data.meta.ogTitle },
+    { property: "og:description", content: data.meta.description },
+    { property: "og:url", content: data.url },
+    { property: "og:type", content: "website" },
+    { property: "og:site_name", content: "Tadamon — تضامن" },
+    { tagName: "link", rel: "canonical", href: data.url },
+  ];
+};
+
+export default function NeedPage() {
+  const { need, url } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("public");
+  const locale = useLocale();
+  const orgName = locale === "ar" ? need.org.nameAr : need.org.nameEn;
+  const open = !need.progress || need.progress.status === "open";
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <p>
+        <Link to="/needs" className={linkClass}>
+          {t("need.back")}
+        </Link>
+      </p>
+
+      <NeedCard need={need} locale={locale} headingLevel={2} />
+
+      {need.verifiedAt && (
+        <p className="font-bold text-emerald-900" data-testid="need-verified-by">
+          {t("need.verifiedBy", { date: formatDate(need.verifiedAt, locale), org: orgName })}
+        </p>
+      )}
+      <p>
+        <Link to={`/orgs/${need.org.slug}`} className={linkClass}>
+          {t("need.org")}: {orgName}
+        </Link>
+      </p>
+
+      <section aria-labelledby="pledge-title" className="rounded-lg border border-stone-200 bg-white p-4">
+        <h2 id="pledge-title" className="text-xl font-bold">
+          {t("need.pledgeTitle")}
+        </h2>
+        {open ? (
+          // The form lives on its own private page: this page stays publicly cacheable, and every
+          // form gets its own idempotency key (decision 030).
+          <div id="pledge" data-testid="pledge-slot" className="mt-3 space-y-2">
+            <p>{t("need.pledgeLead")}</p>
+            <Link
+              to={`/needs/${need.publicId}/pledge`}
+              className="inline-block rounded bg-brand-700 px-5 py-3 text-lg font-bold text-white hover:bg-brand-800"
+              data-testid="pledge-start"
+            >
+              {t("need.pledgeStart")}
+            </Link>
+          </div>
+        ) : (
+          <p className="mt-2" data-testid="need-funded-notice">
+            {t("need.fundedNotice")}{" "}
+            <Link to="/needs" className={linkClass}>
+              {t("home.seeAll")}
+            </Link>
+          </p>
+        )}
+      </section>
+
+      <section aria-labelledby="share-title" className="rounded-lg border border-stone-200 bg-white p-4">
+        <h2 id="share-title" className="text-xl font-bold">
+          {t("need.share")}
+        </h2>
+        <p id="share-hint" className="mt-1 text-sm text-stone-700">
+          {t("need.shareHint")}
+        </p>
+        <label htmlFor="share-url" className="mt-3 block text-sm font-bold">
+          {t("need.shareLink")}
+        </label>
+        <input
+          id="share-url"
+          readOnly
+          value={url}
+          dir="ltr"
+          aria-describedby="share-hint"
+          className="mt-1 block w-full rounded border border-stone-400 bg-stone-50 px-3 py-2 text-start"
+          data-testid="share-url"
+        />
+        <p className="mt-3">
+          <a href={`https://wa.me/?text=${encodeURIComponent(url)}`} className={linkClass} rel="noopener noreferrer" target="_blank">
+            {t("need.shareWhatsApp")}
+          </a>
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { NeedCard } from "~/components/need-card";
+import { Pagination } from "~/components/pagination";
+import { buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
+import { parsePublicFilters, SORTS } from "~/modules/marketplace/filters";
+import { listPublicGovernorates, listPublicNeeds, listPublicOrgs } from "~/modules/marketplace/listing.server";
+import { NEED_CATEGORIES, URGENCIES } from "~/modules/needs/schemas";
+import { getDb } from "~/utils/db.server";
+import { formatNumber } from "~/utils/format";
+import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
+import { getFixedT } from "~/utils/i18next.server";
+
+export const headers = publicHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { filters, bad } = parsePublicFilters(new URL(request.url).searchParams);
+  const db = await getDb();
+  const t = await getFixedT(request, "public");
+  const [listing, orgs, governorates] = await Promise.all([
+    listPublicNeeds(db, filters),
+    listPublicOrgs(db),
+    listPublicGovernorates(db),
+  ]);
+  const body = {
+    ...listing,
+    filters: { ...filters, q: filters.q ?? "" },
+    bad,
+    orgs,
+    governorates,
+    currencies: [...new Set(orgs.map((o) => o.defaultCurrency))].sort(),
+    title: t("listing.metaTitle"),
+    description: t("listing.metaDescription"),
+  };
+  // A hand-edited filter that means nothing is a bad request; the page still shows what it can.
+  return data(body, { status: bad ? 400 : 200, headers: publicCacheHeaders(request) });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "Tadamon" },
+  { name: "description", content: data?.description ?? "" },
+];
+
+export default function NeedsIndex() {
+  const { needs, total, page, pages, filters, bad, orgs, governorates, currencies } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("public");
+  const locale = useLocale();
+  const name = (o: { nameAr: string; nameEn: string }) => (locale === "ar" ? o.nameAr : o.nameEn);
+  const orgBySlug = new Map(orgs.map((o) => [o.slug, o]));
+  const select = (id: string, label: string, field: string, value: string, options: [string, string][], withAny = true) => (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-bold">
+        {label}
+      </label>
+      <select id={id} name={field} defaultValue={value} className={inputClass}>
+        {withAny && <option value="">{t("listing.any")}</option>}
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  return (
+    <div className="space-y-6">
+      <header>
+        <h1 className="text-3xl font-bold text-brand-800">{t("listing.title")}</h1>
+        <p className="mt-2 max-w-3xl leading-relaxed">{t("listing.intro")}</p>
+      </header>
+
+      <section aria-labelledby="need-filters-title" className="rounded-lg border border-stone-200 bg-white p-4">
+        <h2 id="need-filters-title" className="text-lg font-bold">
+          {t("listing.filters")}
+        </h2>
+        <Form method="get" className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="public-need-filters">
+          <div className="space-y-1 sm:col-span-2 lg:col-span-4">
+            <label htmlFor="q" className="block text-sm font-bold">
+              {t("listing.search")}
+            </label>
+            <input id="q" type="search" name="q" defaultValue={filters.q} maxLength={200} aria-describedby="q-hint" className={inputClass} />
+            <p id="q-hint" className="text-sm text-stone-700">
+              {t("listing.searchHint")}
+            </p>
+          </div>
+          {select(
+            "category",
+            t("listing.category"),
+            "category",
+            filters.category ?? "",
+            NEED_CATEGORIES.map((c) => [c, t(`needs:categories.${c}`)]),
+          )}
+          {select(
+            "region",
+            t("listing.region"),
+            "region",
+            filters.region ?? "",
+            governorates.map((g) => {
+              const org = orgBySlug.get(g.orgSlug);
+              return [g.id, org ? t("listing.regionOf", { region: name(g), org: name(org) }) : name(g)];
+            }),
+          )}
+          {select("urgency", t("listing.urgency"), "urgency", filters.urgency ?? "", URGENCIES.map((u) => [u, t(`needs:urgency.${u}`)]))}
+          {select("org", t("listing.org"), "org", filters.org ?? "", orgs.map((o) => [o.slug, name(o)]))}
+          {select("currency", t("listing.currency"), "currency", filters.currency ?? "", currencies.map((c) => [c, c]))}
+          {select("sort", t("listing.sort"), "sort", filters.sort, SORTS.map((s) => [s, t(`listing.sorts.${s}`)]), false)}
+          <div className="flex items-end gap-3 sm:col-span-2">
+            <button type="submit" className={buttonClass}>
+              {t("listing.apply")}
+            </button>
+            <Link to="/needs" className={linkClass}>
+              {t("listing.reset")}
+            </Link>
+          </div>
+        </Form>
+      </section>
+
+      {bad && (
+        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3">
+          {t("listing.badFilter")}
+        </p>
+      )}
+
+      <section aria-labelledby="results-title">
+        <h2 id="results-title" className="text-lg font-bold" aria-live="polite" data-testid="need-results-count">
+          {t("listing.results", { count: total, n: formatNumber(total, locale) })}
+        </h2>
+        {needs.length === 0 ? (
+          <p className="mt-4">{t("listing.empty")}</p>
+        ) : (
+          <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="public-need-list">
+            {needs.map((need) => (
+              <li key={need.publicId}>
+                <NeedCard need={need} locale={locale} href={`/needs/${need.publicId}`} compact />
+              </li>
+            ))}
+          </ul>
+        )}
+        <Pagination page={page} pages={pages} />
+      </section>
+    </div>
+  );
+}

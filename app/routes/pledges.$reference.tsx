@@ -1,0 +1,265 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorList, FormMessage, Notice } from "~/components/forms";
+import { errorsAt } from "~/components/form-reply";
+import { PledgeError } from "~/modules/pledging/errors";
+import { cancelPledge, getPledgeInstructions } from "~/modules/pledging/pledges.server";
+import { normalizeReference } from "~/modules/pledging/reference";
+import { CancelPledgeSchema } from "~/modules/pledging/schemas";
+import { actorOf, getAuth } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { formatDate, formatMoney } from "~/utils/format";
+import { getFixedT, getLocale } from "~/utils/i18next.server";
+
+/**
+ * /pledges/:reference — the printable payment instructions of a pledge: amount, the reference code
+ * (big, copyable), the organisation's bank / office / transfer-shop instructions and the expiry
+ * date; a pending pledge can be cancelled here (a guest proves it with the email address).
+ * Shows no donor email and nothing of the household.
+ */
+
+const NO_STORE = { "Cache-Control": "private, no-store" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const raw = params.reference ?? "";
+  const canonical = normalizeReference(raw);
+  if (!canonical) throw new Response("Not Found", { status: 404 });
+  if (canonical !== raw) throw redirect(`/pledges/${canonical}`);
+  const [found, auth, locale] = await Promise.all([getPledgeInstructions(await getDb(), canonical), getAuth(request), getLocale(request)]);
+  if (!found) throw new Response("Not Found", { status: 404 });
+  const t = await getFixedT(request, ["pledging", "common"]);
+  const { pledge, need, org, details } = found;
+  const tz = org.timeZone;
+  const url = new URL(request.url);
+  return data(
+    {
+      title: `${t("pledging:instructions.title", { reference: pledge.reference })} — ${t("common:appName")}`,
+      locale,
+      pledge: {
+        reference: pledge.reference,
+        status: pledge.status,
+        method: pledge.method,
+        amount: formatMoney(pledge.amountMinor, pledge.currency, locale),
+        expiresOn: pledge.expiresAt ? formatDate(pledge.expiresAt, locale, tz) : null,
+        mine: Boolean(auth && pledge.donorUserId === auth.user.id),
+        cancellable: pledge.status === "pending" || pledge.status === "awaiting_payment",
+      },
+      need: { publicId: need.publicId, title: (locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "" },
+      org: { slug: org.slug, name: locale === "ar" ? org.nameAr : org.nameEn },
+      bank: details
+        ? {
+            bankName: details.bankName,
+            accountName: details.accountName,
+            accountNumber: details.accountNumber,
+            swift: details.swift,
+            currency: details.currency,
+          }
+        : null,
+      office: (locale === "ar" ? details?.officeInstructionsAr ?? details?.officeInstructionsEn : details?.officeInstructionsEn ?? details?.officeInstructionsAr) ?? null,
+      transferShop:
+        (locale === "ar"
+          ? details?.transferShopInstructionsAr ?? details?.transferShopInstructionsEn
+          : details?.transferShopInstructionsEn ?? details?.transferShopInstructionsAr) ?? null,
+      cancelled: url.searchParams.has("cancelled"),
+      signedIn: Boolean(auth),
+    },
+    { headers: NO_STORE },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }, { name: "robots", content: "noindex" }];
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const reference = normalizeReference(params.reference ?? "");
+  if (!reference) throw new Response("Not Found", { status: 404 });
+  const auth = await getAuth(request);
+  const submission = parseWithZod(await request.formData(), { schema: CancelPledgeSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  if (!auth && !submission.value.email) {
+    return data({ result: submission.reply({ fieldErrors: { email: ["pledging:errors.emailRequired"] } }) }, { status: 400 });
+  }
+  try {
+    await cancelPledge(await getDb(), {
+      reference,
+      userId: auth?.user.id ?? null,
+      email: submission.value.email ?? null,
+      actor: actorOf(request, auth?.user ?? null),
+    });
+  } catch (error) {
+    if (!(error instanceof PledgeError)) throw error;
+    return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: error.status });
+  }
+  return redirect(`/pledges/${reference}?cancelled=1`);
+}
+
+const PRINT_CSS = `@media print {
+  body * { visibility: hidden; }
+  #pledge-instructions, #pledge-instructions * { visibility: visible; }
+  #pledge-instructions { position: absolute; inset: 0; padding: 1cm; }
+  .no-print { display: none !important; }
+}`;
+
+export default function PledgeInstructionsPage() {
+  const { pledge, need, org, bank, office, transferShop, cancelled, signedIn } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("pledging");
+  const bankRows = bank
+    ? ([
+        ["bankName", bank.bankName],
+        ["accountName", bank.accountName],
+        ["accountNumber", bank.accountNumber],
+        ["swift", bank.swift],
+        ["bankCurrency", bank.currency],
+      ] as const).filter(([, v]) => v)
+    : [];
+  return (
+    <div className="mx-auto w-full max-w-2xl space-y-6">
+      <style>{PRINT_CSS}</style>
+      {cancelled && <Notice tone="success">{t("instructions.cancelled")}</Notice>}
+      <article id="pledge-instructions" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="pledge-instructions">
+        <h1 className="text-2xl font-bold text-brand-800">{t("instructions.heading")}</h1>
+        <p>{t("instructions.intro")}</p>
+        <div className="rounded border-2 border-brand-700 p-4 text-center">
+          <p className="text-sm font-bold">{t("instructions.reference")}</p>
+          <p dir="ltr" className="select-all font-mono text-3xl font-bold tracking-widest sm:text-4xl" data-testid="pledge-reference">
+            {pledge.reference}
+          </p>
+          <CopyButton text={pledge.reference} label={t("instructions.copy")} done={t("instructions.copied")} />
+        </div>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+          <dt className="font-bold">{t("instructions.amount")}</dt>
+          <dd className="text-xl font-bold tabular-nums">{pledge.amount}</dd>
+          <dt className="font-bold">{t("instructions.need")}</dt>
+          <dd>
+            <Link to={`/needs/${need.publicId}`} className="underline">
+              {need.title}
+            </Link>
+          </dd>
+          <dt className="font-bold">{t("instructions.org")}</dt>
+          <dd>{org.name}</dd>
+          <dt className="font-bold">{t("instructions.method")}</dt>
+          <dd>{t(`form.methods.${pledge.method}`)}</dd>
+          <dt className="font-bold">{t("instructions.status")}</dt>
+          <dd data-testid="pledge-status">{t(`status.${pledge.status}`)}</dd>
+        </dl>
+
+        {pledge.status === "pending" && pledge.method === "bank_transfer" && (
+          <section className="space-y-2">
+            <h2 className="text-lg font-bold">{t("instructions.bankHeading")}</h2>
+            {bankRows.length ? (
+              <>
+                <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+                  {bankRows.map(([key, value]) => (
+                    <div key={key} className="contents">
+                      <dt className="font-bold">{t(`instructions.${key}`)}</dt>
+                      <dd dir="ltr" className="select-all font-mono">
+                        {value}
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+                <p>{t("instructions.bankReferenceHint")}</p>
+              </>
+            ) : (
+              <p>{t("instructions.noDetails")}</p>
+            )}
+          </section>
+        )}
+        {pledge.status === "pending" && pledge.method === "cash" && (
+          <section className="space-y-2">
+            <h2 className="text-lg font-bold">{t("instructions.officeHeading")}</h2>
+            <p className="whitespace-pre-line">{office ?? t("instructions.noDetails")}</p>
+          </section>
+        )}
+        {pledge.status === "pending" && pledge.method === "money_transfer" && (
+          <section className="space-y-2">
+            <h2 className="text-lg font-bold">{t("instructions.transferShopHeading")}</h2>
+            <p className="whitespace-pre-line">{transferShop ?? t("instructions.noDetails")}</p>
+          </section>
+        )}
+        {pledge.status === "awaiting_payment" && <p>{t("instructions.card", { date: pledge.expiresOn ?? "" })}</p>}
+        {pledge.status === "offered" && <p>{t("instructions.delivery")}</p>}
+        {pledge.status === "pending" && pledge.expiresOn && <p className="font-bold">{t("instructions.expires", { date: pledge.expiresOn })}</p>}
+      </article>
+
+      <p className="no-print flex flex-wrap gap-4">
+        <PrintButton label={t("instructions.print")} />
+        {signedIn && (
+          <Link to="/account/pledges" className="text-brand-700 underline">
+            {t("instructions.myPledges")}
+          </Link>
+        )}
+      </p>
+
+      {pledge.cancellable && (
+        <section className="no-print space-y-3 rounded-lg border border-stone-200 bg-white p-5" aria-labelledby="cancel-heading">
+          <h2 id="cancel-heading" className="text-lg font-bold">
+            {t("instructions.cancelHeading")}
+          </h2>
+          <p>{t("instructions.cancelIntro")}</p>
+          <FormMessage errors={actionData?.result?.error?.[""]} />
+          <Form method="post" className="space-y-3">
+            <input type="hidden" name="intent" value="cancel" />
+            {!pledge.mine && (
+              <div className="space-y-1">
+                <label htmlFor="cancel-email" className="block font-bold">
+                  {t("instructions.cancelEmail")}
+                </label>
+                <input
+                  id="cancel-email"
+                  name="email"
+                  type="email"
+                  dir="ltr"
+                  required
+                  autoComplete="email"
+                  aria-invalid={errorsAt(actionData?.result, "email")?.length ? true : undefined}
+                  aria-describedby={errorsAt(actionData?.result, "email")?.length ? "cancel-email-error" : undefined}
+                  className="block w-full rounded border border-stone-400 bg-white px-3 py-2"
+                />
+                <ErrorList id="cancel-email-error" errors={errorsAt(actionData?.result, "email")} />
+              </div>
+            )}
+            <button type="submit" className="rounded border border-red-800 px-4 py-2 font-bold text-red-800">
+              {t("instructions.cancelSubmit")}
+            </button>
+          </Form>
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** True once the page runs JavaScript: the copy and print buttons need it (the code is selectable text without). */
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+function CopyButton({ text, label, done }: { text: string; label: string; done: string }) {
+  const hydrated = useHydrated();
+  const [copied, setCopied] = useState(false);
+  if (!hydrated) return null;
+  return (
+    <button
+      type="button"
+      className="no-print mt-2 rounded border border-brand-700 px-3 py-1 text-sm text-brand-700"
+      onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
+    >
+      <span aria-live="polite">{copied ? done : label}</span>
+    </button>
+  );
+}
+
+function PrintButton({ label }: { label: string }) {
+  const hydrated = useHydrated();
+  if (!hydrated) return null;
+  return (
+    <button type="button" className="rounded border border-stone-400 px-3 py-1" onClick={() => window.print()}>
+      {label}
+    </button>
+  );
+}

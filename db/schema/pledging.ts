@@ -1,0 +1,155 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { localeEnum, users } from "./identity";
+import { needItems, needs } from "./needs";
+import { organizations } from "./organizations";
+
+export const pledgeMethodEnum = pgEnum("pledge_method", ["card", "bank_transfer", "cash", "money_transfer", "delivery"]);
+
+/**
+ * The life of a pledge (app/modules/pledging/pledges.server.ts moves it, always under the need's
+ * row lock, together with the need's `reserved_minor` / `paid_minor`):
+ *
+ * | status            | counts in the need as | reached by                                          |
+ * |-------------------|-----------------------|-----------------------------------------------------|
+ * | pending           | reserved              | an offline pledge (bank transfer, cash, transfer shop); expires at `expires_at` |
+ * | awaiting_payment  | reserved              | a card pledge; the payments issue completes it (Stripe Checkout)                |
+ * | offered           | reserved              | an in-kind offer to deliver an item oneself                                     |
+ * | paid              | paid                  | finance / payments confirmed the money (from pending or awaiting_payment)        |
+ * | received          | paid                  | staff confirmed an offered item was delivered                                    |
+ * | cancelled         | nothing (released)    | the donor cancelled a pending / awaiting_payment pledge                          |
+ * | expired           | nothing (released)    | the expiry job: unpaid offline pledge past `expires_at`                          |
+ * | declined          | nothing (released)    | staff declined an offered item                                                   |
+ *
+ * Money that arrives for a cancelled or expired pledge is never lost: the pledge keeps its status,
+ * gets `paid_at` + `late_paid_minor` and `finance_flag` (paid_after_cancelled / paid_after_expired),
+ * and the need's totals do not move until finance resolves it (the reconciliation issue).
+ */
+export const pledgeStatusEnum = pgEnum("pledge_status", [
+  "pending",
+  "awaiting_payment",
+  "paid",
+  "cancelled",
+  "expired",
+  "offered",
+  "received",
+  "declined",
+]);
+
+export const pledgeFinanceFlagEnum = pgEnum("pledge_finance_flag", ["paid_after_cancelled", "paid_after_expired"]);
+
+export const pledges = pgTable(
+  "pledges",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Human reference code, e.g. TDM-7K3Q-9FX (Crockford base32 + check symbol); quoted at the bank. */
+    reference: text().notNull(),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    /** The signed-in donor, or null for a guest (attached when the guest verifies that email). */
+    donorUserId: uuid().references(() => users.id),
+    /** Always lower-cased and trimmed. */
+    email: text().notNull(),
+    displayName: text(),
+    anonymous: boolean().notNull().default(false),
+    message: text(),
+    amountMinor: bigint({ mode: "number" }).notNull(),
+    currency: char({ length: 3 }).notNull(),
+    method: pledgeMethodEnum().notNull(),
+    status: pledgeStatusEnum().notNull(),
+    /** A random token rendered in the form: a double submit finds the first pledge (unique). */
+    idempotencyKey: text().notNull(),
+    /**
+     * Unpaid after this, the expiry job releases the reservation: offline pledges (the
+     * organisation's number of days) and card pledges (a day, like a Checkout session); none for
+     * in-kind offers, which staff receive or decline.
+     */
+    expiresAt: timestamp({ withTimezone: true }),
+    paidAt: timestamp({ withTimezone: true }),
+    cancelledAt: timestamp({ withTimezone: true }),
+    /** When the reservation was given back (cancelled, expired, declined). */
+    releasedAt: timestamp({ withTimezone: true }),
+    /** Money received for a pledge that no longer held capacity: kept for finance, never lost. */
+    financeFlag: pledgeFinanceFlagEnum(),
+    latePaidMinor: bigint({ mode: "number" }),
+    locale: localeEnum().notNull().default("ar"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("pledges_reference_key").on(t.reference),
+    uniqueIndex("pledges_idempotency_key").on(t.idempotencyKey),
+    index("pledges_need_status_idx").on(t.needId, t.status),
+    index("pledges_org_status_idx").on(t.orgId, t.status, t.createdAt),
+    index("pledges_donor_idx").on(t.donorUserId, t.createdAt),
+    index("pledges_email_idx").on(t.email, t.createdAt),
+    index("pledges_expiry_idx").on(t.expiresAt).where(sql`${t.status} in ('pending', 'awaiting_payment')`),
+    index("pledges_finance_flag_idx").on(t.orgId, t.financeFlag).where(sql`${t.financeFlag} is not null`),
+    check("pledges_amount_positive", sql`${t.amountMinor} > 0`),
+    check("pledges_email_lower", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** In-kind: the item lines a pledge funds (or the one item an `offered` pledge will deliver). */
+export const pledgeItems = pgTable(
+  "pledge_items",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    pledgeId: uuid()
+      .notNull()
+      .references(() => pledges.id, { onDelete: "cascade" }),
+    needItemId: uuid()
+      .notNull()
+      .references(() => needItems.id),
+    quantity: integer().notNull(),
+    amountMinor: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("pledge_items_pledge_idx").on(t.pledgeId),
+    index("pledge_items_need_item_idx").on(t.needItemId),
+    check("pledge_items_quantity", sql`${t.quantity} > 0`),
+    check("pledge_items_amount", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/** Where donors send offline money: one row per organisation, edited by its org_admin. */
+export const orgPaymentDetails = pgTable(
+  "org_payment_details",
+  {
+    orgId: uuid()
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    bankName: text(),
+    accountName: text(),
+    /** IBAN or local account number. */
+    accountNumber: text(),
+    swift: text(),
+    currency: char({ length: 3 }),
+    transferShopInstructionsAr: text(),
+    transferShopInstructionsEn: text(),
+    officeInstructionsAr: text(),
+    officeInstructionsEn: text(),
+    /** Unpaid offline pledges expire after this many days. */
+    pledgeExpiryDays: integer().notNull().default(7),
+    updatedBy: uuid().references(() => users.id),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("org_payment_details_expiry_days", sql`${t.pledgeExpiryDays} between 1 and 60`)],
+);

@@ -1,0 +1,136 @@
+import { DEMO_HOUSEHOLDS } from "../../db/demo-data";
+import { DEMO_PASSWORD, expect, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { signIn, strings, uniqueEmail } from "./helpers";
+import arPledging from "../../app/locales/ar/pledging.json" with { type: "json" };
+import arPublic from "../../app/locales/ar/public.json" with { type: "json" };
+import type { Page } from "@playwright/test";
+
+const ar = strings.ar;
+const REFERENCE = /^TDM-[0-9A-Z]{4}-[0-9A-Z]{3}$/;
+
+/** From /needs, filtered, open the first need and go to its pledge page. */
+async function openFirstNeed(page: Page, query: string) {
+  await page.goto(`/needs?${query}`);
+  await page.getByTestId("public-need-list").getByRole("link").first().click();
+  await expect(page.getByTestId("need-verified-by")).toBeVisible();
+  await page.getByTestId("pledge-start").click();
+  await expect(page.getByTestId("pledge-form")).toBeVisible();
+}
+
+async function pledge(page: Page, options: { amount?: string; method: string; email?: string }) {
+  const form = page.getByTestId("pledge-form");
+  if (options.amount) await form.locator("#pledge-amount").fill(options.amount);
+  await form.locator(`input[name="method"][value="${options.method}"]`).check();
+  if (options.email) await form.locator("#pledge-email").fill(options.email);
+  await form.getByRole("button", { name: arPledging.form.submit }).click();
+  await expect(page).toHaveURL(/\/pledges\/TDM-/);
+  const reference = (await page.getByTestId("pledge-reference").innerText()).trim();
+  expect(reference).toMatch(REFERENCE);
+  return reference;
+}
+
+test.describe("marketplace", () => {
+  test("a guest donor in Arabic filters to school fees and pledges part of a need by bank transfer", async ({ page }) => {
+    await page.goto("/needs");
+    await expectNoSeriousA11yViolations(page);
+    await page.locator("#category").selectOption("school_fees");
+    await page.locator("#currency").selectOption("USD");
+    await page.getByRole("button", { name: arPublic.listing.apply }).click();
+    await expect(page).toHaveURL(/category=school_fees/);
+    const cards = page.getByTestId("public-need-list").getByRole("listitem");
+    await expect
+      .poll(async () => {
+        const texts = await cards.allInnerTexts();
+        return texts.length > 0 && texts.every((text) => text.includes(ar.needs.categories.school_fees));
+      })
+      .toBe(true);
+
+    await page.getByTestId("public-need-list").getByRole("link").first().click();
+    await expectNoSeriousA11yViolations(page);
+    await page.getByTestId("pledge-start").click();
+    await expectNoSeriousA11yViolations(page);
+    const reference = await pledge(page, { amount: "25", method: "bank_transfer", email: uniqueEmail("guest") });
+    await expect(page.getByTestId("pledge-status")).toHaveText(arPledging.status.pending);
+    await expect(page.getByTestId("pledge-instructions")).toContainText(reference);
+    await expectNoSeriousA11yViolations(page);
+  });
+
+  test("a need filled by pledges cannot be pledged again", async ({ page }) => {
+    await openFirstNeed(page, "category=medication&currency=USD");
+    const pledgePage = page.url();
+    // The first suggested amount is all that remains.
+    await pledge(page, { method: "cash", email: uniqueEmail("filler") });
+    await page.goto(pledgePage);
+    await expect(page.getByTestId("pledge-form")).toHaveCount(0);
+    await expect(page.getByText(arPledging.form.full)).toBeVisible();
+  });
+
+  test("a signed-in donor sees the pledge in their account and cancels it", async ({ page }) => {
+    await signIn(page, "donor.cairo@demo.tadamon.org", DEMO_PASSWORD);
+    await openFirstNeed(page, "currency=EGP&sort=closing");
+    const reference = await pledge(page, { amount: "100", method: "money_transfer" });
+    await page.goto("/account");
+    await page.getByTestId("account-pledges-link").click();
+    const row = page.getByTestId("my-pledges").getByRole("row").filter({ hasText: reference });
+    await expect(row).toContainText(arPledging.status.pending);
+    await expectNoSeriousA11yViolations(page);
+    await row.getByRole("button", { name: new RegExp(reference) }).click();
+    await expect(page.getByTestId("my-pledges").getByRole("row").filter({ hasText: reference })).toContainText(
+      arPledging.status.cancelled,
+    );
+  });
+});
+
+test.describe("marketplace without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the same guest pledge works with plain forms", async ({ page }) => {
+    await page.goto("/needs?category=school_fees");
+    await page.getByTestId("public-need-list").getByRole("link").first().click();
+    await page.getByTestId("pledge-start").click();
+    const form = page.getByTestId("pledge-form");
+    const currency = await form.locator('input[name="currency"]').inputValue();
+    const amount = currency === "SYP" ? "6000" : currency === "EGP" ? "50" : "10";
+    await pledge(page, { amount, method: "bank_transfer", email: uniqueEmail("nojs") });
+  });
+});
+
+test.describe("privacy", () => {
+  test("no private string of any seeded household appears on any public page", async ({ page }) => {
+    const secrets = new Set<string>();
+    for (const h of DEMO_HOUSEHOLDS) {
+      secrets.add(h.head.fullName);
+      for (const m of h.members) secrets.add(m.fullName);
+      for (const p of h.phones) {
+        secrets.add(p);
+        secrets.add(p.replace(/\D/g, ""));
+      }
+      for (const id of h.ids) secrets.add(id.value);
+      secrets.add(h.address);
+      for (const n of h.needs) {
+        if (n.payeeName) secrets.add(n.payeeName);
+        if (n.payeeDetails) secrets.add(n.payeeDetails);
+      }
+    }
+    const toVisit = ["/", "/needs", "/needs?lng=en"];
+    const seen = new Set<string>();
+    let pages = 0;
+    while (toVisit.length > 0 && pages < 150) {
+      const path = toVisit.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const response = await page.request.get(path);
+      expect(response.status(), path).toBe(200);
+      const html = await response.text();
+      pages += 1;
+      for (const secret of secrets) {
+        if (secret.length >= 4) expect(html.includes(secret), `${path} contains «${secret}»`).toBe(false);
+      }
+      for (const match of html.matchAll(/href="(\/(?:needs|orgs)[^"#]*)"/g)) {
+        const href = match[1].replace(/&amp;/g, "&");
+        if (!href.includes("/pledge") && !seen.has(href)) toVisit.push(href);
+      }
+    }
+    expect(pages).toBeGreaterThan(20); // home, listing pages, every seeded need page, every organisation
+  });
+});
