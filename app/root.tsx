@@ -15,6 +15,7 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  type ShouldRevalidateFunction,
   useLocation,
   useRouteError,
   useRouteLoaderData,
@@ -24,7 +25,7 @@ import stylesheet from "~/tailwind.css?url";
 import type enCommon from "~/locales/en/common.json";
 import { getAuth, listMyOrganizations } from "~/utils/auth.server";
 import { clientResources, getLocale, localeCookie } from "~/utils/i18next.server";
-import { dirOf, isLocale, type Locale } from "~/utils/i18n";
+import { areaOf, dirOf, isLocale, type Locale } from "~/utils/i18n";
 import { env } from "~/utils/env.server";
 import { boot } from "~/utils/boot.server";
 
@@ -63,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       locale,
-      messages: clientResources(locale),
+      messages: clientResources(locale, url.pathname),
       showDevMailbox: env().NODE_ENV !== "production",
       user: auth
         ? {
@@ -86,6 +87,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
+/** Crossing between the public and the staff halves brings the other half's strings. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  areaOf(currentUrl.pathname) !== areaOf(nextUrl.pathname) || defaultShouldRevalidate;
+
 export type RootData = Awaited<ReturnType<typeof loader>>["data"];
 
 export function useRootData() {
@@ -99,12 +104,10 @@ export function useRootData() {
 function useSyncLanguage(root: ReturnType<typeof useRootData>) {
   const { i18n } = useTranslation();
   if (typeof document === "undefined" || !root) return;
-  if (i18n.language !== root.locale) {
-    for (const [ns, bundle] of Object.entries(root.messages)) {
-      i18n.addResourceBundle(root.locale, ns, bundle, true, true);
-    }
-    void i18n.changeLanguage(root.locale);
+  for (const [ns, bundle] of Object.entries(root.messages)) {
+    if (!i18n.hasResourceBundle(root.locale, ns)) i18n.addResourceBundle(root.locale, ns, bundle, true, true);
   }
+  if (i18n.language !== root.locale) void i18n.changeLanguage(root.locale);
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

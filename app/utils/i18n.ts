@@ -22,3 +22,11 @@ export function isLocale(value: unknown): value is Locale {
 export function dirOf(locale: Locale): "rtl" | "ltr" {
   return locale === "ar" ? "rtl" : "ltr";
 }
+
+/** Namespaces a donor's pages need; staff areas get every client namespace. Keeps public pages light. */
+export const publicNamespaces = ["common", "auth", "errors", "needs", "public", "pledging"] as const;
+
+/** The two halves of the app whose pages need different strings. */
+export function areaOf(pathname: string): "staff" | "public" {
+  return /^\/(staff|finance|admin|invites|dev)(\/|$)/.test(pathname) ? "staff" : "public";
+}

@@ -1,7 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import { RemixI18Next } from "remix-i18next/server";
 import { resources } from "~/locales";
-import { i18nConfig, isLocale, fallbackLng, clientNamespaces, type Locale } from "./i18n";
+import { i18nConfig, isLocale, fallbackLng, clientNamespaces, publicNamespaces, areaOf, type Locale } from "./i18n";
 
 export const localeCookie = createCookie("lng", {
   path: "/",
@@ -35,7 +35,9 @@ export function getFixedTForLocale(locale: Locale, ns?: string | readonly [strin
 }
 
 /** The strings the browser needs for the given locale (one locale only, to keep pages light). */
-export function clientResources(locale: Locale) {
+export function clientResources(locale: Locale, pathname = "/staff") {
   const bundle = resources[locale];
-  return Object.fromEntries(clientNamespaces.map((ns) => [ns, bundle[ns]]));
+  const namespaces: readonly (typeof clientNamespaces)[number][] =
+    areaOf(pathname) === "staff" ? clientNamespaces : publicNamespaces;
+  return Object.fromEntries(namespaces.map((ns) => [ns, bundle[ns]]));
 }

@@ -27,5 +27,8 @@ export async function signIn(page: Page, email: string, password: string, redire
   await page.getByLabel(s.fields.email, { exact: true }).fill(email);
   await page.getByLabel(s.fields.password, { exact: true }).fill(password);
   await page.getByRole("button", { name: s.login.submit, exact: true }).click();
-  await page.getByRole("button", { name: strings.ar.common.auth.signOut }).waitFor();
+  // The account's own language applies after sign-in (a demo donor may prefer English).
+  await page
+    .getByRole("button", { name: new RegExp(`^(${strings.ar.common.auth.signOut}|${strings.en.common.auth.signOut})$`) })
+    .waitFor();
 }

@@ -67,6 +67,7 @@ test.describe("marketplace", () => {
 
   test("a signed-in donor sees the pledge in their account and cancels it", async ({ page }) => {
     await signIn(page, "donor.cairo@demo.tadamon.org", DEMO_PASSWORD);
+    await page.goto("/?lng=ar"); // this test reads the Arabic labels
     await openFirstNeed(page, "currency=EGP&sort=closing");
     const reference = await pledge(page, { amount: "100", method: "money_transfer" });
     await page.goto("/account");
