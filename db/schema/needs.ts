@@ -121,6 +121,10 @@ export const needs = pgTable(
     index("needs_public_region_idx").on(t.publicRegionId, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
     index("needs_public_org_idx").on(t.orgId, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
     index("needs_public_currency_idx").on(t.currency, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
+    // "Nearly funded": the same expression the listing orders by.
+    index("needs_public_nearly_funded_idx")
+      .on(sql`((${t.paidMinor} + ${t.reservedMinor})::float8 / ${t.targetMinor}) desc`, t.deadline, t.id)
+      .where(sql`${t.state} = 'published'`),
     index("needs_public_search_idx")
       .using("gin", sql`to_tsvector('simple', ${t.searchText})`)
       .where(sql`${t.state} = 'published'`),

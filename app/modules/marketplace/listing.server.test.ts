@@ -314,11 +314,14 @@ describe("indexes (PostgreSQL)", () => {
       { q: "zyxwheel" },
       {},
       { sort: "newest" as const },
+      { sort: "nearly_funded" as const },
     ]) {
       const text = await plan(filters);
       expect(text, JSON.stringify(filters)).not.toMatch(/Seq Scan on needs/);
       expect(text, JSON.stringify(filters)).toMatch(/Index/);
     }
+    // Ordering by how near to funded a need is reads its own index rather than sorting every row.
+    expect(await plan({ sort: "nearly_funded" })).toMatch(/needs_public_nearly_funded_idx/);
     const found = await listPublicNeeds(database.db, { q: "zyxwheel", org: world.org.slug });
     expect(found.total).toBe(5);
   });

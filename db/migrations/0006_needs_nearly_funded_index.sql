@@ -1,0 +1,1 @@
+CREATE INDEX "needs_public_nearly_funded_idx" ON "needs" USING btree ((("paid_minor" + "reserved_minor")::float8 / "target_minor") desc,"deadline","id") WHERE "needs"."state" = 'published';
