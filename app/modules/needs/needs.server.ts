@@ -89,17 +89,16 @@ async function lockNeed(tx: DbOrTx, orgId: string, needId: string): Promise<Need
 
 /** The household's own private strings, for the anonymization guard. */
 export async function privateStringsOf(tx: DbOrTx, orgId: string, householdId: string): Promise<PrivateStrings> {
-  const [household, members, identifiers] = await Promise.all([
-    householdOf(tx, orgId, householdId),
-    tx
-      .select({ fullName: householdMembers.fullName })
-      .from(householdMembers)
-      .where(and(eq(householdMembers.householdId, householdId), eq(householdMembers.orgId, orgId))),
-    tx
-      .select({ kind: householdIdentifiers.kind, value: householdIdentifiers.value })
-      .from(householdIdentifiers)
-      .where(and(eq(householdIdentifiers.householdId, householdId), eq(householdIdentifiers.orgId, orgId))),
-  ]);
+  // One after another: inside a transaction the queries share one connection.
+  const household = await householdOf(tx, orgId, householdId);
+  const members = await tx
+    .select({ fullName: householdMembers.fullName })
+    .from(householdMembers)
+    .where(and(eq(householdMembers.householdId, householdId), eq(householdMembers.orgId, orgId)));
+  const identifiers = await tx
+    .select({ kind: householdIdentifiers.kind, value: householdIdentifiers.value })
+    .from(householdIdentifiers)
+    .where(and(eq(householdIdentifiers.householdId, householdId), eq(householdIdentifiers.orgId, orgId)));
   const addresses = household.address ? [household.address] : [];
   if (household.regionId) {
     // A camp or neighbourhood name locates a family too well; the governorate is public anyway.
