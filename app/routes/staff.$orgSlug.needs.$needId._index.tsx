@@ -15,7 +15,7 @@ import {
   transitionNeed,
   type TransitionAction,
 } from "~/modules/needs/needs.server";
-import { EDITABLE_STATES, TRANSITIONS, availableActions } from "~/modules/needs/lifecycle";
+import { TRANSITIONS, availableActions, canEditNeed } from "~/modules/needs/lifecycle";
 import { TransitionSchema } from "~/modules/needs/schemas";
 import { intentOf, runNeedRule, type NeedReply } from "~/modules/needs/route-helpers.server";
 import { listNeedDocuments } from "~/modules/registry/documents.server";
@@ -59,7 +59,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     pendingDuplicateCount(db, member.org.id, need.householdId),
     getLocale(request),
   ]);
-  const isAuthorRole = member.roles.includes("caseworker") || member.roles.includes("org_admin");
   return {
     title: await staffTitle(request, "needs:page.title", orgName(member.org, locale)),
     org: { slug: member.org.slug, timeZone: member.org.timeZone, publishOnVerify: member.org.publishOnVerify },
@@ -93,8 +92,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     documents,
     duplicates,
     actions: availableActions(need.state, member.user.id, member.roles, need.authorId),
-    canEdit:
-      EDITABLE_STATES.includes(need.state) && isAuthorRole && (need.authorId === member.user.id || member.roles.includes("org_admin")),
+    canEdit: canEditNeed(need.state, need.authorId, member.user.id, member.roles),
     notice: noticeFrom(new URL(request.url), NOTICES),
   };
 }

@@ -8,7 +8,7 @@ import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import { getNeedForStaff } from "~/modules/needs/needs.server";
-import { EDITABLE_STATES } from "~/modules/needs/lifecycle";
+import { EDITABLE_STATES, mayEditContent } from "~/modules/needs/lifecycle";
 import { minorToInput } from "~/modules/needs/money";
 import { editorAction, editorContext } from "~/modules/needs/editor.server";
 import type { NeedReply } from "~/modules/needs/route-helpers.server";
@@ -28,7 +28,7 @@ async function editableNeed(member: Member, needId: string | undefined) {
     if (error instanceof OrgNotFoundError) throw new Response("Not Found", { status: 404 });
     throw error;
   }
-  if (found.need.authorId !== member.user.id && !member.roles.includes("org_admin")) {
+  if (!mayEditContent(found.need.authorId, member.user.id, member.roles)) {
     throw new Response("Forbidden", { status: 403 });
   }
   if (!EDITABLE_STATES.includes(found.need.state)) {

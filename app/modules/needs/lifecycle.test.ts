@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availableActions, decideTransition, NEED_STATES, TRANSITIONS } from "./lifecycle";
+import { availableActions, canEditNeed, decideTransition, mayEditContent, NEED_STATES, TRANSITIONS } from "./lifecycle";
 
 const author = "author-1";
 const verifier = "verifier-2";
@@ -46,5 +46,16 @@ describe("need life cycle", () => {
       expect(NEED_STATES).toContain(state);
       expect(reachable.has(state)).toBe(false);
     }
+  });
+});
+
+describe("who may edit a need's content", () => {
+  it("its author (caseworker or admin) or an org admin, and only while draft or returned", () => {
+    expect(canEditNeed("draft", author, author, ["caseworker"])).toBe(true);
+    expect(canEditNeed("returned", author, "admin-3", ["org_admin"])).toBe(true);
+    expect(canEditNeed("draft", author, verifier, ["verifier"])).toBe(false);
+    expect(canEditNeed("draft", author, "other-caseworker", ["caseworker"])).toBe(false);
+    expect(canEditNeed("submitted", author, author, ["caseworker"])).toBe(false);
+    expect(mayEditContent(author, author, ["verifier"])).toBe(false);
   });
 });

@@ -53,6 +53,16 @@ export const TRANSITIONS: Record<Exclude<NeedAction, "edit">, TransitionRule> = 
 /** States in which the author may still change the need's content. */
 export const EDITABLE_STATES: readonly NeedState[] = ["draft", "returned"];
 
+/** Who may change a need's content: its author or an org admin (caseworkers and admins write needs). */
+export function mayEditContent(authorId: string, actorId: string, actorRoles: readonly Role[]): boolean {
+  return authorId === actorId ? actorRoles.some((r) => r === "caseworker" || r === "org_admin") : actorRoles.includes("org_admin");
+}
+
+/** Editable now: the right person, and a state in which content may still change. */
+export function canEditNeed(state: NeedState, authorId: string, actorId: string, actorRoles: readonly Role[]): boolean {
+  return EDITABLE_STATES.includes(state) && mayEditContent(authorId, actorId, actorRoles);
+}
+
 export type TransitionRefusal =
   | "invalid_transition"
   | "role_not_allowed"

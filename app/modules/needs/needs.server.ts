@@ -21,7 +21,7 @@ import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-ne
 import { searchTextOf } from "~/modules/marketplace/search-text.server";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
-import { EDITABLE_STATES, NEED_STATES, decideTransition, type NeedAction, type NeedState } from "./lifecycle";
+import { EDITABLE_STATES, NEED_STATES, decideTransition, mayEditContent, type NeedAction, type NeedState } from "./lifecycle";
 import { NeedError } from "./errors";
 import { MAX_MINOR, todayIn } from "./money";
 import type { NeedFields, NeedItemInput } from "./schemas";
@@ -219,7 +219,7 @@ export async function updateNeed(
   return db.transaction(async (tx) => {
     const need = await lockNeed(tx, input.orgId, input.needId);
     if (!EDITABLE_STATES.includes(need.state)) throw new NeedError("not_editable");
-    if (need.authorId !== input.userId && !input.roles.includes("org_admin")) throw new NeedError("not_author");
+    if (!mayEditContent(need.authorId, input.userId, input.roles)) throw new NeedError("not_author");
     await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
     const items = input.fields.category === "in_kind_item" ? input.items : [];
     const targetMinor = checkedTarget(input.fields, items, (await orgOf(tx, input.orgId)).timeZone);
