@@ -17,6 +17,7 @@ import {
   isRouteErrorResponse,
   type ShouldRevalidateFunction,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -28,6 +29,8 @@ import { clientResources, getLocale, localeCookie } from "~/utils/i18next.server
 import { areaOf, dirOf, isLocale, type Locale } from "~/utils/i18n";
 import { env } from "~/utils/env.server";
 import { boot } from "~/utils/boot.server";
+import { EnhanceScript } from "~/components/enhance";
+import { wantsHydration } from "~/utils/route-handle";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -114,6 +117,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const locale: Locale = root?.locale ?? "ar";
   useSyncLanguage(root);
+  // Donor pages are sent as plain HTML with one small inline script (decision 032); a render in
+  // the browser means the app is already running, so it keeps its scripts.
+  const matches = useMatches();
+  const hydrate = typeof document !== "undefined" || wantsHydration(matches);
   // The browser's first render needs the same strings as the server's: they travel inline
   // (`<` escaped), since single fetch streams loader data after the entry module starts.
   const i18nBoot = root ? JSON.stringify({ locale, messages: root.messages }).replace(/</g, "\\u003c") : "null";
@@ -124,12 +131,18 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        <script dangerouslySetInnerHTML={{ __html: `window.__i18n=${i18nBoot};` }} />
+        {hydrate && <script dangerouslySetInnerHTML={{ __html: `window.__i18n=${i18nBoot};` }} />}
       </head>
       <body className="flex min-h-screen flex-col bg-stone-50 text-stone-900">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        {hydrate ? (
+          <>
+            <ScrollRestoration />
+            <Scripts />
+          </>
+        ) : (
+          <EnhanceScript />
+        )}
       </body>
     </html>
   );

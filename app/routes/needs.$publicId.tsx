@@ -8,6 +8,11 @@ import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { staticPage } from "~/utils/route-handle";
+import { JsButton } from "~/components/enhance";
+
+/** Sent as plain HTML, without the React app (decision 032). */
+export const handle = staticPage;
 
 export const headers = publicHeaders;
 
@@ -124,7 +129,15 @@ export default function NeedPage() {
           className="mt-1 block w-full rounded border border-stone-400 bg-stone-50 px-3 py-2 text-start"
           data-testid="share-url"
         />
-        <p className="mt-3">
+        <p className="mt-3 flex flex-wrap items-center gap-3">
+          <JsButton
+            action="share"
+            value={url}
+            label={t("need.shareButton")}
+            done={t("need.shareCopied")}
+            className="rounded border border-brand-700 px-3 py-1 text-sm text-brand-700"
+            testId="share-button"
+          />
           <a href={`https://wa.me/?text=${encodeURIComponent(url)}`} className={linkClass} rel="noopener noreferrer" target="_blank">
             {t("need.shareWhatsApp")}
           </a>

@@ -1,7 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorList, FormMessage, Notice } from "~/components/forms";
 import { errorsAt } from "~/components/form-reply";
@@ -13,6 +12,8 @@ import { actorOf, getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { staticPage } from "~/utils/route-handle";
+import { JsButton } from "~/components/enhance";
 
 /**
  * /pledges/:reference — the printable payment instructions of a pledge: amount, the reference code
@@ -22,6 +23,9 @@ import { getFixedT, getLocale } from "~/utils/i18next.server";
  */
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
+
+/** Sent as plain HTML, without the React app (decision 032). */
+export const handle = staticPage;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const raw = params.reference ?? "";
@@ -127,7 +131,14 @@ export default function PledgeInstructionsPage() {
           <p dir="ltr" className="select-all font-mono text-3xl font-bold tracking-widest sm:text-4xl" data-testid="pledge-reference">
             {pledge.reference}
           </p>
-          <CopyButton text={pledge.reference} label={t("instructions.copy")} done={t("instructions.copied")} />
+          <JsButton
+            action="copy"
+            value={pledge.reference}
+            label={t("instructions.copy")}
+            done={t("instructions.copied")}
+            className="no-print mt-2 rounded border border-brand-700 px-3 py-1 text-sm text-brand-700"
+            testId="copy-reference"
+          />
         </div>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
           <dt className="font-bold">{t("instructions.amount")}</dt>
@@ -186,7 +197,7 @@ export default function PledgeInstructionsPage() {
       </article>
 
       <p className="no-print flex flex-wrap gap-4">
-        <PrintButton label={t("instructions.print")} />
+        <JsButton action="print" label={t("instructions.print")} className="rounded border border-stone-400 px-3 py-1" testId="print" />
         {signedIn && (
           <Link to="/account/pledges" className="text-brand-700 underline">
             {t("instructions.myPledges")}
@@ -229,37 +240,5 @@ export default function PledgeInstructionsPage() {
         </section>
       )}
     </div>
-  );
-}
-
-/** True once the page runs JavaScript: the copy and print buttons need it (the code is selectable text without). */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
-function CopyButton({ text, label, done }: { text: string; label: string; done: string }) {
-  const hydrated = useHydrated();
-  const [copied, setCopied] = useState(false);
-  if (!hydrated) return null;
-  return (
-    <button
-      type="button"
-      className="no-print mt-2 rounded border border-brand-700 px-3 py-1 text-sm text-brand-700"
-      onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
-    >
-      <span aria-live="polite">{copied ? done : label}</span>
-    </button>
-  );
-}
-
-function PrintButton({ label }: { label: string }) {
-  const hydrated = useHydrated();
-  if (!hydrated) return null;
-  return (
-    <button type="button" className="rounded border border-stone-400 px-3 py-1" onClick={() => window.print()}>
-      {label}
-    </button>
   );
 }

@@ -82,6 +82,48 @@ test.describe("marketplace", () => {
   });
 });
 
+test.describe("light donor pages", () => {
+  test("donor pages load no script file; the inline script copies the reference and posts a form once", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const posts: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST") posts.push(request.url());
+    });
+    await openFirstNeed(page, "category=school_fees");
+    // The whole donor path is plain HTML: no module, no preload, no React app.
+    await expect(page.locator("script[src], link[rel=modulepreload]")).toHaveCount(0);
+    const form = page.getByTestId("pledge-form");
+    const currency = await form.locator('input[name="currency"]').inputValue();
+    await form.locator("#pledge-amount").fill(currency === "SYP" ? "6000" : currency === "EGP" ? "50" : "10");
+    await form.locator('input[name="method"][value="cash"]').check();
+    await form.locator("#pledge-email").fill(uniqueEmail("double"));
+    // A donor taps twice on a slow connection: one post leaves the browser.
+    await page.route("**/pledge*", async (route) => {
+      if (route.request().method() === "POST") await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await expect(form.getByRole("button", { name: arPledging.form.submit })).toBeVisible();
+    // (Both taps from inside the page: Playwright's own actions wait for the first navigation.)
+    await page.evaluate(async (label) => {
+      const buttons = [...document.querySelectorAll<HTMLButtonElement>('[data-testid="pledge-form"] button')];
+      const submit = buttons.find((button) => button.textContent?.trim() === label)!;
+      submit.click();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      submit.click();
+    }, arPledging.form.submit);
+    await expect(page).toHaveURL(/\/pledges\/TDM-/);
+    expect(posts.filter((url) => url.includes("/pledge"))).toHaveLength(1);
+    await expect(page.locator("script[src], link[rel=modulepreload]")).toHaveCount(0);
+
+    const reference = (await page.getByTestId("pledge-reference").innerText()).trim();
+    const copy = page.getByTestId("copy-reference");
+    await expect(copy).toBeVisible();
+    await copy.click();
+    await expect(copy).toHaveText(arPledging.instructions.copied);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(reference);
+  });
+});
+
 test.describe("marketplace without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -93,6 +135,9 @@ test.describe("marketplace without JavaScript", () => {
     const currency = await form.locator('input[name="currency"]').inputValue();
     const amount = currency === "SYP" ? "6000" : currency === "EGP" ? "50" : "10";
     await pledge(page, { amount, method: "bank_transfer", email: uniqueEmail("nojs") });
+    // Buttons that need JavaScript are not shown as dead controls.
+    await expect(page.getByTestId("copy-reference")).toBeHidden();
+    await expect(page.getByTestId("print")).toBeHidden();
   });
 });
 
