@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { pledges } from "#db/schema";
 import { getDatabase, getDb } from "~/utils/db.server";
-import { PLEDGE_EXPIRY_QUEUE, startJobs, stopJobs } from "~/utils/jobs.server";
+import { HOUSEKEEPING_QUEUE, PLEDGE_EXPIRY_QUEUE, startJobs, stopJobs } from "~/utils/jobs.server";
 import { createPledge } from "~/modules/pledging/pledges.server";
 import { needRow, pledgeInput, pledgeWorld } from "../fixtures/pledging";
 
@@ -21,6 +21,9 @@ describe("pledge expiry job", () => {
     await startJobs(database, { transport: null, dispatch: { recipients: ["nobody@example.test"] }, pollingIntervalSeconds: 0.5 });
     const { rows } = await database.executeSql("select name, cron from pgboss.schedule where name = $1", [PLEDGE_EXPIRY_QUEUE]);
     expect(rows).toEqual([{ name: PLEDGE_EXPIRY_QUEUE, cron: "*/5 * * * *" }]);
+    // Beside it, the daily housekeeping (old login attempts, dead sessions).
+    const housekeeping = await database.executeSql("select cron from pgboss.schedule where name = $1", [HOUSEKEEPING_QUEUE]);
+    expect(housekeeping.rows).toEqual([{ cron: "17 3 * * *" }]);
 
     // startJobs asks for one run at start-up; the schedule does the rest.
     const until = Date.now() + 20_000;

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { sessions } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { createUser } from "../../../tests/fixtures/db";
-import { createSession, validateSessionToken, invalidateOtherSessions } from "./session.server";
+import { createSession, deleteExpiredSessions, validateSessionToken, invalidateOtherSessions } from "./session.server";
 import { hashToken } from "./tokens";
 
 describe("sessions (Lucia's design)", () => {
@@ -33,6 +33,17 @@ describe("sessions (Lucia's design)", () => {
     await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, session.id));
     expect((await validateSessionToken(db, token)).session).toBeNull();
     expect(await db.select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
+  });
+
+  it("housekeeping deletes sessions past their expiry and keeps live ones", async () => {
+    const db = await getDb();
+    const user = await createUser();
+    const live = await createSession(db, user.id);
+    const dead = await createSession(db, user.id);
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, dead.session.id));
+    expect(await deleteExpiredSessions(db)).toBeGreaterThanOrEqual(1);
+    const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
+    expect(left.map((s) => s.id)).toEqual([live.session.id]);
   });
 
   it("invalidates every other session of the user", async () => {

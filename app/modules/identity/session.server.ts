@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, lt, ne } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
 import { sessions, users } from "#db/schema";
 import { generateToken, hashToken } from "./tokens";
@@ -71,4 +71,10 @@ export async function invalidateOtherSessions(db: DbOrTx, userId: string, keepSe
 
 export async function setActiveOrg(db: DbOrTx, sessionId: string, orgId: string | null) {
   await db.update(sessions).set({ activeOrgId: orgId }).where(eq(sessions.id, sessionId));
+}
+
+/** Housekeeping: sessions past their expiry can never be used again (validation refuses them). */
+export async function deleteExpiredSessions(db: DbOrTx, now: Date = new Date()): Promise<number> {
+  const gone = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return gone.length;
 }

@@ -27,8 +27,8 @@ export async function searchTextOf(
 
 /**
  * Fills the search text of needs written before it was kept (still ''), e.g. on a database seeded
- * before migration 0004. One-off and safe to run again (it only touches empty ones); not wired to
- * start-up. Returns how many needs it filled.
+ * before migration 0004. Safe to run again (it only touches empty ones); start-up runs it
+ * (boot.server.ts). Returns how many needs it filled.
  */
 export async function backfillSearchText(db: DbOrTx): Promise<number> {
   const rows = await db
