@@ -1,11 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireMember } from "~/utils/auth.server";
+import { forbidden, requireMember, type Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
-import { orgName } from "~/modules/organizations/roles";
+import { canSeeFinance, orgName } from "~/modules/organizations/roles";
 import { noticeFrom, staffTitle } from "~/modules/organizations/route-helpers.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import {
@@ -20,9 +20,14 @@ import { TransitionSchema } from "~/modules/needs/schemas";
 import { intentOf, runNeedRule, type NeedReply } from "~/modules/needs/route-helpers.server";
 import { listNeedDocuments } from "~/modules/registry/documents.server";
 import type { GuardHit } from "~/modules/anonymization/guard";
+import { PledgeError } from "~/modules/pledging/errors";
+import { decideOffer } from "~/modules/pledging/pledges.server";
+import { findOrgPledge, listNeedPledges } from "~/modules/pledging/staff.server";
+import { OfferDecisionSchema, canDecideOffers } from "~/modules/pledging/staff";
 import { ErrorList, FormMessage, Notice } from "~/components/forms";
 import { NeedCard } from "~/components/need-card";
 import { GuardHits } from "~/components/guard-hits";
+import { NeedPledgesTable } from "~/components/pledges-staff";
 import {
   PageTitle,
   Section,
@@ -39,6 +44,8 @@ import {
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "~/utils/format";
 
 const NOTICES = ["created", "saved", "submit", "return", "verify", "publish", "reject", "cancel", "notEditable"] as const;
+/** Notices of the pledges section (strings in the staff namespace). */
+const PLEDGE_NOTICES = ["offerReceived", "offerReceivedFunded", "offerDeclined"] as const;
 
 async function needOr404(orgId: string, needId: string | undefined) {
   try {
@@ -54,10 +61,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await needOr404(member.org.id, params.needId);
   const db = await getDb();
   const { need } = found;
-  const [documents, duplicates, locale] = await Promise.all([
+  const [documents, duplicates, locale, pledges] = await Promise.all([
     listNeedDocuments(db, member.org.id, need.id),
     pendingDuplicateCount(db, member.org.id, need.householdId),
     getLocale(request),
+    listNeedPledges(db, member.org.id, need.id),
   ]);
   return {
     title: await staffTitle(request, "needs:page.title", orgName(member.org, locale)),
@@ -94,6 +102,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     actions: availableActions(need.state, member.user.id, member.roles, need.authorId),
     canEdit: canEditNeed(need.state, need.authorId, member.user.id, member.roles),
     notice: noticeFrom(new URL(request.url), NOTICES),
+    pledges: pledges.pledges,
+    pledgeTotal: pledges.total,
+    canDecideOffers: canDecideOffers(member.roles),
+    canSeeFinance: canSeeFinance(member.roles),
+    pledgeNotice: noticeFrom(new URL(request.url), PLEDGE_NOTICES),
   };
 }
 
@@ -102,6 +115,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
   const found = await needOr404(member.org.id, params.needId);
+  if ((await request.clone().formData()).get("intent") === "decideOffer") return offerAction(request, member, found.need.id);
   const { submission } = await parseForm(request, TransitionSchema);
   if (submission.status !== "success") {
     const body: NeedReply = { intent: intentOf(submission), result: submission.reply() };
@@ -123,6 +137,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
 }
 
+/**
+ * An in-kind delivery offer of this need is received or declined (decideOffer). Caseworkers,
+ * finance and org admins only (403 for anyone else); a pledge of another need or organisation is
+ * answered 404. A refusal comes back as the form's message; nothing changes.
+ */
+async function offerAction(request: Request, member: Member, needId: string) {
+  if (!canDecideOffers(member.roles)) forbidden();
+  const { submission } = await parseForm(request, OfferDecisionSchema);
+  const reply = (status: number, messageKey: string) => {
+    const body: NeedReply = { intent: "decideOffer", result: submission.reply({ formErrors: [messageKey] }) };
+    return data(body, { status });
+  };
+  if (submission.status !== "success") {
+    const pledgeIdBad = Boolean(submission.error?.pledgeId?.length);
+    return pledgeIdBad ? reply(404, "staff:pledges.errors.notFound") : reply(400, "errors:invalidChoice");
+  }
+  const db = await getDb();
+  const pledge = await findOrgPledge(db, member.org.id, submission.value.pledgeId);
+  if (!pledge || pledge.needId !== needId) return reply(404, "staff:pledges.errors.notFound");
+  try {
+    const { funded } = await decideOffer(db, member.actor, pledge.id, submission.value.decision);
+    const notice = submission.value.decision === "declined" ? "offerDeclined" : funded ? "offerReceivedFunded" : "offerReceived";
+    return redirect(`/staff/${member.org.slug}/needs/${needId}?notice=${notice}#need-pledges`);
+  } catch (error) {
+    if (error instanceof PledgeError) {
+      const key = error.code === "not_allowed" ? "staff:pledges.errors.notAllowed" : error.code === "pledge_not_found" ? "staff:pledges.errors.notFound" : "staff:pledges.errors.invalidState";
+      return reply(error.status, key);
+    }
+    throw error;
+  }
+}
+
 type Reply = (NeedReply & { fields?: Record<string, string | null>; hits?: GuardHit[] }) | undefined;
 
 const REASONED = ["return", "reject", "cancel"] as const;
@@ -131,6 +177,7 @@ export default function NeedPage() {
   const d = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply;
   const { t } = useTranslation("needs");
+  const { t: ts } = useTranslation("staff");
   const locale = useLocale();
   const { need, org } = d;
   const base = `/staff/${org.slug}`;
@@ -161,7 +208,8 @@ export default function NeedPage() {
           )}
         </div>
       )}
-      {reply && !reply.hits?.length && reply.result.error?.[""] && (
+      {d.pledgeNotice && !reply && <Notice tone="success">{ts(`needPledges.notice.${d.pledgeNotice}`)}</Notice>}
+      {reply && reply.intent !== "decideOffer" && !reply.hits?.length && reply.result.error?.[""] && (
         <FormMessage id="need-action-error" errors={reply.result.error[""]} />
       )}
       {d.duplicates > 0 && (
@@ -297,6 +345,19 @@ export default function NeedPage() {
           <NeedCard need={d.publicNeed} locale={locale} />
         </Section>
       </div>
+
+      {d.pledges.length > 0 && (
+        <Section id="need-pledges" title={ts("needPledges.title")} description={ts("needPledges.intro")}>
+          <NeedPledgesTable
+            rows={d.pledges}
+            total={d.pledgeTotal}
+            timeZone={org.timeZone}
+            canDecide={d.canDecideOffers}
+            financeHref={d.canSeeFinance ? `/finance/${org.slug}/pledges` : null}
+            error={reply?.intent === "decideOffer" ? reply.result.error?.[""] : null}
+          />
+        </Section>
+      )}
 
       <Section id="need-documents" title={t("page.documents")}>
         {d.documents.length === 0 ? (

@@ -34,7 +34,8 @@ export default function StaffOrgLayout() {
     { to: `${base}/members`, label: t("nav.members"), end: false, show: canManageOrg(roles) },
     { to: `${base}/audit`, label: t("nav.audit"), end: false, show: canManageOrg(roles) },
     { to: `${base}/settings`, label: t("nav.settings"), end: false, show: canManageOrg(roles) },
-    { to: `/finance/${org.slug}`, label: t("nav.finance"), end: false, show: canSeeFinance(roles) },
+    { to: `/finance/${org.slug}`, label: t("nav.finance"), end: true, show: canSeeFinance(roles) },
+    { to: `/finance/${org.slug}/pledges`, label: t("nav.pledges"), end: false, show: canSeeFinance(roles) },
   ].filter((l) => l.show);
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `block rounded px-3 py-1.5 ${isActive ? "bg-brand-700 font-bold text-white" : "text-brand-800 hover:bg-brand-50"}`;
