@@ -5,20 +5,15 @@ import i18next from "i18next";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nConfig } from "~/utils/i18n";
 
-declare global {
-  interface Window {
-    /** Written by root.tsx's Layout: the locale and its strings. */
-    __i18n?: { locale: string; messages: Record<string, Record<string, unknown>> } | null;
-  }
-}
-
+/**
+ * The strings arrive with the root loader's data (decoded by RemixBrowser before the first render);
+ * root.tsx's Layout adds them to this instance before any component asks for one.
+ */
 async function hydrate() {
-  const root = window.__i18n;
-  const lng = root?.locale ?? document.documentElement.lang ?? "ar";
   await i18next.use(initReactI18next).init({
     ...i18nConfig,
-    lng,
-    resources: root?.messages ? { [lng]: root.messages } : {},
+    lng: document.documentElement.lang || "ar",
+    resources: {},
   });
   startTransition(() => {
     hydrateRoot(

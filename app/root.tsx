@@ -121,9 +121,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
   // the browser means the app is already running, so it keeps its scripts.
   const matches = useMatches();
   const hydrate = typeof document !== "undefined" || wantsHydration(matches);
-  // The browser's first render needs the same strings as the server's: they travel inline
-  // (`<` escaped), since single fetch streams loader data after the entry module starts.
-  const i18nBoot = root ? JSON.stringify({ locale, messages: root.messages }).replace(/</g, "\\u003c") : "null";
   return (
     <html lang={locale} dir={dirOf(locale)}>
       <head>
@@ -131,7 +128,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        {hydrate && <script dangerouslySetInnerHTML={{ __html: `window.__i18n=${i18nBoot};` }} />}
       </head>
       <body className="flex min-h-screen flex-col bg-stone-50 text-stone-900">
         {children}
