@@ -5,8 +5,6 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog, needs, pledges } from "#db/schema";
 import { getDb } from "~/utils/db.server";
-import { sessionCookieHeader } from "~/utils/auth.server";
-import { createSession } from "~/modules/identity/session.server";
 import { cancelPledge, createPledge, expirePledges, markPledgePaid, offerDelivery } from "~/modules/pledging/pledges.server";
 import * as pledgesPage from "~/routes/finance.$orgSlug.pledges";
 import * as financeHome from "~/routes/finance.$orgSlug._index";
@@ -14,44 +12,7 @@ import * as needPage from "~/routes/staff.$orgSlug.needs.$needId._index";
 import { addMember } from "../fixtures/db";
 import { actorFor, sewingMachine } from "../fixtures/needs";
 import { needRow, pledgeInput, pledgeWorld, publishedNeed } from "../fixtures/pledging";
-
-type Form = Record<string, string>;
-
-function makeRequest(url: string, opts: { cookie?: string; form?: Form } = {}): Request {
-  const headers = new Headers({ "x-tadamon-client-ip": "203.0.113.21", "user-agent": "vitest" });
-  if (opts.cookie) headers.set("cookie", opts.cookie);
-  const body = opts.form ? new URLSearchParams(opts.form) : undefined;
-  if (body) headers.set("content-type", "application/x-www-form-urlencoded");
-  return new Request(new URL(url, "http://localhost"), { method: body ? "POST" : "GET", headers, body });
-}
-
-async function signIn(userId: string) {
-  const { token } = await createSession(await getDb(), userId);
-  return (await sessionCookieHeader(token)).split(";")[0];
-}
-
-interface Outcome {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  location: string | null;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function run(fn: (args: any) => unknown, request: Request, params: Record<string, string>): Promise<Outcome> {
-  try {
-    const result = await fn({ request, params, context: {} });
-    if (result instanceof Response) return { status: result.status, body: null, location: result.headers.get("location") };
-    if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
-      const wrapped = result as { data: unknown; init: ResponseInit | null };
-      return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
-    }
-    return { status: 200, body: result, location: null };
-  } catch (error) {
-    if (error instanceof Response) return { status: error.status, body: null, location: error.headers.get("location") };
-    throw error;
-  }
-}
+import { makeRequest, run, signIn, type Form, type Outcome } from "../fixtures/routes";
 
 type World = Awaited<ReturnType<typeof pledgeWorld>>;
 

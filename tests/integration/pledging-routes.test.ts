@@ -4,8 +4,6 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog, needs, orgPaymentDetails, pledges } from "#db/schema";
 import { getDb } from "~/utils/db.server";
-import { sessionCookieHeader } from "~/utils/auth.server";
-import { createSession } from "~/modules/identity/session.server";
 import { signUp, verifyEmail } from "~/modules/identity/accounts.server";
 import * as pledgeRoute from "~/routes/needs_.$publicId_.pledge";
 import * as instructionsRoute from "~/routes/pledges.$reference";
@@ -14,46 +12,7 @@ import * as settingsRoute from "~/routes/staff.$orgSlug.settings";
 import { createUser, unique } from "../fixtures/db";
 import { emailsTo, linkIn, testContext } from "../fixtures/auth";
 import { idemKey, needRow, pledgeWorld } from "../fixtures/pledging";
-
-type Form = Record<string, string>;
-
-function makeRequest(url: string, opts: { cookie?: string; form?: Form; lng?: string } = {}): Request {
-  const headers = new Headers({ "x-tadamon-client-ip": "203.0.113.7", "user-agent": "vitest" });
-  if (opts.cookie) headers.set("cookie", opts.cookie);
-  // The locale as a visitor's ?lng= switch gives it (read before the cookie).
-  if (opts.lng) url += `${url.includes("?") ? "&" : "?"}lng=${opts.lng}`;
-  const body = opts.form ? new URLSearchParams(opts.form) : undefined;
-  if (body) headers.set("content-type", "application/x-www-form-urlencoded");
-  return new Request(new URL(url, "http://localhost"), { method: body ? "POST" : "GET", headers, body });
-}
-
-async function signIn(userId: string) {
-  const { token } = await createSession(await getDb(), userId);
-  return (await sessionCookieHeader(token)).split(";")[0];
-}
-
-interface Outcome {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  location: string | null;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function run(fn: (args: any) => unknown, request: Request, params: Record<string, string>): Promise<Outcome> {
-  try {
-    const result = await fn({ request, params, context: {} });
-    if (result instanceof Response) return { status: result.status, body: null, location: result.headers.get("location") };
-    if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
-      const wrapped = result as { data: unknown; init: ResponseInit | null };
-      return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
-    }
-    return { status: 200, body: result, location: null };
-  } catch (error) {
-    if (error instanceof Response) return { status: error.status, body: null, location: error.headers.get("location") };
-    throw error;
-  }
-}
+import { makeRequest, run, signIn, type Form } from "../fixtures/routes";
 
 const pledgeForm = (overrides: Form = {}): Form => ({
   amount: "25",
