@@ -1,5 +1,6 @@
 import { createInstance, type TFunction } from "i18next";
 import { render } from "@react-email/components";
+import { compile } from "html-to-text";
 import type { ReactElement } from "react";
 import { resources } from "~/locales";
 import { fallbackLng, type Locale } from "~/utils/i18n";
@@ -72,11 +73,27 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
   }
 }
 
+/**
+ * The plain-text alternative, with React Email's own `plainText` settings, but from the HTML we
+ * already rendered and with the converter compiled once (`render(…, { plainText: true })` renders
+ * the React tree a second time and compiles html-to-text's selectors on every call; an email is
+ * rendered inside the transaction that writes it, so this time is spent holding the pledge's lock).
+ */
+const toPlainText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: "img", format: "skip" },
+    { selector: "[data-skip-in-text=true]", format: "skip" },
+    { selector: "a", options: { linkBrackets: false, hideLinkHrefIfSameAsText: true } },
+  ],
+});
+
 /** Renders an email in the recipient's language: subject, HTML and a plain-text alternative. */
 export async function renderEmail(locale: Locale, message: EmailMessage): Promise<RenderedEmail> {
   const t = translatorFor(locale);
   const { subject, element } = elementFor(locale, t, message);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const html = await render(element);
+  const text = toPlainText(html);
   return {
     // A subject is one line: names typed by people must not break it.
     subject: subject.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim(),
