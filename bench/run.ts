@@ -1,0 +1,599 @@
+/**
+ * `npm run bench` — how fast the donor side of Tadamon is on a realistic database, and how much
+ * JavaScript each donor page ships.
+ *
+ * What it does, in order:
+ *  1. Bench database (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/tadamon_bench):
+ *     created if missing, migrated by the app's own migration code, seeded once with 50,000
+ *     published needs and 200,000 pledges (bench/seed.ts; skipped when the rows are already
+ *     there; BENCH_RESEED=1 starts over), then VACUUM (ANALYZE)d — every run, so earlier runs'
+ *     pledge posts do not leave it in another state.
+ *  2. The production build (`npm run build`, unless BENCH_SKIP_BUILD=1) served by `node server.js`
+ *     with NODE_ENV=production, JOBS=off, SEED_DEMO=never, on a free port in 3400–3499.
+ *  3. Four targets, each under autocannon for BENCH_DURATION seconds (default 10) with
+ *     BENCH_CONNECTIONS connections (default 10), after a BENCH_WARMUP-second warm-up (default 2):
+ *       GET  /needs                              the listing, default sort
+ *       GET  /needs?category&region&sort&q       a filtered, sorted, searched listing (Arabic word)
+ *       GET  /needs/:publicId                    a need's page
+ *       POST /needs/:publicId/pledge             the pledge action as the no-JS form posts it
+ *                                                (bank transfer, guest email, the currency's
+ *                                                minimum, a fresh idempotency key per request,
+ *                                                spread over the BENCH_PLEDGE_NEEDS needs with the
+ *                                                most room left, so posts rarely queue on one row lock)
+ *     Requests are anonymous (no cookie, so no If-None-Match/304 either) and, by default, without
+ *     Accept-Encoding (identity bodies); BENCH_ACCEPT_ENCODING=gzip sends `Accept-Encoding: gzip`
+ *     to both servers instead.
+ *  4. The same targets, in the same run and with the same settings, against a bare `node:http`
+ *     server (bench/bare-server.ts) that replays the exact status, headers and body bytes the app
+ *     sent for each of them. Why: req/s alone depends on this machine, on how many cores autocannon,
+ *     PostgreSQL and the server share, and on the response size. The bare server pays the same
+ *     costs for the socket, HTTP parsing and the bytes on the wire but does no work, so
+ *     app ÷ bare is the share of the machine's HTTP capacity the app keeps — comparable across
+ *     machines and runs, and it points at the app (Express, Remix, rendering, queries), not the box.
+ *  5. The JavaScript each donor page makes the browser load, gzipped (bench/js-budget.ts), against
+ *     BENCH_JS_BUDGET_KB (default 100). An overrun is reported, never a failure.
+ *  6. EXPLAIN ANALYZE of both listings' count and rows queries (the full plan when one takes more
+ *     than BENCH_SLOW_MS, default 50, or with BENCH_EXPLAIN=1).
+ *
+ * Everything printed also goes to tmp/bench/results.json; the server's output is in
+ * tmp/bench/server.log. Exit code: 0, or 1 when the database, the build or the server fails.
+ * Only the processes started here are stopped at the end.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon, { type Request as LoadRequest, type Result } from "autocannon";
+import pg from "pg";
+import { minimumFor } from "~/modules/pledging/amounts";
+import { currencyDigits } from "~/utils/format";
+import { replayableHeaders, type CannedResponse, type CannedRoutes } from "./bare-server";
+import { freePort, request, waitFor200, type RawResponse } from "./http";
+import { budgetKb, formatJsTable, measurePageJs, table, type PageJs } from "./js-budget";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const OUT_DIR = path.join(ROOT, "tmp/bench");
+const PORT_RANGE = [3400, 3499] as const;
+/** The demo seed's keyed hashes and the server must share it; a fixed bench-only value. */
+const IDENTITY_HASH_SECRET = "bench-only-identity-hash-secret-not-for-production-000";
+
+function num(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return value;
+}
+
+const config = {
+  databaseUrl: process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tadamon_bench",
+  duration: num("BENCH_DURATION", 10),
+  connections: num("BENCH_CONNECTIONS", 10),
+  warmup: num("BENCH_WARMUP", 2),
+  reseed: process.env.BENCH_RESEED === "1",
+  skipBuild: process.env.BENCH_SKIP_BUILD === "1",
+  acceptEncoding: process.env.BENCH_ACCEPT_ENCODING === "gzip" ? ("gzip" as const) : ("identity" as const),
+  pledgeNeeds: num("BENCH_PLEDGE_NEEDS", 200),
+  budgetKb: budgetKb(),
+  slowMs: num("BENCH_SLOW_MS", 50),
+  explainAll: process.env.BENCH_EXPLAIN === "1",
+};
+
+// ---------------------------------------------------------------- processes we start (and only those)
+
+const children = new Set<ChildProcess>();
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+async function stopAll() {
+  await Promise.all([...children].map(stopChild));
+  children.clear();
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers this bench started`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+class SetupError extends Error {}
+
+function logFile(name: string): number {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  return fs.openSync(path.join(OUT_DIR, name), "w");
+}
+
+function runToEnd(command: string, args: string[], log: string): Promise<number> {
+  const fd = logFile(log);
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", fd, fd], env: process.env });
+  children.add(child);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      children.delete(child);
+      fs.closeSync(fd);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  /** Why it is no longer running, or null. */
+  gone: () => string | null;
+}
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv, log: string): Started {
+  const fd = logFile(log);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", fd, fd], env });
+  children.add(child);
+  let gone: string | null = null;
+  child.once("exit", (code, signal) => {
+    gone = `${args.join(" ")} exited (${signal ?? `code ${code}`}); see ${path.relative(ROOT, path.join(OUT_DIR, log))}`;
+    children.delete(child);
+    fs.closeSync(fd);
+  });
+  child.once("error", (error) => {
+    gone = `${args.join(" ")} failed to start: ${error.message}`;
+  });
+  return { child, gone: () => gone };
+}
+
+// ---------------------------------------------------------------- load
+
+interface Target {
+  name: string;
+  method: "GET" | "POST";
+  /** The URL path as sent (query already percent-encoded). */
+  path: string;
+  /** autocannon requests (POST: a fresh form per request). */
+  requests?: LoadRequest[];
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  total: number;
+  statusCodes: Record<string, number>;
+  /** Socket errors, timeouts included (autocannon counts a timeout as an error too). */
+  errors: number;
+  timeouts: number;
+  /** Errors (timeouts included) and unexpected statuses (GET: not 2xx; POST: not 2xx/3xx). */
+  bad: number;
+}
+
+const baseHeaders = (): Record<string, string> => ({
+  accept: "text/html,application/xhtml+xml",
+  ...(config.acceptEncoding === "gzip" ? { "accept-encoding": "gzip" } : {}),
+});
+
+async function load(base: string, target: Target, seconds: number): Promise<Result> {
+  const instance = autocannon({
+    url: new URL(target.path, base).href,
+    connections: config.connections,
+    duration: seconds,
+    timeout: 10,
+    headers: baseHeaders(),
+    ...(target.requests ? { requests: target.requests } : {}),
+  });
+  return await instance;
+}
+
+function summarize(result: Result, method: Target["method"]): Measured {
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+  const ok = (code: number) => (method === "GET" ? code >= 200 && code < 300 : code >= 200 && code < 400);
+  const unexpected = Object.entries(statusCodes).reduce((n, [code, count]) => n + (ok(Number(code)) ? 0 : count), 0);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    statusCodes,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    bad: result.errors + unexpected,
+  };
+}
+
+// ---------------------------------------------------------------- helpers
+
+function canned(res: RawResponse): CannedResponse {
+  return { status: res.status, headers: replayableHeaders(res.rawHeaders), bodyBase64: res.body.toString("base64") };
+}
+
+const majorString = (minor: number, currency: string) => String(minor / 10 ** currencyDigits(currency));
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
+const codes = (m: Measured) =>
+  Object.entries(m.statusCodes)
+    .map(([code, count]) => `${code}×${count}`)
+    .join(" ") || "none";
+
+interface PledgeTarget {
+  publicId: string;
+  currency: string;
+  amount: string;
+  remainingMinor: number;
+}
+
+/**
+ * About n needs, the same share from every currency (so every organisation takes posts), each
+ * the ones with the most room left in multiples of their currency's minimum; not in-kind.
+ * Interleaved by currency, so consecutive posts go to different organisations and rows.
+ */
+async function pledgeTargets(client: pg.Client, n: number): Promise<PledgeTarget[]> {
+  const { rows } = await client.query<{ public_id: string; currency: string; remaining: string }>(
+    `select public_id, currency, (target_minor - reserved_minor - paid_minor)::text as remaining
+     from needs where state = 'published' and category <> 'in_kind_item'`,
+  );
+  const byCurrency = new Map<string, PledgeTarget[]>();
+  for (const r of rows) {
+    const t = { publicId: r.public_id, currency: r.currency, remainingMinor: Number(r.remaining), amount: majorString(minimumFor(r.currency), r.currency) };
+    byCurrency.set(t.currency, [...(byCurrency.get(t.currency) ?? []), t]);
+  }
+  const room = (t: PledgeTarget) => t.remainingMinor / minimumFor(t.currency);
+  const per = Math.max(1, Math.ceil(n / Math.max(1, byCurrency.size)));
+  const lists = [...byCurrency.keys()].sort().map((c) => byCurrency.get(c)!.sort((a, b) => room(b) - room(a)).slice(0, per));
+  const out: PledgeTarget[] = [];
+  for (let i = 0; i < per; i += 1) for (const list of lists) if (list[i]) out.push(list[i]);
+  return out;
+}
+
+/** The no-JS pledge form post: what the browser sends for the form in app/components/pledge-form.tsx. */
+function pledgeRequests(base: string, targets: PledgeTarget[]): LoadRequest[] {
+  const origin = new URL(base).origin;
+  let i = 0;
+  return [
+    {
+      method: "POST",
+      setupRequest: (req) => {
+        const t = targets[i % targets.length];
+        i += 1;
+        const form = new URLSearchParams({
+          currency: t.currency,
+          idempotencyKey: randomBytes(18).toString("base64url"),
+          amountChoice: t.amount,
+          amount: t.amount,
+          method: "bank_transfer",
+          email: `donor-${i}@bench-run.tadamon.test`,
+          displayName: "",
+          message: "",
+        });
+        return {
+          ...req,
+          method: "POST",
+          path: `/needs/${t.publicId}/pledge`,
+          headers: { ...req.headers, "content-type": "application/x-www-form-urlencoded", origin },
+          body: form.toString(),
+        };
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  process.chdir(ROOT);
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const started = new Date();
+  const cpus = os.cpus();
+  const pgVersion = await (async () => {
+    const admin = new URL(config.databaseUrl);
+    admin.pathname = "/postgres";
+    const c = new pg.Client({ connectionString: admin.href });
+    try {
+      await c.connect();
+      return (await c.query<{ v: string }>("select split_part(version(), ' on ', 1) as v")).rows[0].v;
+    } catch (error) {
+      throw new SetupError(`cannot reach PostgreSQL at ${admin.host}: ${error instanceof Error ? error.message : error}`);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  })();
+  const machine = {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: pgVersion,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  console.log("Tadamon bench");
+  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB RAM, ${machine.platform}`);
+  console.log(`node ${machine.node}; ${machine.postgres}; load average ${machine.loadAverage.join(" ")}`);
+  console.log(
+    `settings: ${config.duration} s per target, ${config.connections} connections, ${config.warmup} s warm-up, ` +
+      `Accept-Encoding: ${config.acceptEncoding === "gzip" ? "gzip" : "none (identity bodies)"}; database ${redact(config.databaseUrl)}`,
+  );
+  console.log("autocannon, the server, the bare server and PostgreSQL all share this machine's CPUs.\n");
+
+  // 1. Database.
+  const { prepareBenchDatabase } = await import("./seed");
+  console.log("database:");
+  let seed;
+  try {
+    seed = await prepareBenchDatabase(config.databaseUrl, {
+      reseed: config.reseed,
+      identitySecret: IDENTITY_HASH_SECRET,
+      log: (line) => console.log(`  ${line}`),
+    });
+  } catch (error) {
+    throw new SetupError(`bench database: ${error instanceof Error ? error.stack ?? error.message : error}`);
+  }
+  console.log(
+    seed.seeded
+      ? `  seeded in ${seed.seedSeconds.toFixed(1)} s (${seed.reason})`
+      : `  ${seed.reason}: seed skipped (BENCH_RESEED=1 to start over)`,
+  );
+  console.log(
+    `  ${seed.counts.organizations} organisations, ${seed.counts.households} households, ${seed.counts.published} published needs, ${seed.counts.pledges} seeded pledges\n`,
+  );
+
+  // Targets from the data.
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  await client.connect();
+  let needId: string;
+  let regionId: string;
+  let orgSlug: string;
+  let pledgeTo: PledgeTarget[];
+  try {
+    needId = (
+      await client.query<{ public_id: string }>(
+        "select public_id from needs where state = 'published' and story_ar is not null order by public_id limit 1",
+      )
+    ).rows[0].public_id;
+    const region = await client.query<{ id: string; slug: string }>(
+      `select r.id, o.slug from regions r join organizations o on o.id = r.org_id
+       where r.level = 'governorate' and o.slug = 'bayader-camps' and r.name_en = 'South Lebanon' limit 1`,
+    );
+    regionId = region.rows[0].id;
+    orgSlug = region.rows[0].slug;
+    pledgeTo = await pledgeTargets(client, config.pledgeNeeds);
+  } finally {
+    await client.end();
+  }
+  const minRoom = Math.min(...pledgeTo.map((t) => t.remainingMinor / minimumFor(t.currency)));
+  const searchWord = "طالبة";
+  const filteredQuery = `category=school_fees&region=${regionId}&sort=closing&q=${encodeURIComponent(searchWord)}`;
+
+  // 2. Build and start the server.
+  if (config.skipBuild) {
+    console.log("build: skipped (BENCH_SKIP_BUILD=1)");
+    if (!fs.existsSync(path.join(ROOT, "build/server/index.js"))) throw new SetupError("BENCH_SKIP_BUILD=1 but build/server/index.js is missing");
+  } else {
+    const t = performance.now();
+    const code = await runToEnd("npm", ["run", "build"], "build.log");
+    if (code !== 0) throw new SetupError(`npm run build failed (exit ${code}); see tmp/bench/build.log`);
+    console.log(`build: ${((performance.now() - t) / 1000).toFixed(1)} s (log: tmp/bench/build.log)`);
+  }
+  const appPort = await freePort(PORT_RANGE[0], PORT_RANGE[1]);
+  const appBase = `http://127.0.0.1:${appPort}`;
+  const app = startProcess(
+    ["server.js"],
+    {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(appPort),
+      DATABASE_URL: config.databaseUrl,
+      DATA_DIR: path.join(OUT_DIR, "data"),
+      APP_URL: appBase,
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      IDENTITY_HASH_SECRET,
+      JOBS: "off",
+      SEED_DEMO: "never",
+      LOG_LEVEL: "warn",
+    },
+    "server.log",
+  );
+  try {
+    await waitFor200(`${appBase}/healthz`, 60_000, app.gone);
+  } catch (error) {
+    throw new SetupError(`server: ${error instanceof Error ? error.message : error}`);
+  }
+  console.log(`server: node server.js (pid ${app.child.pid}) at ${appBase}, NODE_ENV=production JOBS=off SEED_DEMO=never`);
+
+  const targets: Target[] = [
+    { name: "GET /needs", method: "GET", path: "/needs" },
+    { name: `GET /needs?category=school_fees&region=…&sort=closing&q=${searchWord}`, method: "GET", path: `/needs?${filteredQuery}` },
+    { name: "GET /needs/:publicId", method: "GET", path: `/needs/${needId}` },
+    { name: "POST /needs/:publicId/pledge", method: "POST", path: `/needs/${pledgeTo[0].publicId}/pledge`, requests: pledgeRequests(appBase, pledgeTo) },
+  ];
+  console.log(`need page: /needs/${needId}; filtered listing: /needs?${decodeURIComponent(filteredQuery)}`);
+  console.log(
+    `pledge posts: ${pledgeTo.length} needs (${[...new Set(pledgeTo.map((t) => t.currency))].join(", ")}), ` +
+      `each with room for at least ${Math.floor(minRoom)} minimum pledges; amount = the currency's minimum`,
+  );
+
+  // 3. Capture one response per target, for the bare server.
+  const routes: CannedRoutes = { get: {}, post: null };
+  const captured: Record<string, { status: number; bytes: number; contentType: string; encoding: string; cacheControl: string; location?: string }> = {};
+  let pledgeReference: string | null = null;
+  for (const target of targets) {
+    let res: RawResponse;
+    if (target.method === "GET") {
+      res = await request(new URL(target.path, appBase), { headers: baseHeaders() });
+      routes.get[target.path] = canned(res);
+    } else {
+      const t = pledgeTo[0];
+      res = await request(new URL(target.path, appBase), {
+        method: "POST",
+        headers: { ...baseHeaders(), "content-type": "application/x-www-form-urlencoded", origin: new URL(appBase).origin },
+        body: new URLSearchParams({
+          currency: t.currency,
+          idempotencyKey: randomBytes(18).toString("base64url"),
+          amountChoice: t.amount,
+          amount: t.amount,
+          method: "bank_transfer",
+          email: "donor-capture@bench-run.tadamon.test",
+          displayName: "",
+          message: "",
+        }).toString(),
+      });
+      routes.post = canned(res);
+      const location = String(res.headers.location ?? "");
+      pledgeReference = /^\/pledges\/(TDM-[0-9A-Z-]+)$/.exec(location)?.[1] ?? null;
+    }
+    captured[target.name] = {
+      status: res.status,
+      bytes: res.body.length,
+      contentType: String(res.headers["content-type"] ?? ""),
+      encoding: String(res.headers["content-encoding"] ?? "identity"),
+      cacheControl: String(res.headers["cache-control"] ?? ""),
+      ...(res.headers.location ? { location: String(res.headers.location) } : {}),
+    };
+    const expected = target.method === "GET" ? res.status === 200 : res.status >= 300 && res.status < 400;
+    console.log(
+      `  captured ${target.method} ${target.path.length > 60 ? `${target.path.slice(0, 57)}...` : target.path}: HTTP ${res.status}, ` +
+        `${res.body.length} bytes ${captured[target.name].encoding}${res.headers.location ? ` → ${res.headers.location}` : ""}` +
+        `${res.headers["set-cookie"] ? " (sets a cookie)" : ""}${expected ? "" : "  <-- unexpected status"}`,
+    );
+  }
+  const routesFile = path.join(OUT_DIR, "bare-routes.json");
+  fs.writeFileSync(routesFile, JSON.stringify(routes));
+  const barePort = await freePort(PORT_RANGE[0], PORT_RANGE[1], [appPort]);
+  const bareBase = `http://127.0.0.1:${barePort}`;
+  const bare = startProcess(["--import", "tsx", "bench/bare-server.ts", routesFile, String(barePort)], { ...process.env }, "bare-server.log");
+  try {
+    await waitFor200(`${bareBase}/needs`, 30_000, bare.gone);
+  } catch (error) {
+    throw new SetupError(`bare server: ${error instanceof Error ? error.message : error}`);
+  }
+  console.log(`bare server: node:http (pid ${bare.child.pid}) at ${bareBase}\n`);
+
+  // 4. Load: per target, the app then the bare server, each after its warm-up.
+  const results: { target: Target; app: Measured; bare: Measured }[] = [];
+  for (const target of targets) {
+    const one = async (base: string) => {
+      const spec = target.requests ? { ...target, requests: pledgeRequests(base, pledgeTo) } : target;
+      await load(base, spec, config.warmup);
+      if (app.gone()) throw new SetupError(`server: ${app.gone()}`);
+      return summarize(await load(base, spec, config.duration), target.method);
+    };
+    process.stdout.write(`load: ${target.name} … app`);
+    const appM = await one(appBase);
+    process.stdout.write(` ${fmt(appM.rps)} req/s … bare`);
+    const bareM = await one(bareBase);
+    console.log(` ${fmt(bareM.rps)} req/s`);
+    results.push({ target, app: appM, bare: bareM });
+  }
+
+  console.log(`\nResults (${config.duration} s each, ${config.connections} connections; latency in ms; ratio = app req/s ÷ bare req/s)\n`);
+  console.log(
+    table(
+      ["target", "app req/s", "app p50", "app p99", "bare req/s", "bare p50", "bare p99", "ratio"],
+      results.map(({ target, app: a, bare: b }) => [
+        target.name.length > 60 ? `${target.name.slice(0, 57)}...` : target.name,
+        fmt(a.rps),
+        fmt(a.p50, 1),
+        fmt(a.p99, 1),
+        fmt(b.rps),
+        fmt(b.p50, 1),
+        fmt(b.p99, 1),
+        b.rps > 0 ? fmt(a.rps / b.rps, 3) : "—",
+      ]),
+      [false, true, true, true, true, true, true, true],
+    ),
+  );
+  console.log("\nStatus codes and errors (errors = socket errors and timeouts + unexpected statuses: GET not 2xx, POST not 2xx/3xx)");
+  for (const { target, app: a, bare: b } of results) {
+    const c = captured[target.name];
+    console.log(`  ${target.name}`);
+    console.log(`    response: HTTP ${c.status}, ${c.bytes} bytes (${c.encoding}), ${c.contentType || "no content-type"}${c.cacheControl ? `, Cache-Control: ${c.cacheControl}` : ""}`);
+    console.log(`    app:  ${a.total} requests; ${codes(a)}; errors ${a.bad} (socket errors ${a.errors}, of which timeouts ${a.timeouts})`);
+    console.log(`    bare: ${b.total} requests; ${codes(b)}; errors ${b.bad} (socket errors ${b.errors}, of which timeouts ${b.timeouts})`);
+  }
+
+  // 5. Listing queries.
+  const { explainListing } = await import("./explain");
+  console.log(`\nListing queries (EXPLAIN ANALYZE on the bench database; full plan when over ${config.slowMs} ms${config.explainAll ? " or BENCH_EXPLAIN=1" : ""})`);
+  const explained = [];
+  for (const query of ["", filteredQuery]) {
+    const plans = await explainListing(config.databaseUrl, query);
+    explained.push({ query: query ? `/needs?${decodeURIComponent(query)}` : "/needs", plans });
+    for (const p of plans) {
+      const slow = p.executionMs > config.slowMs;
+      console.log(
+        `  ${(query ? "filtered" : "/needs").padEnd(8)} ${p.name.padEnd(5)} planning ${fmt(p.planningMs, 2)} ms, execution ${fmt(p.executionMs, 2)} ms${slow ? "  <-- slow" : ""}`,
+      );
+      if (slow || config.explainAll) console.log(p.plan.replace(/^/gm, "      "));
+    }
+  }
+
+  // 6. JavaScript per donor page.
+  const pages = [
+    "/",
+    "/needs",
+    `/needs/${needId}`,
+    `/needs/${needId}/pledge`,
+    `/orgs/${orgSlug}`,
+    ...(pledgeReference ? [`/pledges/${pledgeReference}`] : []),
+    "/login",
+    "/signup",
+  ];
+  const js: PageJs[] = [];
+  for (const page of pages) js.push(await measurePageJs(appBase, page));
+  console.log(`\nJavaScript per donor page (what the HTML loads: script src + modulepreload + inline scripts; gzip -9; 1 KB = 1024 bytes)\n`);
+  console.log(formatJsTable(js, config.budgetKb));
+  if (!pledgeReference) console.log("  (no /pledges/:reference page: the captured pledge post did not redirect to one)");
+  const over = js.filter((p) => p.totalGzipBytes > config.budgetKb * 1024);
+  console.log(over.length ? `\nOVER BUDGET: ${over.map((p) => p.path).join(", ")}` : `\nEvery donor page is within ${config.budgetKb} KB.`);
+  const notOk = js.filter((p) => p.status !== 200);
+  if (notOk.length) console.log(`Pages that did not answer 200: ${notOk.map((p) => `${p.path} (${p.status})`).join(", ")}`);
+
+  const output = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine,
+    config: { ...config, databaseUrl: redact(config.databaseUrl), appBase, bareBase },
+    seed,
+    targets: results.map(({ target, app: a, bare: b }) => ({
+      name: target.name,
+      method: target.method,
+      path: target.path,
+      response: captured[target.name],
+      app: a,
+      bare: b,
+      ratio: b.rps > 0 ? a.rps / b.rps : null,
+    })),
+    pledgeNeeds: pledgeTo.length,
+    explain: explained,
+    jsBudget: { budgetKb: config.budgetKb, pages: js },
+  };
+  fs.writeFileSync(path.join(OUT_DIR, "results.json"), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`\nResults written to tmp/bench/results.json`);
+  return 0;
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.href;
+}
+
+main()
+  .then(async (code) => {
+    await stopAll();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    await stopAll();
+    console.error(`\nbench failed: ${error instanceof SetupError ? error.message : error instanceof Error ? error.stack : error}`);
+    process.exit(1);
+  });
