@@ -4,11 +4,9 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { createInstance } from "i18next";
-import { I18nextProvider, initReactI18next } from "react-i18next";
-import { resources } from "~/locales";
-import { i18nConfig } from "~/utils/i18n";
-import { getLocale } from "~/utils/i18next.server";
+import type { i18n as I18n } from "i18next";
+import { I18nextProvider } from "react-i18next";
+import { getLocale, serverI18n } from "~/utils/i18next.server";
 import { boot } from "~/utils/boot.server";
 import { etagMatches, isPublicCacheable, PRIVATE_CACHE_CONTROL, weakEtag } from "~/utils/http-cache.server";
 
@@ -24,9 +22,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
   _loadContext: AppLoadContext,
 ) {
-  const instance = createInstance();
-  const lng = await getLocale(request);
-  await instance.use(initReactI18next).init({ ...i18nConfig, lng, resources });
+  const instance = await serverI18n(await getLocale(request));
 
   // A page that a shared cache may keep (an anonymous visitor's public page) is rendered whole,
   // then sent with a weak ETag, or as 304 when the browser already has it
@@ -77,7 +73,7 @@ function renderBuffered(
   statusCode: number,
   headers: Headers,
   remixContext: EntryContext,
-  instance: ReturnType<typeof createInstance>,
+  instance: I18n,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     let failed = false;

@@ -17,7 +17,6 @@ import {
   isRouteErrorResponse,
   type ShouldRevalidateFunction,
   useLocation,
-  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -30,7 +29,6 @@ import { areaOf, dirOf, isLocale, type Locale } from "~/utils/i18n";
 import { env } from "~/utils/env.server";
 import { boot } from "~/utils/boot.server";
 import { EnhanceScript } from "~/components/enhance";
-import { wantsHydration } from "~/utils/route-handle";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -117,10 +115,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const locale: Locale = root?.locale ?? "ar";
   useSyncLanguage(root);
-  // Donor pages are sent as plain HTML with one small inline script (decision 032); a render in
-  // the browser means the app is already running, so it keeps its scripts.
-  const matches = useMatches();
-  const hydrate = typeof document !== "undefined" || wantsHydration(matches);
+  // The donor half is sent as plain HTML with one small inline script; the staff half hydrates
+  // (decision 032). A render in the browser means the app is already running: it keeps its scripts.
+  const { pathname } = useLocation();
+  const hydrate = typeof document !== "undefined" || areaOf(pathname) === "staff";
   return (
     <html lang={locale} dir={dirOf(locale)}>
       <head>

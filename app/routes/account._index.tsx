@@ -12,12 +12,8 @@ import { listMyOrganizations, requireAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import { localeCookie } from "~/utils/i18next.server";
-import { staticPage } from "~/utils/route-handle";
 
 const NOTICES = { saved: "auth:account.saved", passwordChanged: "auth:account.passwordChanged" } as const;
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireAuth(request);

@@ -17,10 +17,6 @@ import { ChangePasswordSchema } from "~/modules/identity/schemas";
 import { requireAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
-import { staticPage } from "~/utils/route-handle";
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireAuth(request);

@@ -11,7 +11,6 @@ import { actorOf, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
-import { staticPage } from "~/utils/route-handle";
 
 /** /account/pledges — the donor's pledges with status, reference and instructions; cancel a pending one. */
 
@@ -19,9 +18,6 @@ const CancelSchema = z.object({
   intent: z.literal("cancel"),
   reference: z.string().max(40).refine((v) => normalizeReference(v) !== null, "pledging:errors.referenceInvalid"),
 });
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -10,10 +10,6 @@ import { invalidReply, pageTitle } from "~/modules/identity/route-helpers.server
 import { ForgotPasswordSchema } from "~/modules/identity/schemas";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
-import { staticPage } from "~/utils/route-handle";
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { title: await pageTitle(request, "auth:forgot.title") };

@@ -19,10 +19,6 @@ import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import { localeCookie } from "~/utils/i18next.server";
 import { safeRedirect } from "~/utils/request.server";
-import { staticPage } from "~/utils/route-handle";
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

@@ -8,11 +8,7 @@ import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
-import { staticPage } from "~/utils/route-handle";
 import { JsButton } from "~/components/enhance";
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export const headers = publicHeaders;
 

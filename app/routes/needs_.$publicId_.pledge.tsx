@@ -18,7 +18,6 @@ import { formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import { appOrigin } from "~/utils/request.server";
-import { staticPage } from "~/utils/route-handle";
 
 /**
  * /needs/:publicId/pledge — the action the need page's pledge form posts to (no JavaScript needed),
@@ -27,9 +26,6 @@ import { staticPage } from "~/utils/route-handle";
  */
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();

@@ -9,10 +9,6 @@ import { getDb } from "~/utils/db.server";
 import { formatNumber } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
-import { staticPage } from "~/utils/route-handle";
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export const headers = publicHeaders;
 

@@ -12,7 +12,6 @@ import { actorOf, getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
-import { staticPage } from "~/utils/route-handle";
 import { JsButton } from "~/components/enhance";
 
 /**
@@ -23,9 +22,6 @@ import { JsButton } from "~/components/enhance";
  */
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const raw = params.reference ?? "";

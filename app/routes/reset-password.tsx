@@ -17,16 +17,12 @@ import { ResetPasswordSchema, TokenQuerySchema } from "~/modules/identity/schema
 import { clearSessionCookieHeader } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
-import { staticPage } from "~/utils/route-handle";
 
 const PROBLEM_KEYS = {
   expired: "auth:errors.linkExpired",
   used: "auth:errors.linkUsed",
   invalid: "auth:errors.linkInvalid",
 } as const;
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 /** GET ?token= shows the form when the link can still be used; it does not spend the link. */
 export async function loader({ request }: LoaderFunctionArgs) {

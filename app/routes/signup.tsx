@@ -12,10 +12,6 @@ import { requireAnonymous } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
-import { staticPage } from "~/utils/route-handle";
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request, "/account");

@@ -16,7 +16,6 @@ import { invalidReply, pageTitle } from "~/modules/identity/route-helpers.server
 import { ResendVerificationSchema, TokenQuerySchema } from "~/modules/identity/schemas";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
-import { staticPage } from "~/utils/route-handle";
 
 const STATES = ["sent", "verified", "expired", "used", "invalid"] as const;
 type State = (typeof STATES)[number];
@@ -25,9 +24,6 @@ const LINK_PROBLEM_KEYS = {
   used: "auth:errors.linkUsed",
   invalid: "auth:errors.linkInvalid",
 } as const;
-
-/** Sent as plain HTML, without the React app (decision 032). */
-export const handle = staticPage;
 
 /**
  * GET ?token= confirms the address, then redirects to ?result=…, so the token leaves the address

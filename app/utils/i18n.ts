@@ -23,10 +23,10 @@ export function dirOf(locale: Locale): "rtl" | "ltr" {
   return locale === "ar" ? "rtl" : "ltr";
 }
 
-/** Namespaces a donor's pages need; staff areas get every client namespace. Keeps public pages light. */
-export const publicNamespaces = ["common", "auth", "errors", "needs", "public", "pledging"] as const;
-
-/** The two halves of the app whose pages need different strings. */
+/**
+ * The two halves of the app: the staff half hydrates and gets its strings in the root loader's
+ * data; the donor half is server-rendered HTML without the React app (decision 032).
+ */
 export function areaOf(pathname: string): "staff" | "public" {
   return /^\/(staff|finance|admin|invites|dev)(\/|$)/.test(pathname) ? "staff" : "public";
 }

@@ -1,7 +1,9 @@
 import { createCookie } from "@remix-run/node";
+import { createInstance, type i18n as I18n } from "i18next";
+import { initReactI18next } from "react-i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { resources } from "~/locales";
-import { i18nConfig, isLocale, fallbackLng, clientNamespaces, publicNamespaces, areaOf, type Locale } from "./i18n";
+import { i18nConfig, isLocale, fallbackLng, clientNamespaces, areaOf, type Locale } from "./i18n";
 
 export const localeCookie = createCookie("lng", {
   path: "/",
@@ -26,18 +28,40 @@ export async function getLocale(request: Request): Promise<Locale> {
   return isLocale(locale) ? locale : fallbackLng;
 }
 
-export function getFixedT(request: Request, ns?: string | readonly [string, ...string[]]) {
-  return i18nServer.getFixedT(request, ns ?? "common");
+/**
+ * One i18next instance per language for the whole process, built on first use. Server rendering
+ * only reads from it (nothing on the server changes its language or adds resources), so requests
+ * share it instead of building an instance, and copying every string, each time (remix-i18next's
+ * own getFixedT builds one per call).
+ */
+const instances = new Map<Locale, Promise<I18n>>();
+export function serverI18n(locale: Locale): Promise<I18n> {
+  let instance = instances.get(locale);
+  if (!instance) {
+    const created = createInstance();
+    instance = created
+      .use(initReactI18next)
+      .init({ ...i18nConfig, lng: locale, resources })
+      .then(() => created);
+    instances.set(locale, instance);
+  }
+  return instance;
 }
 
-export function getFixedTForLocale(locale: Locale, ns?: string | readonly [string, ...string[]]) {
-  return i18nServer.getFixedT(locale, ns ?? "common");
+export async function getFixedT(request: Request, ns?: string | readonly [string, ...string[]]) {
+  return getFixedTForLocale(await getLocale(request), ns);
 }
 
-/** The strings the browser needs for the given locale (one locale only, to keep pages light). */
-export function clientResources(locale: Locale, pathname = "/staff") {
+export async function getFixedTForLocale(locale: Locale, ns?: string | readonly [string, ...string[]]) {
+  return (await serverI18n(locale)).getFixedT(locale, (ns ?? "common") as string | string[]);
+}
+
+/**
+ * The strings the browser needs: every client namespace of one locale on a staff page; none on a
+ * donor page, which is rendered on the server only (decisions 031, 032).
+ */
+export function clientResources(locale: Locale, pathname: string): Record<string, unknown> {
+  if (areaOf(pathname) !== "staff") return {};
   const bundle = resources[locale];
-  const namespaces: readonly (typeof clientNamespaces)[number][] =
-    areaOf(pathname) === "staff" ? clientNamespaces : publicNamespaces;
-  return Object.fromEntries(namespaces.map((ns) => [ns, bundle[ns]]));
+  return Object.fromEntries(clientNamespaces.map((ns) => [ns, bundle[ns]]));
 }
