@@ -134,11 +134,21 @@ export async function listPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters
 
 /** The rows query of one listing page, unexecuted (the EXPLAIN test reads its plan). */
 export function publicRowsQuery(db: DbOrTx, filters: Partial<PublicFilters>, page = 1) {
-  return publicSelect(db)
+  const order = orderOf(filters.sort ?? "urgent");
+  // The page's ids first (filter, order, limit, offset on needs alone, by its indexes), then the
+  // card columns for just those rows: the item lines' sub-select runs 20 times, not once for every
+  // row the offset skips (page 200 of "newest" took 66 ms the other way, on 50,000 needs).
+  const onPage = db
+    .select({ id: needs.id })
+    .from(needs)
     .where(whereOf(filters))
-    .orderBy(...orderOf(filters.sort ?? "urgent"))
+    .orderBy(...order)
     .limit(PUBLIC_PAGE_SIZE)
-    .offset((Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE);
+    .offset((Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE)
+    .as("on_page");
+  return publicSelect(db)
+    .innerJoin(onPage, eq(onPage.id, needs.id))
+    .orderBy(...order);
 }
 
 /** The `n` most urgent published needs (one query). */
