@@ -1224,3 +1224,447 @@ export const DEMO_HOUSEHOLDS: DemoHousehold[] = [
     ],
   },
 ];
+
+// ---------------------------------------------------------------- demo pledges
+
+/**
+ * Where a demo pledge ends up, and when (days before the seed date; fractions are hours). The seed
+ * creates it at `createdDaysAgo` through the domain functions and takes it there:
+ * - pending (offline) / awaiting_payment (card) / offered (in-kind delivery): left as created;
+ *   pending ones expire after the organisation's number of days, like any pledge;
+ * - paid: recorded by the organisation's finance officer; received: a delivery the caseworker
+ *   confirmed; cancelled: by its donor;
+ * - expired: created the organisation's number of days before `expiredDaysAgo` and expired then;
+ *   with `paidLateDaysAgo`, its money arrived afterwards (flagged paid_after_expired: "needs
+ *   resolution" on the finance page, the need's totals untouched).
+ */
+export type DemoPledgeOutcome =
+  | { status: "pending" | "awaiting_payment" | "offered"; createdDaysAgo: number }
+  | { status: "paid" | "received" | "cancelled"; createdDaysAgo: number; settledDaysAgo: number }
+  | { status: "expired"; expiredDaysAgo: number; paidLateDaysAgo?: number };
+
+export interface DemoPledge {
+  /** Stable and unique: the pledge's idempotency key is `tadamon-demo-pledge:<key>`, so a re-seed finds it. */
+  key: string;
+  org: string;
+  /** The published demo need: its household's head (the household's marker) and its English title. */
+  need: { head: string; titleEn: string };
+  /** A demo donor's account (a signed-in pledge, in the account's language) or a guest. */
+  donor: { account: string } | { guest: string; locale: "ar" | "en" };
+  method: "bank_transfer" | "cash" | "money_transfer" | "card" | "delivery";
+  /** Minor units of the organisation's currency; none for an in-kind pledge (its items' total). */
+  amountMinor?: number;
+  /** In-kind: the item lines (position in the need's list, from 0) the pledge funds or delivers. */
+  items?: { position: number; quantity: number }[];
+  displayName?: string;
+  anonymous?: boolean;
+  message?: string;
+  outcome: DemoPledgeOutcome;
+}
+
+/** The one demo need pledged in full on purpose (its pledges are all paid, so it is `funded`). */
+export const DEMO_FUNDED_NEED = { org: "shahba-social-affairs", head: "نادية عبد الرزاق حلاق", titleEn: "Six months' rent for a family headed by a widow" };
+
+const guest = (local: string, locale: "ar" | "en" = "ar") => ({ guest: `${local}@example.org`, locale });
+const account = (local: string) => ({ account: email(local) });
+
+/**
+ * Pledges on a few published needs of each organisation, so the finance officer's pledges page, the
+ * need pages' progress and the staff's delivery decisions have something to show. Each need keeps
+ * capacity left (school fees and medication most of it, where the e2e tests pledge), except the one
+ * funded need; in Bayader, in-kind item lines stay open. Guests write from example.org (never
+ * delivered); the demo donors pledge signed in.
+ */
+export const DEMO_PLEDGES: DemoPledge[] = [
+  // ------------------------------------------------------------ Bayader (USD cents)
+  {
+    key: "bayader-01",
+    org: "bayader-camps",
+    need: { head: "فاطمة خضر الشولي", titleEn: "School fees and books for three children" },
+    donor: account("donor.beirut"),
+    method: "bank_transfer",
+    amountMinor: 10_000,
+    displayName: "ليلى م.",
+    message: "بالتوفيق للأولاد في عامهم الدراسي",
+    outcome: { status: "paid", createdDaysAgo: 9, settledDaysAgo: 6 },
+  },
+  {
+    key: "bayader-02",
+    org: "bayader-camps",
+    need: { head: "فاطمة خضر الشولي", titleEn: "School fees and books for three children" },
+    donor: guest("rami.khoury", "en"),
+    method: "cash",
+    amountMinor: 5_000,
+    displayName: "Rami K.",
+    message: "For the books and uniforms.",
+    outcome: { status: "pending", createdDaysAgo: 1 },
+  },
+  {
+    key: "bayader-03",
+    org: "bayader-camps",
+    need: { head: "توفيق يوسف الحاج", titleEn: "Urgent cardiac catheterisation" },
+    donor: account("donor.diaspora"),
+    method: "card",
+    amountMinor: 15_000,
+    displayName: "Sara H.",
+    message: "Wishing him a quick recovery.",
+    outcome: { status: "awaiting_payment", createdDaysAgo: 0.1 },
+  },
+  {
+    key: "bayader-04",
+    org: "bayader-camps",
+    need: { head: "توفيق يوسف الحاج", titleEn: "Urgent cardiac catheterisation" },
+    donor: guest("m.sabbagh"),
+    method: "money_transfer",
+    amountMinor: 20_000,
+    anonymous: true,
+    message: "شفاه الله وعافاه",
+    outcome: { status: "pending", createdDaysAgo: 2 },
+  },
+  {
+    key: "bayader-05",
+    org: "bayader-camps",
+    need: { head: "توفيق يوسف الحاج", titleEn: "Urgent cardiac catheterisation" },
+    donor: guest("nour.aldeen"),
+    method: "bank_transfer",
+    amountMinor: 30_000,
+    displayName: "نور الدين",
+    outcome: { status: "paid", createdDaysAgo: 6, settledDaysAgo: 4 },
+  },
+  {
+    key: "bayader-06",
+    org: "bayader-camps",
+    need: { head: "وائل بكري قطان", titleEn: "Six months' rent for a family facing eviction" },
+    donor: account("donor.diaspora"),
+    method: "bank_transfer",
+    amountMinor: 40_000,
+    message: "So the family can stay in their home.",
+    outcome: { status: "pending", createdDaysAgo: 3 },
+  },
+  {
+    key: "bayader-07",
+    org: "bayader-camps",
+    need: { head: "وائل بكري قطان", titleEn: "Six months' rent for a family facing eviction" },
+    donor: guest("j.haddad", "en"),
+    method: "bank_transfer",
+    amountMinor: 25_000,
+    displayName: "J. Haddad",
+    outcome: { status: "expired", expiredDaysAgo: 5 },
+  },
+  {
+    key: "bayader-08",
+    org: "bayader-camps",
+    need: { head: "وائل بكري قطان", titleEn: "Six months' rent for a family facing eviction" },
+    donor: guest("um.khalil"),
+    method: "bank_transfer",
+    amountMinor: 12_000,
+    displayName: "أم خليل",
+    message: "تأخر التحويل من البنك، سامحونا",
+    outcome: { status: "expired", expiredDaysAgo: 9, paidLateDaysAgo: 2 },
+  },
+  {
+    key: "bayader-09",
+    org: "bayader-camps",
+    need: { head: "وائل بكري قطان", titleEn: "Six months' rent for a family facing eviction" },
+    donor: account("donor.cairo"),
+    method: "cash",
+    amountMinor: 10_000,
+    outcome: { status: "cancelled", createdDaysAgo: 4, settledDaysAgo: 3 },
+  },
+  {
+    key: "bayader-10",
+    org: "bayader-camps",
+    need: { head: "فاطمة خضر الشولي", titleEn: "A sewing machine for a mother starting work from home" },
+    donor: guest("hiba.n"),
+    method: "bank_transfer",
+    items: [{ position: 1, quantity: 1 }],
+    displayName: "هبة",
+    message: "لطاولة القص، بالتوفيق في مشروعك",
+    outcome: { status: "paid", createdDaysAgo: 8, settledDaysAgo: 5 },
+  },
+  {
+    key: "bayader-11",
+    org: "bayader-camps",
+    need: { head: "فاطمة خضر الشولي", titleEn: "A sewing machine for a mother starting work from home" },
+    donor: guest("abu.fadi.fabrics"),
+    method: "delivery",
+    items: [{ position: 2, quantity: 1 }],
+    displayName: "أبو فادي، تاجر أقمشة",
+    message: "أستطيع توصيل الأقمشة والخيوط إلى مكتب الجمعية هذا الأسبوع.",
+    outcome: { status: "offered", createdDaysAgo: 1 },
+  },
+  {
+    key: "bayader-12",
+    org: "bayader-camps",
+    need: { head: "توفيق يوسف الحاج", titleEn: "Six months of diabetes and heart medication for an elderly man" },
+    donor: guest("k.mansour", "en"),
+    method: "cash",
+    amountMinor: 4_000,
+    anonymous: true,
+    outcome: { status: "paid", createdDaysAgo: 5, settledDaysAgo: 3 },
+  },
+  {
+    key: "bayader-13",
+    org: "bayader-camps",
+    need: { head: "خالد محمود شهابي", titleEn: "A vegetable cart and scales for a father seeking a steady income" },
+    donor: account("donor.beirut"),
+    method: "money_transfer",
+    amountMinor: 15_000,
+    message: "بداية موفقة ورزق واسع",
+    outcome: { status: "pending", createdDaysAgo: 0.5 },
+  },
+
+  // ------------------------------------------------------------ Al-Shahba (SYP, no card payments)
+  {
+    key: "shahba-01",
+    org: "shahba-social-affairs",
+    need: { head: DEMO_FUNDED_NEED.head, titleEn: DEMO_FUNDED_NEED.titleEn },
+    donor: account("donor.diaspora"),
+    method: "bank_transfer",
+    amountMinor: 2_000_000,
+    message: "For a safe home for the next six months.",
+    outcome: { status: "paid", createdDaysAgo: 12, settledDaysAgo: 8 },
+  },
+  {
+    key: "shahba-02",
+    org: "shahba-social-affairs",
+    need: { head: DEMO_FUNDED_NEED.head, titleEn: DEMO_FUNDED_NEED.titleEn },
+    donor: guest("abu.mohammad"),
+    method: "money_transfer",
+    amountMinor: 1_600_000,
+    displayName: "أبو محمد",
+    message: "جزاكم الله خيراً على متابعتكم",
+    outcome: { status: "paid", createdDaysAgo: 5, settledDaysAgo: 2 },
+  },
+  {
+    key: "shahba-03",
+    org: "shahba-social-affairs",
+    need: { head: "ياسين مصطفى بكور", titleEn: "Heart surgery for an 11-year-old boy" },
+    donor: guest("a.kurdi"),
+    method: "money_transfer",
+    amountMinor: 500_000,
+    anonymous: true,
+    message: "دعواتنا للطفل بالشفاء العاجل",
+    outcome: { status: "pending", createdDaysAgo: 1 },
+  },
+  {
+    key: "shahba-04",
+    org: "shahba-social-affairs",
+    need: { head: "ياسين مصطفى بكور", titleEn: "Heart surgery for an 11-year-old boy" },
+    donor: account("donor.beirut"),
+    method: "bank_transfer",
+    amountMinor: 1_000_000,
+    outcome: { status: "pending", createdDaysAgo: 2 },
+  },
+  {
+    key: "shahba-05",
+    org: "shahba-social-affairs",
+    need: { head: "ياسين مصطفى بكور", titleEn: "Heart surgery for an 11-year-old boy" },
+    donor: guest("omar.sh"),
+    method: "cash",
+    amountMinor: 250_000,
+    displayName: "عمر",
+    outcome: { status: "cancelled", createdDaysAgo: 3, settledDaysAgo: 2 },
+  },
+  {
+    key: "shahba-06",
+    org: "shahba-social-affairs",
+    need: { head: "رضوان فاروق الدبس", titleEn: "Six months of insulin and blood-pressure medicine for an elderly man" },
+    donor: guest("r.atassi"),
+    method: "cash",
+    amountMinor: 300_000,
+    displayName: "ريما",
+    outcome: { status: "paid", createdDaysAgo: 7, settledDaysAgo: 4 },
+  },
+  {
+    key: "shahba-07",
+    org: "shahba-social-affairs",
+    need: { head: "ياسين مصطفى بكور", titleEn: "Tutoring and books for a secondary-school girl" },
+    donor: guest("daniel.m", "en"),
+    method: "money_transfer",
+    amountMinor: 200_000,
+    displayName: "Daniel",
+    message: "Good luck with the exams!",
+    outcome: { status: "expired", expiredDaysAgo: 3 },
+  },
+  {
+    key: "shahba-08",
+    org: "shahba-social-affairs",
+    need: { head: "نادية عبد الرزاق حلاق", titleEn: "An oven and dough mixer for a home pastry business" },
+    donor: guest("ghada.t"),
+    method: "cash",
+    amountMinor: 750_000,
+    displayName: "غادة",
+    message: "سلّمت المبلغ لمكتب المديرية متأخرة بعد العيد",
+    outcome: { status: "expired", expiredDaysAgo: 6, paidLateDaysAgo: 1 },
+  },
+  {
+    key: "shahba-09",
+    org: "shahba-social-affairs",
+    need: { head: "رضوان فاروق الدبس", titleEn: "A hospital bed and air mattress for a bedridden elderly woman" },
+    donor: guest("abu.samer"),
+    method: "delivery",
+    items: [{ position: 1, quantity: 1 }],
+    displayName: "أبو سامر",
+    message: "عندي فرشة هوائية جديدة بكرتونتها، أسلّمها للمديرية",
+    outcome: { status: "received", createdDaysAgo: 6, settledDaysAgo: 3 },
+  },
+  {
+    key: "shahba-10",
+    org: "shahba-social-affairs",
+    need: { head: "حمود عيسى العبيد", titleEn: "A small goat herd for a rural family that has returned home" },
+    donor: guest("lina.w", "en"),
+    method: "bank_transfer",
+    amountMinor: 1_500_000,
+    displayName: "Lina",
+    message: "For the family's fresh start.",
+    outcome: { status: "pending", createdDaysAgo: 1 },
+  },
+  {
+    key: "shahba-11",
+    org: "shahba-social-affairs",
+    need: { head: "ياسين مصطفى بكور", titleEn: "Tutoring and books for a secondary-school girl" },
+    donor: guest("hala.d"),
+    method: "cash",
+    amountMinor: 300_000,
+    displayName: "سلمى",
+    message: "بالتوفيق في الشهادة الثانوية",
+    outcome: { status: "pending", createdDaysAgo: 0.3 },
+  },
+
+  // ------------------------------------------------------------ Sohag Palms (EGP piastres)
+  {
+    key: "sohag-01",
+    org: "sohag-palms",
+    need: { head: "عبد الفتاح رمضان عبد العال", titleEn: "Cataract surgery on both eyes" },
+    donor: account("donor.cairo"),
+    method: "bank_transfer",
+    amountMinor: 200_000,
+    displayName: "عمر فاروق",
+    message: "ربنا يرجّع له نظره ويرجع لشغله",
+    outcome: { status: "paid", createdDaysAgo: 10, settledDaysAgo: 7 },
+  },
+  {
+    key: "sohag-02",
+    org: "sohag-palms",
+    need: { head: "عبد الفتاح رمضان عبد العال", titleEn: "Cataract surgery on both eyes" },
+    donor: guest("mahmoud.r"),
+    method: "card",
+    amountMinor: 150_000,
+    displayName: "محمود",
+    outcome: { status: "awaiting_payment", createdDaysAgo: 0.1 },
+  },
+  {
+    key: "sohag-03",
+    org: "sohag-palms",
+    need: { head: "عبد الفتاح رمضان عبد العال", titleEn: "Cataract surgery on both eyes" },
+    donor: guest("nadia.e"),
+    method: "money_transfer",
+    amountMinor: 100_000,
+    anonymous: true,
+    outcome: { status: "pending", createdDaysAgo: 1 },
+  },
+  {
+    key: "sohag-04",
+    org: "sohag-palms",
+    need: { head: "عبد الفتاح رمضان عبد العال", titleEn: "Six months of insulin pens" },
+    donor: account("donor.cairo"),
+    method: "cash",
+    amountMinor: 120_000,
+    message: "ألف سلامة عليه",
+    outcome: { status: "pending", createdDaysAgo: 2 },
+  },
+  {
+    key: "sohag-05",
+    org: "sohag-palms",
+    need: { head: "عبد الفتاح رمضان عبد العال", titleEn: "Six months of insulin pens" },
+    donor: guest("a.selim", "en"),
+    method: "bank_transfer",
+    amountMinor: 150_000,
+    anonymous: true,
+    message: "Stay well.",
+    outcome: { status: "paid", createdDaysAgo: 6, settledDaysAgo: 3 },
+  },
+  {
+    key: "sohag-06",
+    org: "sohag-palms",
+    need: { head: "زينب عبد الموجود حسانين", titleEn: "School costs and uniform for a preparatory-school girl" },
+    donor: account("donor.diaspora"),
+    method: "bank_transfer",
+    amountMinor: 80_000,
+    displayName: "Sara",
+    message: "Keep studying!",
+    outcome: { status: "cancelled", createdDaysAgo: 5, settledDaysAgo: 4 },
+  },
+  {
+    key: "sohag-07",
+    org: "sohag-palms",
+    need: { head: "سنية عبد الباقي خليفة", titleEn: "School costs for two orphaned grandchildren raised by their grandmother" },
+    donor: guest("hany.g"),
+    method: "money_transfer",
+    amountMinor: 90_000,
+    displayName: "هاني",
+    outcome: { status: "expired", expiredDaysAgo: 4 },
+  },
+  {
+    key: "sohag-08",
+    org: "sohag-palms",
+    need: { head: "سنية عبد الباقي خليفة", titleEn: "Kidney treatment for a grandmother raising two orphans" },
+    donor: guest("fam.abdelaziz"),
+    method: "bank_transfer",
+    amountMinor: 300_000,
+    displayName: "أسرة عبد العزيز",
+    outcome: { status: "expired", expiredDaysAgo: 10, paidLateDaysAgo: 3 },
+  },
+  {
+    key: "sohag-09",
+    org: "sohag-palms",
+    need: { head: "مينا عزيز بشاي", titleEn: "A handloom for a mother skilled in traditional weaving" },
+    donor: guest("yarn.shop"),
+    method: "delivery",
+    items: [{ position: 1, quantity: 1 }],
+    displayName: "محل غزل ونسيج",
+    message: "أوصّل الغزل الملوّن إلى مقر الجمعية خلال أيام",
+    outcome: { status: "offered", createdDaysAgo: 2 },
+  },
+  {
+    key: "sohag-10",
+    org: "sohag-palms",
+    need: { head: "زينب عبد الموجود حسانين", titleEn: "A dairy buffalo for a mother raising three children" },
+    donor: guest("peter.w", "en"),
+    method: "money_transfer",
+    amountMinor: 500_000,
+    displayName: "Peter",
+    outcome: { status: "pending", createdDaysAgo: 0.5 },
+  },
+  {
+    key: "sohag-11",
+    org: "sohag-palms",
+    need: { head: "زينب عبد الموجود حسانين", titleEn: "A dairy buffalo for a mother raising three children" },
+    donor: guest("hoda.k"),
+    method: "cash",
+    amountMinor: 400_000,
+    displayName: "هدى",
+    message: "ربنا يبارك لها في رزقها",
+    outcome: { status: "paid", createdDaysAgo: 8, settledDaysAgo: 5 },
+  },
+  {
+    key: "sohag-12",
+    org: "sohag-palms",
+    need: { head: "سنية عبد الباقي خليفة", titleEn: "School costs for two orphaned grandchildren raised by their grandmother" },
+    donor: account("donor.beirut"),
+    method: "bank_transfer",
+    amountMinor: 100_000,
+    outcome: { status: "paid", createdDaysAgo: 4, settledDaysAgo: 1 },
+  },
+  {
+    key: "sohag-13",
+    org: "sohag-palms",
+    need: { head: "سنية عبد الباقي خليفة", titleEn: "Kidney treatment for a grandmother raising two orphans" },
+    donor: guest("y.fathy"),
+    method: "bank_transfer",
+    amountMinor: 200_000,
+    displayName: "م. فتحي",
+    outcome: { status: "pending", createdDaysAgo: 1 },
+  },
+];

@@ -7,6 +7,6 @@ runWithDatabase(async (database, where) => {
   const s = await seedDemo(database.db);
   console.log(
     `Demo data seeded (${where}): ${s.organizations} organisations, ${s.regions} regions, ` +
-      `${s.users} users, ${s.memberships} memberships, ${s.households} households, ${s.needs} needs.`,
+      `${s.users} users, ${s.memberships} memberships, ${s.households} households, ${s.needs} needs, ${s.pledges} pledges.`,
   );
 });

@@ -16,8 +16,10 @@ import {
   type DemoRegionLevel,
 } from "./demo-data";
 import { householdMembers, households, memberships, needs, organizations, regions, users } from "./schema";
+import { countDemoPledges, seedDemoPledges } from "./seed-pledges";
 
-export { DEMO_CASE_STAFF, DEMO_HOUSEHOLDS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_USERS } from "./demo-data";
+export { DEMO_CASE_STAFF, DEMO_HOUSEHOLDS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_PLEDGES, DEMO_USERS } from "./demo-data";
+export { demoPledgeKey } from "./seed-pledges";
 
 export interface SeedSummary {
   organizations: number;
@@ -27,6 +29,8 @@ export interface SeedSummary {
   /** Demo households (found by their marker: organisation + head's full name) and their needs. */
   households: number;
   needs: number;
+  /** Demo pledges (found by their fixed idempotency keys). */
+  pledges: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,6 +44,8 @@ const LEVELS: DemoRegionLevel[] = ["governorate", "district", "locality"];
  * Writes the demo data (demo-data.ts), in one transaction. Idempotent: organisations are upserted
  * by slug, users by email, regions by (organisation, parent, English name), memberships by their
  * unique key, so a second run changes no counts. An existing account keeps its password.
+ * Households, needs and pledges go through the domain functions (see seedHouseholdsAndNeeds and
+ * seed-pledges.ts).
  */
 export async function seedDemo(db: Db): Promise<SeedSummary> {
   // argon2 is slow on purpose: hash once, outside the transaction (the demo accounts share it).
@@ -107,6 +113,16 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     if (wanted.length > 0) await tx.insert(memberships).values(wanted).onConflictDoNothing();
 
     await seedHouseholdsAndNeeds(tx, { orgIds, userIds, regionIds, now });
+    const householdIds = await existingDemoHouseholds(tx, orgIds);
+    await seedDemoPledges(tx, {
+      orgIds,
+      userIds,
+      householdOf: (org, headName) => {
+        const orgId = orgIds.get(org);
+        return orgId ? householdIds.get(markerOf(orgId, headName)) : undefined;
+      },
+      now,
+    });
 
     return {
       organizations: orgIds.size,
@@ -115,6 +131,7 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       memberships: wanted.length,
       households: DEMO_HOUSEHOLDS.length,
       needs: DEMO_NEED_COUNT,
+      pledges: await countDemoPledges(tx),
     };
   });
 }
@@ -346,5 +363,6 @@ export async function countDemoRows(db: DbOrTx): Promise<SeedSummary> {
     memberships: membershipCount,
     households: householdIds.length,
     needs: needCount,
+    pledges: await countDemoPledges(db),
   };
 }

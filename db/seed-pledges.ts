@@ -1,0 +1,260 @@
+import { asc, count, eq, inArray } from "drizzle-orm";
+import type { Actor } from "~/modules/audit/audit.server";
+import { PledgeError, type PledgeErrorCode } from "~/modules/pledging/errors";
+import {
+  CARD_HOLD_MS,
+  cancelPledge,
+  createPledge,
+  decideOffer,
+  expirePledges,
+  getPaymentDetails,
+  markPledgePaid,
+  offerDelivery,
+  type CreatePledgeInput,
+  type Pledge,
+} from "~/modules/pledging/pledges.server";
+import type { Db, DbOrTx, Tx } from "./client.server";
+import { DEMO_CASE_STAFF, DEMO_PLEDGES, DEMO_USERS, type DemoPledge } from "./demo-data";
+import { needs, pledges } from "./schema";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Without payment details an organisation's offline pledges expire after this many days (the column's default). */
+const DEFAULT_EXPIRY_DAYS = 7;
+
+/** The idempotency key of a demo pledge: fixed, so a second seed finds the pledge instead of making another. */
+export const demoPledgeKey = (pledge: Pick<DemoPledge, "key">) => `tadamon-demo-pledge:${pledge.key}`;
+
+/**
+ * Refusals that mean the database moved on since the demo data was written (a need filled, closed
+ * or its item taken by real pledges on a database seeded before): that demo pledge is skipped.
+ * Any other refusal is a mistake in DEMO_PLEDGES and fails the seed.
+ */
+const SKIPPED: ReadonlySet<PledgeErrorCode> = new Set(["need_not_open", "need_full", "above_remaining", "item_unavailable"]);
+
+type DemoNeedRow = Pick<typeof needs.$inferSelect, "id" | "orgId" | "publicId" | "currency">;
+
+export interface DemoPledgeContext {
+  orgIds: Map<string, string>;
+  userIds: Map<string, string>;
+  /** The demo household's id by organisation slug and head's full name (the seed's marker). */
+  householdOf: (org: string, headName: string) => string | undefined;
+  now: Date;
+}
+
+/**
+ * The demo pledges (DEMO_PLEDGES), written through the pledging domain functions inside the seed's
+ * transaction (each opens a savepoint), so reservations, paid totals, donor counts, transitions,
+ * audit rows and instruction emails (to the outbox) are exactly what the app writes:
+ * createPledge / offerDelivery at the pledge's creation date, then markPledgePaid by the
+ * organisation's finance officer, decideOffer by its caseworker, cancelPledge by the donor, or
+ * expirePledges at the pledge's expiry date (in the past).
+ *
+ * Idempotent: a pledge is found by its fixed idempotency key, and each step runs only from the
+ * status it starts from (a paid pledge is not paid again, an expired one not expired again), so a
+ * second run writes nothing. Oldest first, so each need's totals grow in date order.
+ */
+export async function seedDemoPledges(tx: Tx, ctx: DemoPledgeContext): Promise<void> {
+  const db = tx as unknown as Db;
+  const needOf = await demoNeeds(tx, ctx);
+  const expiryDays = new Map<string, number>();
+  const at = (daysAgo: number) => new Date(ctx.now.getTime() - Math.round(daysAgo * DAY_MS));
+  const origin = (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "");
+
+  for (const demo of byCreation(DEMO_PLEDGES)) {
+    const orgId = ctx.orgIds.get(demo.org);
+    if (!orgId) continue;
+    if (!expiryDays.has(orgId)) expiryDays.set(orgId, (await getPaymentDetails(tx, orgId))?.pledgeExpiryDays ?? DEFAULT_EXPIRY_DAYS);
+    const days = expiryDays.get(orgId)!;
+    const key = demoPledgeKey(demo);
+
+    let [pledge] = await tx.select().from(pledges).where(eq(pledges.idempotencyKey, key)).limit(1);
+    if (!pledge) {
+      const householdId = ctx.householdOf(demo.org, demo.need.head);
+      const need = householdId ? needOf.get(needKey(householdId, demo.need.titleEn)) : undefined;
+      if (!need || need.orgId !== orgId) continue;
+      const created = await createDemoPledge(db, demo, {
+        need,
+        key,
+        origin,
+        userIds: ctx.userIds,
+        now: at(createdDaysAgo(demo, days)),
+      });
+      if (!created) continue;
+      pledge = created;
+    }
+    await advance(db, demo, pledge, { ...ctx, at });
+  }
+}
+
+/** How many of the demo pledges are in the database (found by their keys). */
+export async function countDemoPledges(db: DbOrTx): Promise<number> {
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(pledges)
+    .where(inArray(pledges.idempotencyKey, DEMO_PLEDGES.map(demoPledgeKey)));
+  return n;
+}
+
+/**
+ * When the pledge is created, in days before the seed date: a pending or card pledge young enough
+ * to still hold its reservation; an expired one the organisation's number of days before it expired.
+ */
+function createdDaysAgo(demo: DemoPledge, expiryDays: number): number {
+  const o = demo.outcome;
+  if (o.status === "expired") return o.expiredDaysAgo + expiryDays;
+  if (o.status === "pending") return Math.min(o.createdDaysAgo, expiryDays / 2);
+  if (o.status === "awaiting_payment") return Math.min(o.createdDaysAgo, CARD_HOLD_MS / DAY_MS / 2);
+  return o.createdDaysAgo;
+}
+
+/** Oldest creation first (the order is stable for equal dates). */
+function byCreation(list: DemoPledge[]): DemoPledge[] {
+  const age = (p: DemoPledge) => (p.outcome.status === "expired" ? p.outcome.expiredDaysAgo + DEFAULT_EXPIRY_DAYS : p.outcome.createdDaysAgo);
+  return [...list].sort((a, b) => age(b) - age(a));
+}
+
+const needKey = (householdId: string, titleEn: string) => `${householdId}|${titleEn}`;
+
+/** The needs of the demo households, by household and English title (the oldest if staff made another). */
+async function demoNeeds(db: DbOrTx, ctx: DemoPledgeContext): Promise<Map<string, DemoNeedRow & { householdId: string; titleEn: string | null }>> {
+  const ids = [
+    ...new Set(DEMO_PLEDGES.map((p) => ctx.householdOf(p.org, p.need.head)).filter((id): id is string => Boolean(id))),
+  ];
+  const found = new Map<string, DemoNeedRow & { householdId: string; titleEn: string | null }>();
+  if (ids.length === 0) return found;
+  const rows = await db
+    .select({
+      id: needs.id,
+      orgId: needs.orgId,
+      householdId: needs.householdId,
+      publicId: needs.publicId,
+      currency: needs.currency,
+      titleEn: needs.titleEn,
+    })
+    .from(needs)
+    .where(inArray(needs.householdId, ids))
+    .orderBy(asc(needs.createdAt));
+  for (const row of rows) {
+    const key = needKey(row.householdId, row.titleEn ?? "");
+    if (!found.has(key)) found.set(key, row);
+  }
+  return found;
+}
+
+/** Creates one demo pledge as the pledge form would (a signed-in donor or a guest), or null when the need no longer takes it. */
+async function createDemoPledge(
+  db: Db,
+  demo: DemoPledge,
+  ctx: { need: DemoNeedRow; key: string; origin: string; userIds: Map<string, string>; now: Date },
+): Promise<Pledge | null> {
+  let donor: { email: string; donorUserId: string | null; locale: "ar" | "en" };
+  if ("account" in demo.donor) {
+    const email = demo.donor.account;
+    const user = DEMO_USERS.find((u) => u.email === email);
+    const donorUserId = ctx.userIds.get(email);
+    if (!user || !donorUserId) throw new Error(`demo pledge ${demo.key}: unknown demo donor ${email}`);
+    donor = { email, donorUserId, locale: user.locale };
+  } else {
+    donor = { email: demo.donor.guest, donorUserId: null, locale: demo.donor.locale };
+  }
+  const input: Omit<CreatePledgeInput, "method" | "amountMinor" | "items"> = {
+    needPublicId: ctx.need.publicId,
+    currency: ctx.need.currency,
+    email: donor.email,
+    donorUserId: donor.donorUserId,
+    displayName: demo.anonymous ? null : (demo.displayName ?? null),
+    anonymous: demo.anonymous ?? false,
+    message: demo.message ?? null,
+    idempotencyKey: ctx.key,
+    locale: donor.locale,
+    origin: ctx.origin,
+    now: ctx.now,
+  };
+  try {
+    if (demo.method === "delivery") {
+      const [item] = demo.items ?? [];
+      if (!item || (demo.items ?? []).length !== 1) throw new Error(`demo pledge ${demo.key}: a delivery offer has one item line`);
+      return (await offerDelivery(db, { ...input, item })).pledge;
+    }
+    const { pledge } = await createPledge(db, {
+      ...input,
+      method: demo.method,
+      amountMinor: demo.amountMinor ?? 0,
+      items: demo.items?.map((i) => ({ position: i.position, quantity: i.quantity })),
+    });
+    return pledge;
+  } catch (error) {
+    if (error instanceof PledgeError && SKIPPED.has(error.code)) return null;
+    throw error;
+  }
+}
+
+/** Takes a demo pledge from the status it has to the demo's outcome, one domain step at a time. */
+async function advance(
+  db: Db,
+  demo: DemoPledge,
+  pledge: Pledge,
+  ctx: DemoPledgeContext & { at: (daysAgo: number) => Date },
+): Promise<void> {
+  const o = demo.outcome;
+  const open = pledge.status === "pending" || pledge.status === "awaiting_payment";
+  const staff = (email: string | undefined): Actor => {
+    const userId = email ? ctx.userIds.get(email) : undefined;
+    if (!userId) throw new Error(`demo pledge ${demo.key}: no staff account for ${demo.org}`);
+    return { userId, ip: null, userAgent: "tadamon-seed" };
+  };
+  const finance = () => staff(financeOf(demo.org));
+
+  switch (o.status) {
+    case "pending":
+    case "awaiting_payment":
+    case "offered":
+      return;
+    case "paid":
+      if (open) await markPledgePaid(db, finance(), pledge.id, ctx.at(o.settledDaysAgo));
+      return;
+    case "received":
+      if (pledge.status === "offered") await decideOffer(db, staff(DEMO_CASE_STAFF[demo.org]?.caseworker), pledge.id, "received", ctx.at(o.settledDaysAgo));
+      return;
+    case "cancelled":
+      if (open) {
+        await cancelPledge(db, {
+          reference: pledge.reference,
+          ...(pledge.donorUserId ? { userId: pledge.donorUserId } : { email: pledge.email }),
+          actor: { userId: pledge.donorUserId, ip: null, userAgent: "tadamon-seed" },
+          now: ctx.at(o.settledDaysAgo),
+        });
+      }
+      return;
+    case "expired": {
+      const current = open ? await expireAtItsTime(db, pledge, ctx.now) : pledge;
+      if (o.paidLateDaysAgo !== undefined && current.status === "expired" && !current.financeFlag) {
+        // The money arrived after the reservation was released: kept and flagged, the need untouched.
+        await markPledgePaid(db, finance(), current.id, ctx.at(o.paidLateDaysAgo));
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * Runs the expiry job as of the pledge's own expiry date (in the past), until the pledge is expired.
+ * The job releases every pledge due by then, as the real job would have done at that time: only
+ * pledges already overdue, never one that still holds its reservation today.
+ */
+async function expireAtItsTime(db: Db, pledge: Pledge, now: Date): Promise<Pledge> {
+  const due = pledge.expiresAt;
+  let current = pledge;
+  if (!due || due.getTime() > now.getTime()) return current;
+  for (let round = 0; round < 100; round += 1) {
+    const expired = await expirePledges(db, due);
+    [current] = await db.select().from(pledges).where(eq(pledges.id, pledge.id));
+    if (current.status !== pledge.status || expired.length === 0) break;
+  }
+  return current;
+}
+
+/** The organisation's demo finance officer (DEMO_USERS). */
+function financeOf(org: string): string | undefined {
+  return DEMO_USERS.find((u) => u.memberships?.some((m) => m.org === org && m.role === "finance"))?.email;
+}
