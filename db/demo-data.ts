@@ -26,6 +26,18 @@ export interface DemoOrganization {
   timeZone: string;
   /** governorate → district → camp or neighbourhood */
   regions: DemoRegion[];
+  /** Where donors send offline money (fictional accounts; written once, an admin's edits stay). */
+  payment: {
+    bankName: string;
+    accountName: string;
+    accountNumber: string;
+    swift: string | null;
+    transferShopInstructionsAr: string;
+    transferShopInstructionsEn: string;
+    officeInstructionsAr: string;
+    officeInstructionsEn: string;
+    pledgeExpiryDays: number;
+  };
 }
 
 export interface DemoUser {
@@ -49,6 +61,17 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     country: "LB",
     defaultCurrency: "USD",
     timeZone: "Asia/Beirut",
+    payment: {
+      bankName: "Banque Démo du Liban (fictional)",
+      accountName: "Bayader Association for Camp Families",
+      accountNumber: "LB00 0000 0000 0000 0000 1234 5678",
+      swift: "DEMOLBBE",
+      transferShopInstructionsAr: "أرسل الحوالة باسم «جمعية بيادر» عبر أي محل تحويل في صيدا أو صور، واذكر رمز المرجع في خانة الملاحظات.",
+      transferShopInstructionsEn: "Send the transfer to “Bayader Association” through any money-transfer shop in Saida or Tyre, quoting the reference code in the notes.",
+      officeInstructionsAr: "مكتب الجمعية في مخيم عين الحلوة، من الاثنين إلى الجمعة، ٩ صباحاً – ٢ ظهراً. اطلب إيصالاً يحمل رمز المرجع.",
+      officeInstructionsEn: "The association's office in Ain al-Hilweh camp, Monday to Friday, 9:00–14:00. Ask for a receipt that carries the reference code.",
+      pledgeExpiryDays: 7,
+    },
     regions: [
       {
         nameAr: "محافظة الجنوب",
@@ -112,6 +135,17 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     country: "SY",
     defaultCurrency: "SYP",
     timeZone: "Asia/Damascus",
+    payment: {
+      bankName: "Demo Commercial Bank of Syria (fictional)",
+      accountName: "Al-Shahba Social Affairs Association",
+      accountNumber: "SY-DEMO-0000-4455-66",
+      swift: null,
+      transferShopInstructionsAr: "يمكن التحويل عبر شركات الحوالات المرخّصة في حلب باسم الجمعية، مع ذكر رمز المرجع.",
+      transferShopInstructionsEn: "Transfers can be sent through licensed transfer companies in Aleppo to the association's name, quoting the reference code.",
+      officeInstructionsAr: "مقر الجمعية في حي الشهباء، من الأحد إلى الخميس، ١٠ صباحاً – ٣ عصراً.",
+      officeInstructionsEn: "The association's office in the Al-Shahba neighbourhood, Sunday to Thursday, 10:00–15:00.",
+      pledgeExpiryDays: 10,
+    },
     regions: [
       {
         nameAr: "محافظة حلب",
@@ -143,6 +177,17 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     country: "EG",
     defaultCurrency: "EGP",
     timeZone: "Africa/Cairo",
+    payment: {
+      bankName: "Demo National Bank of Egypt (fictional)",
+      accountName: "Sohag Palms Community Development Association",
+      accountNumber: "EG00 0000 0000 0000 0000 9876 5432 1",
+      swift: "DEMOEGCX",
+      transferShopInstructionsAr: "التحويل عبر مكاتب البريد أو محافظ الهاتف باسم الجمعية، مع كتابة رمز المرجع.",
+      transferShopInstructionsEn: "Transfer through post offices or mobile wallets to the association's name, writing the reference code.",
+      officeInstructionsAr: "مقر الجمعية في مدينة سوهاج، من السبت إلى الخميس، ٩ صباحاً – ١ ظهراً.",
+      officeInstructionsEn: "The association's office in Sohag city, Saturday to Thursday, 9:00–13:00.",
+      pledgeExpiryDays: 7,
+    },
     regions: [
       {
         nameAr: "محافظة سوهاج",

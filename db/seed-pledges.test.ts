@@ -232,6 +232,19 @@ describe("demo pledges: seeded into a new database", () => {
     expect(fund).toHaveLength(1);
   });
 
+  it("gives every demo organisation payment details, so a bank-transfer pledge's email says where to pay", async () => {
+    for (const org of DEMO_ORGANIZATIONS) {
+      const bankPledge = DEMO_PLEDGES.find((p) => p.org === org.slug && p.method === "bank_transfer");
+      if (!bankPledge) continue;
+      const [row] = await fresh.db.select({ reference: pledges.reference, email: pledges.email }).from(pledges).where(eq(pledges.idempotencyKey, demoPledgeKey(bankPledge)));
+      const [mail] = await fresh.db
+        .select({ text: emailOutbox.text })
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.template, "pledge-instructions"), eq(emailOutbox.toAddress, row.email), like(emailOutbox.text, `%${row.reference}%`)));
+      expect(mail?.text, org.slug).toContain(org.payment.accountNumber);
+    }
+  });
+
   it("leaves open what the e2e tests pledge on: school fees and medication, and an in-kind item line at Bayader", async () => {
     const rows = await needTotals(fresh.db);
     const open = rows.filter((r) => r.state === "published" && (r.category === "school_fees" || r.category === "medication"));

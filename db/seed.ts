@@ -15,7 +15,7 @@ import {
   type DemoRegion,
   type DemoRegionLevel,
 } from "./demo-data";
-import { householdMembers, households, memberships, needs, organizations, regions, users } from "./schema";
+import { householdMembers, households, memberships, needs, orgPaymentDetails, organizations, regions, users } from "./schema";
 import { countDemoPledges, seedDemoPledges } from "./seed-pledges";
 
 export { DEMO_CASE_STAFF, DEMO_HOUSEHOLDS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_PLEDGES, DEMO_USERS } from "./demo-data";
@@ -58,7 +58,7 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     const regionIds = new Map<string, string>();
     let regionCount = 0;
     for (const org of DEMO_ORGANIZATIONS) {
-      const { regions: tree, ...profile } = org;
+      const { regions: tree, payment, ...profile } = org;
       const [row] = await tx
         .insert(organizations)
         .values(profile)
@@ -75,6 +75,11 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
         })
         .returning({ id: organizations.id });
       orgIds.set(org.slug, row.id);
+      // Written once: an admin's later edits in /staff/:org/settings survive a re-seed.
+      await tx
+        .insert(orgPaymentDetails)
+        .values({ orgId: row.id, currency: profile.defaultCurrency, ...payment })
+        .onConflictDoNothing({ target: orgPaymentDetails.orgId });
       regionCount += await upsertRegions(tx, row.id, null, tree, 0, [org.slug], regionIds);
     }
 
