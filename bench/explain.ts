@@ -1,13 +1,13 @@
 /**
  * EXPLAIN ANALYZE of the public listing's two queries (the count and the page of rows) for a
  * `/needs?…` query string, built by the app's own code (parsePublicFilters + publicRowsQuery), so
- * the plan is the one the server runs. The count query is the rows query's WHERE clause over
- * `needs` alone, which is what listPublicNeeds counts.
+ * the plan is the one the server runs (publicCountQuery and publicRowsQuery are what
+ * listPublicNeeds executes).
  */
 import pg from "pg";
 import { connect } from "../db/client.server";
 import { parsePublicFilters } from "~/modules/marketplace/filters";
-import { publicRowsQuery } from "~/modules/marketplace/listing.server";
+import { publicCountQuery, publicRowsQuery } from "~/modules/marketplace/listing.server";
 
 export interface QueryPlan {
   name: "rows" | "count";
@@ -16,16 +16,6 @@ export interface QueryPlan {
   planningMs: number;
   executionMs: number;
   plan: string;
-}
-
-function countQueryOf(rowsSql: string, params: unknown[]): { sql: string; params: unknown[] } | null {
-  const order = rowsSql.lastIndexOf(" order by ");
-  const where = rowsSql.lastIndexOf(" where ", order);
-  if (order < 0 || where < 0) return null;
-  const clause = rowsSql.slice(where, order);
-  const used = [...clause.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
-  const max = used.length ? Math.max(...used) : 0;
-  return { sql: `select count(*)::int from "needs"${clause}`, params: params.slice(0, max) };
 }
 
 async function explain(client: pg.Client, name: QueryPlan["name"], sql: string, params: unknown[]): Promise<QueryPlan> {
@@ -46,8 +36,8 @@ export async function explainListing(databaseUrl: string, query: string): Promis
     const { filters } = parsePublicFilters(new URLSearchParams(query));
     const rows = publicRowsQuery(database.db, filters, filters.page).toSQL();
     const plans: QueryPlan[] = [];
-    const count = countQueryOf(rows.sql, rows.params);
-    if (count) plans.push(await explain(client, "count", count.sql, count.params));
+    const count = publicCountQuery(database.db, filters).toSQL();
+    plans.push(await explain(client, "count", count.sql, count.params));
     plans.push(await explain(client, "rows", rows.sql, rows.params));
     return plans;
   } finally {

@@ -123,13 +123,17 @@ export interface PublicListing {
 
 /** One page of published needs: exactly two queries (the count, then the rows). */
 export async function listPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters>): Promise<PublicListing> {
-  const where = whereOf(filters);
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(needs).where(where);
+  const [{ n }] = await publicCountQuery(db, filters);
   const total = Number(n);
   const pages = Math.max(1, Math.ceil(total / PUBLIC_PAGE_SIZE));
   const page = Math.min(Math.max(1, filters.page ?? 1), pages);
   const rows = await publicRowsQuery(db, filters, page);
   return { needs: rows.map(project), total, page, pages };
+}
+
+/** The count query of a listing, unexecuted (the bench reads its plan). */
+export function publicCountQuery(db: DbOrTx, filters: Partial<PublicFilters>) {
+  return db.select({ n: sql<number>`count(*)::int` }).from(needs).where(whereOf(filters));
 }
 
 /** The rows query of one listing page, unexecuted (the EXPLAIN test reads its plan). */
