@@ -1,4 +1,4 @@
-import { DEMO_HOUSEHOLDS } from "../../db/demo-data";
+import { DEMO_HOUSEHOLDS, DEMO_PLEDGES } from "../../db/demo-data";
 import { DEMO_ORGANIZATIONS, DEMO_PASSWORD, expect, expectNoSeriousA11yViolations, test } from "./fixtures";
 import { signIn, strings, uniqueEmail } from "./helpers";
 import arPledging from "../../app/locales/ar/pledging.json" with { type: "json" };
@@ -158,6 +158,12 @@ test.describe("privacy", () => {
         if (n.payeeName) secrets.add(n.payeeName);
         if (n.payeeDetails) secrets.add(n.payeeDetails);
       }
+    }
+    // Donors are private too: the seeded pledges' email addresses (guests and accounts) and, for an
+    // anonymous pledge, the name the donor would otherwise have shown.
+    for (const p of DEMO_PLEDGES) {
+      secrets.add("guest" in p.donor ? p.donor.guest : p.donor.account);
+      if (p.anonymous && p.displayName) secrets.add(p.displayName);
     }
     // The seed's public pages: home, every organisation's page and listing (all pages), every need.
     // (On a shared PostgreSQL the other tests' organisations are there too; they are not the seed's.)
