@@ -143,34 +143,18 @@ export function NeedPledgesTable({
                 {canDecide && hasOffers && (
                   <td className={tdClass}>
                     {row.status === "offered" && row.method === "delivery" && (
-                      <div className="flex flex-wrap gap-2">
-                        <Form method="post" preventScrollReset>
-                          <input type="hidden" name="intent" value="decideOffer" />
-                          <input type="hidden" name="pledgeId" value={row.id} />
-                          <input type="hidden" name="decision" value="received" />
-                          <button
-                            type="submit"
-                            className={buttonClass}
-                            data-testid="offer-received"
-                          >
-                            {t("needPledges.receive")}
-                            <span className="sr-only"> {row.reference}</span>
-                          </button>
-                        </Form>
-                        <Form method="post" preventScrollReset>
-                          <input type="hidden" name="intent" value="decideOffer" />
-                          <input type="hidden" name="pledgeId" value={row.id} />
-                          <input type="hidden" name="decision" value="declined" />
-                          <button
-                            type="submit"
-                            className={dangerButtonClass}
-                            data-testid="offer-declined"
-                          >
-                            {t("needPledges.decline")}
-                            <span className="sr-only"> {row.reference}</span>
-                          </button>
-                        </Form>
-                      </div>
+                      <Form method="post" preventScrollReset className="flex flex-wrap gap-2">
+                        <input type="hidden" name="intent" value="decideOffer" />
+                        <input type="hidden" name="pledgeId" value={row.id} />
+                        <button type="submit" name="decision" value="received" className={buttonClass} data-testid="offer-received">
+                          {t("needPledges.receive")}
+                          <span className="sr-only"> {row.reference}</span>
+                        </button>
+                        <button type="submit" name="decision" value="declined" className={dangerButtonClass} data-testid="offer-declined">
+                          {t("needPledges.decline")}
+                          <span className="sr-only"> {row.reference}</span>
+                        </button>
+                      </Form>
                     )}
                   </td>
                 )}
