@@ -16,63 +16,14 @@ import * as financePage from "~/routes/finance.$orgSlug._index";
 import * as invitePage from "~/routes/invites.$token";
 import * as adminOrgs from "~/routes/admin.organizations._index";
 import { addMember, createOrg, createUser, unique } from "../fixtures/db";
+import { makeRequest, run, type Form } from "../fixtures/routes";
 
 // ---------------------------------------------------------------- helpers
-
-type Form = Record<string, string | string[]>;
-
-/** A request as a browser sends it: optional session cookie, optional urlencoded form (repeatable keys). */
-function makeRequest(url: string, opts: { cookie?: string; form?: Form } = {}): Request {
-  const headers = new Headers({ "x-tadamon-client-ip": "203.0.113.7", "user-agent": "vitest" });
-  if (opts.cookie) headers.set("cookie", opts.cookie);
-  let body: URLSearchParams | undefined;
-  if (opts.form) {
-    body = new URLSearchParams();
-    for (const [key, value] of Object.entries(opts.form)) {
-      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
-    }
-    headers.set("content-type", "application/x-www-form-urlencoded");
-  }
-  return new Request(new URL(url, "http://localhost"), { method: body ? "POST" : "GET", headers, body });
-}
 
 async function signIn(userId: string) {
   const db = await getDb();
   const { token, session } = await createSession(db, userId);
   return { cookie: (await sessionCookieHeader(token)).split(";")[0], sessionId: session.id };
-}
-
-interface Outcome {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  location: string | null;
-  headers: Headers | null;
-}
-
-/** Runs a loader or action the way Remix would and normalises what it answered or threw. */
-async function run(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  fn: (args: any) => Promise<unknown> | unknown,
-  request: Request,
-  params: Record<string, string> = {},
-): Promise<Outcome> {
-  try {
-    const result = await fn({ request, params, context: {} });
-    if (result instanceof Response) {
-      return { status: result.status, body: null, location: result.headers.get("location"), headers: result.headers };
-    }
-    if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
-      const wrapped = result as { data: unknown; init: ResponseInit | null };
-      return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null, headers: new Headers(wrapped.init?.headers) };
-    }
-    return { status: 200, body: result, location: null, headers: null };
-  } catch (error) {
-    if (error instanceof Response) {
-      return { status: error.status, body: null, location: error.headers.get("location"), headers: error.headers };
-    }
-    throw error;
-  }
 }
 
 async function orgWithAdmin() {

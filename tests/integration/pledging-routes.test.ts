@@ -14,7 +14,7 @@ import { emailsTo, linkIn, testContext } from "../fixtures/auth";
 import { idemKey, needRow, pledgeWorld } from "../fixtures/pledging";
 import { makeRequest, run, signIn, type Form } from "../fixtures/routes";
 
-const pledgeForm = (overrides: Form = {}): Form => ({
+const pledgeForm = (overrides: Record<string, string> = {}): Record<string, string> => ({
   amount: "25",
   currency: "USD",
   method: "bank_transfer",

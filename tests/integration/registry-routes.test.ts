@@ -12,56 +12,14 @@ import * as householdPage from "~/routes/staff.$orgSlug.households.$householdId.
 import * as editPage from "~/routes/staff.$orgSlug.households.$householdId.edit";
 import * as duplicatesPage from "~/routes/staff.$orgSlug.duplicates";
 import { addMember, createOrg, createUser, unique } from "../fixtures/db";
+import { makeRequest, run, type Form } from "../fixtures/routes";
 
 // ---------------------------------------------------------------- helpers (as in orgs-routes.test.ts)
-
-type Form = Record<string, string | string[]>;
-
-function makeRequest(url: string, opts: { cookie?: string; form?: Form } = {}): Request {
-  const headers = new Headers({ "x-tadamon-client-ip": "203.0.113.9", "user-agent": "vitest" });
-  if (opts.cookie) headers.set("cookie", opts.cookie);
-  let body: URLSearchParams | undefined;
-  if (opts.form) {
-    body = new URLSearchParams();
-    for (const [key, value] of Object.entries(opts.form)) {
-      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
-    }
-    headers.set("content-type", "application/x-www-form-urlencoded");
-  }
-  return new Request(new URL(url, "http://localhost"), { method: body ? "POST" : "GET", headers, body });
-}
 
 async function signIn(userId: string) {
   const db = await getDb();
   const { token } = await createSession(db, userId);
   return { cookie: (await sessionCookieHeader(token)).split(";")[0] };
-}
-
-interface Outcome {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  location: string | null;
-}
-
-async function run(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  fn: (args: any) => Promise<unknown> | unknown,
-  request: Request,
-  params: Record<string, string> = {},
-): Promise<Outcome> {
-  try {
-    const result = await fn({ request, params, context: {} });
-    if (result instanceof Response) return { status: result.status, body: null, location: result.headers.get("location") };
-    if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
-      const wrapped = result as { data: unknown; init: ResponseInit | null };
-      return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
-    }
-    return { status: 200, body: result, location: null };
-  } catch (error) {
-    if (error instanceof Response) return { status: error.status, body: null, location: error.headers.get("location") };
-    throw error;
-  }
 }
 
 async function orgWith(role: "caseworker" | "verifier" | "finance" | "org_admin", country = "LB") {
