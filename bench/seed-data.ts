@@ -4,16 +4,10 @@
  * from these templates, so their search text can be computed by the app's own buildSearchText
  * once per template and governorate. Everything here is invented; place names are public ones.
  */
-import type { DemoRegion } from "../db/demo-data";
+import type { DemoOrganization } from "../db/demo-data";
 
-export interface BenchOrg {
-  slug: string;
-  nameAr: string;
-  nameEn: string;
-  country: string;
-  defaultCurrency: string;
-  timeZone: string;
-  regions: DemoRegion[];
+/** A demo organisation's profile and regions (payment details are not needed for the bench). */
+export interface BenchOrg extends Omit<DemoOrganization, "payment"> {
   /** Staff (caseworker, verifier, finance, org_admin) get `<prefix>.<role>@bench.tadamon.test`. */
   staffPrefix: string;
 }
