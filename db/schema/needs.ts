@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  boolean,
   char,
   check,
   date,
@@ -99,6 +100,21 @@ export const needs = pgTable(
     reservedMinor: bigint({ mode: "number" }).notNull().default(0),
     paidMinor: bigint({ mode: "number" }).notNull().default(0),
     donorCount: integer().notNull().default(0),
+    /**
+     * The author's "this is not the person's name" confirmations: occurrence ids of the guard's
+     * confirm-hits (`field:word:n`). Only ids matching a current confirm-hit are kept on save.
+     */
+    guardConfirmations: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Published in one language only ('ar' or 'en'); null: both titles and stories are required to verify. */
+    onlyLanguage: text(),
+    /**
+     * Re-identification check (decision 055): the public details the card leaves out because fewer
+     * than k active households of the organisation share them ('age_band', then 'gender').
+     */
+    publicHides: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Details the verifier chose to keep public despite the check, with the (audited) reason. */
+    keptDetails: text().array().notNull().default(sql`'{}'::text[]`),
+    keptReason: text(),
     /** Arabic-normalized public text (titles, stories, category and region names) for public search. */
     searchText: text().notNull().default(""),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -112,6 +128,7 @@ export const needs = pgTable(
     // Four-eyes, in the database too: the verifier is never the author.
     check("needs_verifier_not_author", sql`${t.verifierId} is null or ${t.verifierId} <> ${t.authorId}`),
     check("needs_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
+    check("needs_only_language", sql`${t.onlyLanguage} is null or ${t.onlyLanguage} in ('ar', 'en')`),
     check("needs_capacity", sql`${t.reservedMinor} >= 0 and ${t.paidMinor} >= 0 and ${t.reservedMinor} + ${t.paidMinor} <= ${t.targetMinor}`),
     // Public listing: every filter and sort has an index behind it (partial on published needs).
     index("needs_public_urgency_idx").on(t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
@@ -177,4 +194,20 @@ export const needTransitions = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("need_transitions_need_idx").on(t.needId, t.createdAt)],
+);
+
+/**
+ * Settings of the whole platform, edited by the platform admin on /admin/settings: one row
+ * (id is always true). k: how many active households of an organisation must share a need's
+ * public details before the card may show them all (decision 055).
+ */
+export const platformSettings = pgTable(
+  "platform_settings",
+  {
+    id: boolean().primaryKey().default(true),
+    kAnonymityMin: integer().notNull().default(5),
+    updatedBy: uuid().references(() => users.id),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("platform_settings_one_row", sql`${t.id}`), check("platform_settings_k", sql`${t.kAnonymityMin} between 1 and 100`)],
 );
