@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPublicText, skeleton, type PrivateStrings } from "./guard";
+import { blockingHits, checkPublicText, skeleton, type PrivateStrings } from "./guard";
 
 const household: PrivateStrings = {
   names: ["فاطمة محمود الحسن", "محمد أحمد الحسن", "Zeinab Al-Hassan", "عبد الله بن يوسف"],
@@ -53,8 +53,18 @@ describe("anonymization guard", () => {
   it("reports each field and the position of the word, for highlighting", () => {
     const hits = checkPublicText({ titleAr: "علاج فاطمة", storyEn: "For Fatima" }, household);
     expect(hits).toEqual([
-      { field: "storyEn", text: "Fatima", start: 4, end: 10, reason: "name" },
-      { field: "titleAr", text: "فاطمة", start: 5, end: 10, reason: "name" },
+      { field: "storyEn", text: "Fatima", start: 4, end: 10, reason: "name", severity: "block", occurrence: "storyEn:fatima:0" },
+      { field: "titleAr", text: "فاطمة", start: 5, end: 10, reason: "name", severity: "block", occurrence: "titleAr:فاطمه:0" },
     ]);
+  });
+});
+
+describe("blockingHits", () => {
+  it("keeps every block hit and the confirm hits that were not confirmed", () => {
+    const base = { field: "storyAr", text: "x", start: 0, end: 1 } as const;
+    const block = { ...base, reason: "name", severity: "block", occurrence: "storyAr:x:0" } as const;
+    const confirmA = { ...base, reason: "possible_name", severity: "confirm", occurrence: "storyAr:نور:0" } as const;
+    const confirmB = { ...base, reason: "possible_name", severity: "confirm", occurrence: "storyAr:نور:1" } as const;
+    expect(blockingHits([block, confirmA, confirmB], ["storyAr:نور:0", "storyAr:x:0"])).toEqual([block, confirmB]);
   });
 });

@@ -15,15 +15,35 @@ export interface PrivateStrings {
   addresses: string[];
 }
 
-export type HitReason = "name" | "phone" | "id_number" | "address" | "number_shaped";
+/** What is public by design and never a hit. */
+export interface PublicContext {
+  /** The need's public region and its governorate's names (ar and en), e.g. ["الجنوب","South Lebanon"]. */
+  publicPlaces?: string[];
+}
+
+export type HitReason = "name" | "possible_name" | "phone" | "id_number" | "address" | "number_shaped";
 
 export interface GuardHit {
   field: string;
   /** The text as written in the field. */
   text: string;
+  /** Offsets in the original field text. */
   start: number;
   end: number;
   reason: HitReason;
+  /** "block": must go. "confirm": a member's name that is also an ordinary word in that language
+   *  (possible_name) — the author may confirm per occurrence that it is not the person's name. */
+  severity: "block" | "confirm";
+  /** Stable id of this occurrence: `${field}:${normalizedWord}:${n}` — the n-th (from 0) occurrence
+   *  of that normalized word (or number) in that field. */
+  occurrence: string;
+}
+
+/** The hits that still stand once the author's confirmations (occurrence ids) are applied:
+ *  every "block" hit, and "confirm" hits whose occurrence is not in `confirmed`. */
+export function blockingHits(hits: readonly GuardHit[], confirmed: readonly string[]): GuardHit[] {
+  const ok = new Set(confirmed);
+  return hits.filter((h) => h.severity === "block" || !ok.has(h.occurrence));
 }
 
 /** Particles that are part of names but also ordinary words; never matched alone. */
@@ -123,7 +143,12 @@ function numberRuns(text: string): { start: number; end: number; digits: string 
 
 export const MIN_NUMBER_DIGITS = 7;
 
-export function checkPublicText(fields: Record<string, string | null | undefined>, secrets: PrivateStrings): GuardHit[] {
+export function checkPublicText(
+  fields: Record<string, string | null | undefined>,
+  secrets: PrivateStrings,
+  context: PublicContext = {},
+): GuardHit[] {
+  void context;
   const parts = nameParts(secrets.names);
   const addressWords = new Set(
     secrets.addresses.flatMap((a) => tokenize(a).map((t) => t.norm)).filter((w) => w.length >= 3 && !ADDRESS_STOPWORDS.has(w) && !/^\d+$/.test(w)),
@@ -136,6 +161,12 @@ export function checkPublicText(fields: Record<string, string | null | undefined
   const hits: GuardHit[] = [];
   for (const [field, value] of Object.entries(fields)) {
     if (!value) continue;
+    const seen = new Map<string, number>();
+    const hit = (start: number, end: number, reason: HitReason, key: string) => {
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      hits.push({ field, text: value.slice(start, end), start, end, reason, severity: "block", occurrence: `${field}:${key}:${n}` });
+    };
     for (const token of tokenize(value)) {
       if (/^\d+$/.test(token.norm)) continue;
       const candidates = isLatin(token.norm) ? [token.norm] : stripArabicPrefix(token.norm);
@@ -146,11 +177,11 @@ export function checkPublicText(fields: Record<string, string | null | undefined
           (part.skel.length >= 3 && (isLatin(token.norm) || isLatin(part.norm)) && tokenSkel === part.skel),
       );
       if (isName) {
-        hits.push({ field, text: token.text, start: token.start, end: token.end, reason: "name" });
+        hit(token.start, token.end, "name", token.norm);
         continue;
       }
       if (candidates.some((c) => addressWords.has(c))) {
-        hits.push({ field, text: token.text, start: token.start, end: token.end, reason: "address" });
+        hit(token.start, token.end, "address", token.norm);
       }
     }
     for (const run of numberRuns(value)) {
@@ -158,9 +189,9 @@ export function checkPublicText(fields: Record<string, string | null | undefined
         (s) => run.digits.length >= 4 && (s.digits.includes(run.digits) || run.digits.includes(s.digits.slice(-7))),
       );
       if (secret && (run.digits.length >= 6 || run.digits === secret.digits)) {
-        hits.push({ field, text: value.slice(run.start, run.end), start: run.start, end: run.end, reason: secret.reason });
+        hit(run.start, run.end, secret.reason, run.digits);
       } else if (run.digits.length >= MIN_NUMBER_DIGITS) {
-        hits.push({ field, text: value.slice(run.start, run.end), start: run.start, end: run.end, reason: "number_shaped" });
+        hit(run.start, run.end, "number_shaped", run.digits);
       }
     }
   }
