@@ -1,5 +1,6 @@
 // Production server: Express serving the Remix build. `npm start` builds, then runs this.
 // It validates the environment, migrates (and on an empty embedded database seeds) before listening.
+import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
@@ -21,11 +22,31 @@ app.disable("x-powered-by");
 app.set("trust proxy", config.TRUST_PROXY);
 app.use(compression());
 
-// Baseline security headers. Referrer-Policy keeps emailed tokens in URLs from leaking to other sites.
-app.use((_req, res, next) => {
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Referrer-Policy", "same-origin");
+// Baseline security headers on every response (nosniff, frame denial, Referrer-Policy,
+// Permissions-Policy, COOP; HSTS in production), and, just before a response's head goes out,
+// `private, no-store` for anyone signed in and every private area plus a script-less CSP for HTML
+// built by hand: redirects and resource routes never reach app/entry.server.tsx. Static files keep
+// their own caching. See docs/decisions/052-content-security-policy-and-private-caching.md.
+const security = { baseline: build.entry.module.baselineHeaders, late: build.entry.module.lateHeaders };
+const BASELINE_HEADERS = security.baseline(config.NODE_ENV === "production");
+const STATIC_FILES = new Set(
+  fs.readdirSync("build/client", { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`),
+);
+app.use((req, res, next) => {
+  for (const [name, value] of BASELINE_HEADERS) res.setHeader(name, value);
+  if (req.path.startsWith("/assets/") || STATIC_FILES.has(req.path)) return next();
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    const late = security.late({
+      pathname: req.path,
+      cookie: req.headers.cookie,
+      cacheControl: res.getHeader("Cache-Control")?.toString(),
+      contentType: res.getHeader("Content-Type")?.toString(),
+      hasCsp: res.hasHeader("Content-Security-Policy"),
+    });
+    for (const [name, value] of late) res.setHeader(name, value);
+    return writeHead.apply(this, args);
+  };
   next();
 });
 

@@ -9,6 +9,14 @@ import { I18nextProvider } from "react-i18next";
 import { getLocale, serverI18n } from "~/utils/i18next.server";
 import { boot } from "~/utils/boot.server";
 import { etagMatches, isPublicCacheable, PRIVATE_CACHE_CONTROL, weakEtag } from "~/utils/http-cache.server";
+import { NonceProvider } from "~/components/nonce";
+import {
+  contentSecurityPolicy,
+  createNonce,
+  enforcePrivateCaching,
+  NONCE_PLACEHOLDER,
+  withNonce,
+} from "~/utils/security-headers.server";
 
 export { boot };
 
@@ -23,6 +31,9 @@ export default async function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const instance = await serverI18n(await getLocale(request));
+  // Every page gets its own nonce and a policy naming it (docs/decisions/052-…).
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy({ nonce, dev: import.meta.env.DEV, pathname: new URL(request.url).pathname });
 
   // A page that a shared cache may keep (an anonymous visitor's public page) is rendered whole,
   // then sent with a weak ETag, or as 304 when the browser already has it
@@ -34,19 +45,25 @@ export default async function handleRequest(
   if (responseStatusCode >= 400 && !responseHeaders.has("Cache-Control")) {
     responseHeaders.set("Cache-Control", PRIVATE_CACHE_CONTROL);
   }
+  // Anyone signed in, and every private area whoever asks, gets `private, no-store` (decision 052).
+  enforcePrivateCaching(request, responseHeaders);
   if (isPublicCacheable(request.method, responseStatusCode, responseHeaders)) {
-    return renderBuffered(request, responseStatusCode, responseHeaders, remixContext, instance);
+    return renderBuffered(request, responseStatusCode, responseHeaders, remixContext, instance, { nonce, csp });
   }
+  responseHeaders.set("Content-Security-Policy", csp);
 
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={instance}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
-      </I18nextProvider>,
+      <NonceProvider value={nonce}>
+        <I18nextProvider i18n={instance}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </I18nextProvider>
+      </NonceProvider>,
       {
+        nonce,
         [callbackName]: () => {
           shellRendered = true;
           const body = new PassThrough();
@@ -74,14 +91,21 @@ function renderBuffered(
   headers: Headers,
   remixContext: EntryContext,
   instance: I18n,
+  { nonce, csp }: { nonce: string; csp: string },
 ): Promise<Response> {
+  // Rendered with a fixed placeholder nonce, so the bytes (and the ETag) are the same for every
+  // visitor; the real nonce replaces it in the bytes sent. A 304 carries no policy: the browser
+  // keeps the one stored with its cached body, whose nonce that body's scripts carry (decision 052).
   return new Promise((resolve, reject) => {
     let failed = false;
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={instance}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
-      </I18nextProvider>,
+      <NonceProvider value={NONCE_PLACEHOLDER}>
+        <I18nextProvider i18n={instance}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+        </I18nextProvider>
+      </NonceProvider>,
       {
+        nonce: NONCE_PLACEHOLDER,
         onAllReady() {
           const chunks: Buffer[] = [];
           const body = new PassThrough();
@@ -93,7 +117,8 @@ function renderBuffered(
             if (failed) {
               // A render error: never cache it, never answer 304 for it.
               headers.set("Cache-Control", PRIVATE_CACHE_CONTROL);
-              resolve(new Response(html, { headers, status: 500 }));
+              headers.set("Content-Security-Policy", csp);
+              resolve(new Response(withNonce(html.toString("utf8"), nonce), { headers, status: 500 }));
               return;
             }
             const etag = weakEtag(html);
@@ -103,7 +128,8 @@ function renderBuffered(
               resolve(new Response(null, { headers, status: 304 }));
               return;
             }
-            resolve(new Response(html, { headers, status: statusCode }));
+            headers.set("Content-Security-Policy", csp);
+            resolve(new Response(withNonce(html.toString("utf8"), nonce), { headers, status: statusCode }));
           });
           pipe(body);
         },
@@ -120,6 +146,19 @@ function renderBuffered(
   });
 }
 
+/** Single-fetch `.data` answers (loaders, actions, redirects) follow the same caching rule as pages. */
+export function handleDataRequest(response: Response, { request }: { request: Request }): Response {
+  try {
+    enforcePrivateCaching(request, response.headers);
+    return response;
+  } catch {
+    // A response with immutable headers: copy it.
+    const headers = new Headers(response.headers);
+    enforcePrivateCaching(request, headers);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   if (error instanceof Response) return;
@@ -128,3 +167,5 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 
 export { shutdown } from "~/utils/boot.server";
 export { env as serverConfig } from "~/utils/env.server";
+// server.js sets these on every response (decision 052).
+export { baselineHeaders, lateHeaders } from "~/utils/security-headers.server";

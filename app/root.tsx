@@ -29,6 +29,7 @@ import { areaOf, dirOf, isLocale, type Locale } from "~/utils/i18n";
 import { env } from "~/utils/env.server";
 import { boot } from "~/utils/boot.server";
 import { EnhanceScript } from "~/components/enhance";
+import { useNonce } from "~/components/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -119,6 +120,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
   // (decision 032). A render in the browser means the app is already running: it keeps its scripts.
   const { pathname } = useLocation();
   const hydrate = typeof document !== "undefined" || areaOf(pathname) === "staff";
+  // Every inline script carries the response's CSP nonce (decision 052).
+  const nonce = useNonce();
   return (
     <html lang={locale} dir={dirOf(locale)}>
       <head>
@@ -131,11 +134,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
         {children}
         {hydrate ? (
           <>
-            <ScrollRestoration />
-            <Scripts />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
           </>
         ) : (
-          <EnhanceScript />
+          <EnhanceScript nonce={nonce} />
         )}
       </body>
     </html>

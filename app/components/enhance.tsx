@@ -69,8 +69,9 @@ export function enhanceSource(): string {
   return `(${enhance.toString()})(${runButton.toString()});`;
 }
 
-export function EnhanceScript() {
-  return <script dangerouslySetInnerHTML={{ __html: enhanceSource() }} />;
+/** `nonce`: the response's Content-Security-Policy nonce (decision 052); the page has no other script. */
+export function EnhanceScript({ nonce }: { nonce?: string }) {
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: enhanceSource() }} />;
 }
 
 /** True once React runs in the browser (a page inside the hydrated app). */

@@ -95,13 +95,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/pledges/${reference}?cancelled=1`);
 }
 
-const PRINT_CSS = `@media print {
-  body * { visibility: hidden; }
-  #pledge-instructions, #pledge-instructions * { visibility: visible; }
-  #pledge-instructions { position: absolute; inset: 0; padding: 1cm; }
-  .no-print { display: none !important; }
-}`;
-
 export default function PledgeInstructionsPage() {
   const { pledge, need, org, bank, office, transferShop, cancelled, signedIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -117,7 +110,6 @@ export default function PledgeInstructionsPage() {
     : [];
   return (
     <div className="mx-auto w-full max-w-2xl space-y-6">
-      <style>{PRINT_CSS}</style>
       {cancelled && <Notice tone="success">{t("instructions.cancelled")}</Notice>}
       <article id="pledge-instructions" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="pledge-instructions">
         <h1 className="text-2xl font-bold text-brand-800">{t("instructions.heading")}</h1>
