@@ -83,3 +83,19 @@ export const loginAttempts = pgTable(
   ],
 );
 
+
+/**
+ * One row per counted action (a pledge created, a sign-up tried), for sliding-window rate limits
+ * (app/modules/rate-limits). `bucket` names the limit ("pledge_ip", "signup_email", …), `key` is the
+ * normalized IP or email. Pruned by the daily housekeeping job (nothing looks back over a day).
+ */
+export const rateLimitHits = pgTable(
+  "rate_limit_hits",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    bucket: text().notNull(),
+    key: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("rate_limit_hits_bucket_key_idx").on(t.bucket, t.key, t.createdAt)],
+);

@@ -90,11 +90,21 @@ export const pledges = pgTable(
     financeFlag: pledgeFinanceFlagEnum(),
     latePaidMinor: bigint({ mode: "number" }),
     locale: localeEnum().notNull().default("ar"),
+    /**
+     * When the donor confirmed the pledge (decision 053). A guest's offline pledge starts
+     * unconfirmed and held for 24 hours; the link in its instructions email confirms it and extends
+     * `expires_at` to the organisation's full period. Every other pledge is confirmed at creation.
+     */
+    confirmedAt: timestamp({ withTimezone: true }),
+    /** SHA-256 (hex) of the single-use confirmation token emailed to a guest; the token itself is never stored. */
+    confirmTokenHash: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("pledges_reference_key").on(t.reference),
+    uniqueIndex("pledges_confirm_token_key").on(t.confirmTokenHash),
+    index("pledges_unconfirmed_idx").on(t.orgId).where(sql`${t.confirmedAt} is null`),
     uniqueIndex("pledges_idempotency_key").on(t.idempotencyKey),
     index("pledges_need_status_idx").on(t.needId, t.status),
     index("pledges_org_status_idx").on(t.orgId, t.status, t.createdAt),
@@ -146,6 +156,12 @@ export const orgPaymentDetails = pgTable(
     transferShopInstructionsEn: text(),
     officeInstructionsAr: text(),
     officeInstructionsEn: text(),
+    /**
+     * The offline methods the organisation offers donors (org_admin ticks them). Null: every
+     * offline method whose details are filled in (decision 053). A method is offered only with its
+     * details (bank: account number; cash: office instructions; money transfer: shop instructions).
+     */
+    offeredMethods: pledgeMethodEnum().array(),
     /** Unpaid offline pledges expire after this many days. */
     pledgeExpiryDays: integer().notNull().default(7),
     updatedBy: uuid().references(() => users.id),
