@@ -1,13 +1,22 @@
+import { useMemo } from "react";
 import { Link } from "@remix-run/react";
+import { createInstance } from "i18next";
 import { useTranslation } from "react-i18next";
+import type { GuardHit } from "~/modules/anonymization/guard";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
+import { HighlightedText } from "./guard-hits";
 import { formatDate, formatMoney, formatNumber } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
 import { NeedProgress } from "./need-progress";
 
+/** A translation function fixed to one language (the card's), e.g. from i18next's getFixedT. */
+export type CardT = (key: string, options?: Record<string, unknown>) => string;
+
 /**
  * The public card of a need: exactly what donors see (it receives only the public projection).
- * Used by the staff editor's preview and by the public pages. Light: no images, no scripts.
+ * Used by the staff editor's preview, the verifier's side-by-side view (one card per language,
+ * with `t` of that language, `strict` and the guard's hits) and by the public pages. Light: no
+ * images, no scripts.
  */
 export function NeedCard({
   need,
@@ -15,6 +24,10 @@ export function NeedCard({
   headingLevel = 3,
   href,
   compact = false,
+  t: fixedT,
+  strict = false,
+  hits,
+  confirmed,
 }: {
   need: PublicNeed;
   locale: Locale;
@@ -23,10 +36,23 @@ export function NeedCard({
   href?: string;
   /** On public lists: the story is cut to a few lines. */
   compact?: boolean;
+  /** Strings of the card's language when it is not the page's. */
+  t?: CardT;
+  /** The verifier's view: no falling back to the other language; a missing text says so. */
+  strict?: boolean;
+  /** The guard's findings to mark in the title and story (staff views only). */
+  hits?: readonly GuardHit[];
+  confirmed?: readonly string[];
 }) {
-  const { t } = useTranslation("needs");
+  const { t: pageT } = useTranslation("needs");
+  const t: CardT = fixedT ?? (pageT as unknown as CardT);
   const other: Locale = locale === "ar" ? "en" : "ar";
-  const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || en : en || ar);
+  const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || (strict ? null : en) : en || (strict ? null : ar));
+  const suffix = locale === "ar" ? "Ar" : "En";
+  const marked = (field: "title" | "story", text: string) => {
+    const own = hits?.filter((h) => h.field === `${field}${suffix}`) ?? [];
+    return own.length > 0 ? <HighlightedText text={text} hits={own} confirmed={confirmed} /> : text;
+  };
   const title = pick(need.titleAr, need.titleEn);
   const titleLang = (locale === "ar" ? need.titleAr : need.titleEn) ? locale : other;
   const story = pick(need.storyAr, need.storyEn);
@@ -36,8 +62,10 @@ export function NeedCard({
   return (
     <article
       className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm"
-      aria-labelledby={`need-${need.publicId}-title`}
+      aria-labelledby={`need-${need.publicId}-${strict ? `${locale}-` : ""}title`}
       data-testid="need-card"
+      lang={strict ? locale : undefined}
+      dir={strict ? (locale === "ar" ? "rtl" : "ltr") : undefined}
     >
       <div className="flex flex-wrap items-center gap-2 text-xs">
         <span className="rounded bg-brand-50 px-2 py-0.5 font-bold text-brand-800">{t(`categories.${need.category}`)}</span>
@@ -51,7 +79,7 @@ export function NeedCard({
         )}
       </div>
       <Heading
-        id={`need-${need.publicId}-title`}
+        id={`need-${need.publicId}-${strict ? `${locale}-` : ""}title`}
         className="mt-2 text-lg font-bold"
         lang={titleLang}
         dir={titleLang === "ar" ? "rtl" : "ltr"}
@@ -60,17 +88,24 @@ export function NeedCard({
           <Link to={href} className="text-brand-800 underline-offset-4 hover:underline">
             {title || t("card.noTitle")}
           </Link>
+        ) : title ? (
+          marked("title", title)
         ) : (
-          title || t("card.noTitle")
+          t(strict ? "card.missingTitle" : "card.noTitle")
         )}
       </Heading>
+      {strict && !story && (
+        <p className="mt-2 rounded bg-red-50 p-2 text-sm font-bold text-red-900" data-testid="need-card-missing-story">
+          {need.onlyLanguage && need.onlyLanguage !== locale ? t("card.onlyLanguageStaff") : t("card.missingStory")}
+        </p>
+      )}
       {story && (
         <p
           className={`mt-2 whitespace-pre-line leading-relaxed ${compact ? "line-clamp-3" : ""}`}
           lang={storyLang}
           dir={storyLang === "ar" ? "rtl" : "ltr"}
         >
-          {story}
+          {marked("story", story)}
         </p>
       )}
       {need.items.length > 0 && (
@@ -120,3 +155,28 @@ export function NeedCard({
     </article>
   );
 }
+
+/**
+ * A card translation function for a language the page was not sent (the verifier's side-by-side
+ * view): built from the strings the loader sent for that language, the same on the server and in
+ * the browser. Undefined: use the page's own strings.
+ */
+export function useCardT(locale: Locale, bundle: Record<string, unknown> | null | undefined): CardT | undefined {
+  return useMemo(() => {
+    if (!bundle) return undefined;
+    const instance = createInstance();
+    void instance.init({
+      lng: locale,
+      fallbackLng: false,
+      resources: { [locale]: { needs: bundle } },
+      ns: ["needs"],
+      defaultNS: "needs",
+      initImmediate: false,
+      interpolation: { escapeValue: false },
+    });
+    return instance.getFixedT(locale, "needs") as unknown as CardT;
+  }, [locale, bundle]);
+}
+
+/** The parts of the needs strings a card uses (what the loader sends for the other language). */
+export const CARD_STRING_KEYS = ["categories", "urgency", "card", "genders", "ageBands"] as const;

@@ -3,16 +3,20 @@ import { Form } from "@remix-run/react";
 import { getTextareaProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
-import { ErrorList, Field, FormMessage, SelectField } from "~/components/forms";
+import { ErrorList, Field, FormMessage, Notice, SelectField } from "~/components/forms";
+import { GuardHits } from "~/components/guard-hits";
 import { NeedCard } from "~/components/need-card";
 import { Section, buttonClass, inputClass, secondaryButtonClass, useLocale } from "~/components/staff";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
 import { previewNeed, type PreviewContext } from "~/modules/needs/preview";
+import type { EditorGuard } from "~/modules/needs/editor.server";
+import type { ReidentificationDecision } from "~/modules/needs/k-anonymity";
 import {
   AGE_BANDS,
   GENDERS,
   MAX_ITEMS,
   NEED_CATEGORIES,
+  ONLY_LANGUAGES,
   PAYEE_KINDS,
   URGENCIES,
   needEditorSchema,
@@ -33,6 +37,7 @@ export interface NeedEditorDefaults {
   publicRegionId?: string;
   ageBand?: string;
   gender?: string;
+  onlyLanguage?: string;
   items?: { labelAr?: string; labelEn?: string; quantity?: string; unitCost?: string }[];
 }
 
@@ -63,6 +68,21 @@ function TextArea({ label, meta, hint, dir, rows = 4 }: { label: string; meta: F
   );
 }
 
+/** Fewer than k households share the need's public details: what the card leaves out, and why. */
+export function ReidentificationWarning({ reid }: { reid: ReidentificationDecision }) {
+  const { t } = useTranslation("needs");
+  return (
+    <Notice tone="warning">
+      <span data-testid="reid-warning">
+        {t("reid.warning", { count: reid.shared, k: reid.k })}{" "}
+        {reid.hides.length > 0
+          ? t("reid.hides", { details: reid.hides.map((d) => t(`reid.details.${d}`)).join(t("card.separator")) })
+          : t("reid.nothingToHide")}
+      </span>
+    </Notice>
+  );
+}
+
 /**
  * The need editor (new and edit) with the live preview of the public card. With JavaScript the
  * preview follows every keystroke; without it, the "preview" button posts and the page comes back
@@ -77,6 +97,8 @@ export function NeedEditor({
   serverPreview,
   householdId,
   submitLabel,
+  guard,
+  reid,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaults: NeedEditorDefaults;
@@ -86,6 +108,10 @@ export function NeedEditor({
   serverPreview?: PublicNeed | null;
   householdId?: string;
   submitLabel: string;
+  /** The guard's findings on the text as last previewed or saved (null: not checked yet). */
+  guard?: EditorGuard | null;
+  /** The re-identification check as last previewed or saved. */
+  reid?: ReidentificationDecision | null;
 }) {
   const { t } = useTranslation("needs");
   const locale = useLocale();
@@ -226,8 +252,34 @@ export function NeedEditor({
               meta={fields.gender}
               options={[...optional, ...GENDERS.map((g) => ({ value: g, label: t(`genders.${g}`) }))]}
             />
+            <SelectField
+              label={t("fields.onlyLanguage")}
+              meta={fields.onlyLanguage}
+              options={[
+                { value: "", label: t("editor.bothLanguages") },
+                ...ONLY_LANGUAGES.map((l) => ({ value: l, label: t(`editor.onlyLanguageOption.${l}`) })),
+              ]}
+            />
           </div>
+          <p className="mt-2 text-sm text-stone-700">{t("editor.onlyLanguageHelp")}</p>
         </Section>
+
+        <section id="need-guard" aria-labelledby="need-guard-title" className="space-y-3">
+          <h2 id="need-guard-title" className="text-lg font-bold">
+            {t("editor.checksTitle")}
+          </h2>
+          {!guard ? (
+            <p className="text-sm text-stone-700">{t("editor.checksNotYet")}</p>
+          ) : guard.hits.length === 0 ? (
+            <Notice tone="success">
+              <span data-testid="guard-clean">{t("guard.clean")}</span>
+            </Notice>
+          ) : (
+            <GuardHits fields={guard.fields} hits={guard.hits} confirmed={guard.confirmed} confirmable mode="findings" />
+          )}
+          {reid?.warn && <ReidentificationWarning reid={reid} />}
+          {guard && <p className="text-sm text-stone-700">{t("editor.checksAsOf")}</p>}
+        </section>
 
         <div className="flex flex-wrap gap-3">
           <button type="submit" name="intent" value="save" className={buttonClass} data-testid="need-save">

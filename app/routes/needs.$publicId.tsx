@@ -55,6 +55,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 export default function NeedPage() {
   const { need, url } = useLoaderData<typeof loader>();
   const { t } = useTranslation("public");
+  const { t: tn } = useTranslation("needs");
   const locale = useLocale();
   const orgName = locale === "ar" ? need.org.nameAr : need.org.nameEn;
   const open = !need.progress || need.progress.status === "open";
@@ -67,6 +68,11 @@ export default function NeedPage() {
       </p>
 
       <NeedCard need={need} locale={locale} headingLevel={2} />
+      {need.onlyLanguage && need.onlyLanguage !== locale && (
+        <p lang={locale} data-testid="need-only-language">
+          {tn(`card.onlyIn.${need.onlyLanguage}`)}
+        </p>
+      )}
 
       {need.verifiedAt && (
         <p className="font-bold text-emerald-900" data-testid="need-verified-by">

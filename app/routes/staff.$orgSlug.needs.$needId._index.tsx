@@ -1,22 +1,31 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { forbidden, requireMember, type Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
+import { resources } from "~/locales";
 import { canSeeFinance, orgName } from "~/modules/organizations/roles";
 import { noticeFrom, staffTitle } from "~/modules/organizations/route-helpers.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import {
   getNeedForStaff,
+  keepPublicDetails,
+  languagesComplete,
+  needReview,
   pendingDuplicateCount,
+  privateStringsOf,
   publicFieldsOf,
   transitionNeed,
   type TransitionAction,
 } from "~/modules/needs/needs.server";
+import { toPublicNeed } from "~/modules/anonymization/public-need";
+import type { ReidentificationDecision } from "~/modules/needs/k-anonymity";
+import { READ_ROLES } from "~/modules/registry/access";
 import { TRANSITIONS, availableActions, canEditNeed } from "~/modules/needs/lifecycle";
-import { TransitionSchema } from "~/modules/needs/schemas";
+import { KeepDetailsSchema, TransitionSchema } from "~/modules/needs/schemas";
 import { intentOf, runNeedRule, type NeedReply } from "~/modules/needs/route-helpers.server";
 import { listNeedDocuments } from "~/modules/registry/documents.server";
 import type { GuardHit } from "~/modules/anonymization/guard";
@@ -25,7 +34,8 @@ import { decideOffer } from "~/modules/pledging/pledges.server";
 import { findOrgPledge, listNeedPledges } from "~/modules/pledging/staff.server";
 import { OfferDecisionSchema, canDecideOffers } from "~/modules/pledging/staff";
 import { ErrorList, FormMessage, Notice } from "~/components/forms";
-import { NeedCard } from "~/components/need-card";
+import { CARD_STRING_KEYS, NeedCard, useCardT } from "~/components/need-card";
+import { ReidentificationWarning } from "~/components/need-editor";
 import { GuardHits } from "~/components/guard-hits";
 import { NeedPledgesTable } from "~/components/pledges-staff";
 import {
@@ -43,7 +53,11 @@ import {
 } from "~/components/staff";
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "~/utils/format";
 
-const NOTICES = ["created", "saved", "submit", "return", "verify", "publish", "reject", "cancel", "notEditable"] as const;
+const NOTICES = ["created", "saved", "submit", "return", "verify", "publish", "reject", "cancel", "notEditable", "keepDetails"] as const;
+/** States in which the verifier compares the public card with the household's private facts. */
+const REVIEW_STATES = ["submitted", "verified"] as const;
+/** States before the re-identification outcome is final: the card shows the current count's outcome. */
+const COUNTING_STATES = ["draft", "returned", "submitted"] as const;
 /** Notices of the pledges section (strings in the staff namespace). */
 const PLEDGE_NOTICES = ["offerReceived", "offerReceivedFunded", "offerDeclined"] as const;
 
@@ -67,6 +81,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getLocale(request),
     listNeedPledges(db, member.org.id, need.id),
   ]);
+  // The guard and the re-identification check as they stand now (authors see their warnings,
+  // verifiers what the public will see in both languages, next to the household's private facts).
+  const review = await needReview(db, member.org.id, need, found.items);
+  const reviewing = (REVIEW_STATES as readonly string[]).includes(need.state) && member.roles.some((r) => READ_ROLES.includes(r));
+  const privateFacts = reviewing ? await privateStringsOf(db, member.org.id, need.householdId) : null;
+  const hides = (COUNTING_STATES as readonly string[]).includes(need.state) ? review.reid.hides : need.publicHides;
+  const publicNeed = toPublicNeed({ ...need, publicHides: hides }, found.items, member.org, found.governorate);
+  const otherLocale: "ar" | "en" = locale === "ar" ? "en" : "ar";
+  const otherNeeds = resources[otherLocale].needs as Record<string, unknown>;
+  const otherCardStrings = Object.fromEntries(CARD_STRING_KEYS.map((k) => [k, otherNeeds[k]]));
+  const roles = member.roles;
   return {
     title: await staffTitle(request, "needs:page.title", orgName(member.org, locale)),
     org: { slug: member.org.slug, timeZone: member.org.timeZone, publishOnVerify: member.org.publishOnVerify },
@@ -88,7 +113,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       submittedAt: need.submittedAt,
       verifiedAt: need.verifiedAt,
       publishedAt: need.publishedAt,
+      onlyLanguage: need.onlyLanguage,
+      ageBand: need.ageBand,
+      gender: need.gender,
+      keptDetails: need.keptDetails,
+      keptReason: need.keptReason,
     },
+    guard: { fields: review.fields, hits: review.hits, confirmed: review.confirmed, blocking: review.blocking.length },
+    reid: review.reid,
+    languagesComplete: languagesComplete(need),
+    privateFacts,
+    otherLocale,
+    otherCardStrings,
+    canKeepDetails:
+      roles.includes("verifier") && need.authorId !== member.user.id && ["submitted", "verified", "published"].includes(need.state),
     householdReference: found.householdReference,
     consentPublish: found.consentPublish,
     authorName: found.authorName,
@@ -96,7 +134,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isAuthor: need.authorId === member.user.id,
     items: found.items,
     transitions: found.transitions,
-    publicNeed: found.publicNeed,
+    publicNeed,
     documents,
     duplicates,
     actions: availableActions(need.state, member.user.id, member.roles, need.authorId),
@@ -115,7 +153,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
   const found = await needOr404(member.org.id, params.needId);
-  if ((await request.clone().formData()).get("intent") === "decideOffer") return offerAction(request, member, found.need.id);
+  const intent = (await request.clone().formData()).get("intent");
+  if (intent === "decideOffer") return offerAction(request, member, found.need.id);
+  if (intent === "keepDetails") return keepAction(request, member, found.need.id);
   const { submission } = await parseForm(request, TransitionSchema);
   if (submission.status !== "success") {
     const body: NeedReply = { intent: intentOf(submission), result: submission.reply() };
@@ -135,6 +175,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
     },
     (error) => (error.code === "guard" ? { fields: publicFieldsOf(found.need, found.items) } : {}),
   );
+}
+
+/**
+ * The verifier keeps public details the re-identification check would drop (decision 055), with
+ * a reason; the rule (verifier, not the author, state) lives in the domain and is audited there.
+ */
+async function keepAction(request: Request, member: Member, needId: string) {
+  const { submission } = await parseForm(request, KeepDetailsSchema);
+  if (submission.status !== "success") {
+    const body: NeedReply = { intent: "keepDetails", result: submission.reply() };
+    return data(body, { status: 400 });
+  }
+  return runNeedRule(submission, async () => {
+    await keepPublicDetails(await getDb(), member.actor, {
+      orgId: member.org.id,
+      needId,
+      keep: submission.value.keep ?? [],
+      reason: submission.value.reason,
+    });
+    return redirect(`/staff/${member.org.slug}/needs/${needId}?notice=keepDetails#need-reid`);
+  });
 }
 
 /**
@@ -184,6 +245,8 @@ export default function NeedPage() {
   const simple = d.actions.filter((a) => !TRANSITIONS[a].reasonRequired);
   const reasoned = d.actions.filter((a) => TRANSITIONS[a].reasonRequired);
   const replyFor = (a: string) => (reply?.intent === a ? reply : undefined);
+  const otherT = useCardT(d.otherLocale, d.otherCardStrings);
+  const keepErrors = replyFor("keepDetails")?.result.error?.reason ?? undefined;
 
   return (
     <div className="space-y-6">
@@ -198,7 +261,7 @@ export default function NeedPage() {
       {d.notice && !reply && <Notice tone="success">{t(`page.notice.${d.notice}`)}</Notice>}
       {reply?.hits && reply.hits.length > 0 && reply.fields && (
         <div className="space-y-2">
-          <GuardHits fields={reply.fields} hits={reply.hits} />
+          <GuardHits fields={reply.fields} hits={reply.hits} confirmed={d.guard.confirmed} />
           {d.canEdit && (
             <p>
               <Link to={`${base}/needs/${need.id}/edit`} className={linkClass} data-testid="guard-edit">
@@ -209,7 +272,7 @@ export default function NeedPage() {
         </div>
       )}
       {d.pledgeNotice && !reply && <Notice tone="success">{ts(`needPledges.notice.${d.pledgeNotice}`)}</Notice>}
-      {reply && reply.intent !== "decideOffer" && !reply.hits?.length && reply.result.error?.[""] && (
+      {reply && reply.intent !== "decideOffer" && reply.intent !== "keepDetails" && !reply.hits?.length && reply.result.error?.[""] && (
         <FormMessage id="need-action-error" errors={reply.result.error[""]} />
       )}
       {d.duplicates > 0 && (
@@ -341,10 +404,122 @@ export default function NeedPage() {
           )}
         </Section>
 
-        <Section id="need-public-card" title={t("page.publicCard")} description={t("page.publicCardHelp")}>
-          <NeedCard need={d.publicNeed} locale={locale} />
-        </Section>
+        {d.privateFacts ? (
+          <Section id="need-private-facts" title={t("review.privateTitle")} description={t("review.privateHelp")}>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="need-private-facts">
+              {(
+                [
+                  ["names", d.privateFacts.names],
+                  ["phones", d.privateFacts.phones],
+                  ["idNumbers", d.privateFacts.idNumbers],
+                  ["addresses", d.privateFacts.addresses],
+                ] as const
+              ).map(([key, values]) => (
+                <Fragment key={key}>
+                  <dt className="font-bold">{t(`review.facts.${key}`)}</dt>
+                  <dd>
+                    {values.length === 0 ? (
+                      "—"
+                    ) : (
+                      <ul>
+                        {values.map((v, i) => (
+                          <li key={i} dir="auto">
+                            {v}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </dd>
+                </Fragment>
+              ))}
+            </dl>
+          </Section>
+        ) : (
+          <Section id="need-checks" title={t("review.checksTitle")}>
+            {d.guard.hits.length === 0 ? <p data-testid="guard-clean">{t("guard.clean")}</p> : <p>{t("review.seeBelow")}</p>}
+          </Section>
+        )}
       </div>
+
+      <Section id="need-public-card" title={t("review.cardsTitle")} description={t("review.cardsHelp")}>
+        {!d.languagesComplete && (
+          <Notice tone="warning">
+            <span data-testid="language-missing">{t("review.languageMissing")}</span>
+          </Notice>
+        )}
+        {need.onlyLanguage && <p className="mb-3 text-sm font-bold">{t("review.onlyLanguage", { language: t(`editor.onlyLanguageOption.${need.onlyLanguage}`) })}</p>}
+        <div className="grid gap-4 lg:grid-cols-2" data-testid="need-cards-both">
+          {(["ar", "en"] as const).map((lng) => (
+            <div key={lng} data-testid={`need-card-${lng}`}>
+              <h3 className="mb-2 font-bold">{t(`review.cardIn.${lng}`)}</h3>
+              <NeedCard
+                need={d.publicNeed}
+                locale={lng}
+                t={lng === locale ? undefined : otherT}
+                strict
+                hits={d.guard.hits}
+                confirmed={d.guard.confirmed}
+              />
+            </div>
+          ))}
+        </div>
+        {d.guard.hits.length > 0 && (
+          <div className="mt-4">
+            <GuardHits fields={d.guard.fields} hits={d.guard.hits} confirmed={d.guard.confirmed} mode="findings" />
+          </div>
+        )}
+      </Section>
+
+      <Section id="need-reid" title={t("reid.title")} description={t("reid.help", { k: d.reid.k })}>
+        {d.reid.warn ? <ReidentificationWarning reid={d.reid as ReidentificationDecision} /> : <p data-testid="reid-ok">{t("reid.ok", { count: d.reid.shared, k: d.reid.k })}</p>}
+        {need.keptDetails.length > 0 && (
+          <p className="mt-2 text-sm" data-testid="reid-kept">
+            {t("reid.keptLine", {
+              details: need.keptDetails.map((k) => t(`reid.details.${k}`)).join(t("card.separator")),
+              reason: need.keptReason ?? "",
+            })}
+          </p>
+        )}
+        {d.canKeepDetails && (d.reid.warn || need.keptDetails.length > 0) && (need.ageBand || need.gender) && (
+          <Form method="post" className="mt-3 space-y-2 rounded border border-stone-200 p-3" id="need-keep-form">
+            <input type="hidden" name="intent" value="keepDetails" />
+            <fieldset>
+              <legend className="font-bold">{t("reid.keepLegend")}</legend>
+              {(
+                [
+                  ["age_band", need.ageBand],
+                  ["gender", need.gender],
+                ] as const
+              )
+                .filter(([, value]) => value)
+                .map(([detail]) => (
+                  <label key={detail} className="mt-1 flex items-center gap-2">
+                    <input type="checkbox" name="keep" value={detail} defaultChecked={need.keptDetails.includes(detail)} className="h-5 w-5" />
+                    {t(`reid.keep.${detail}`)}
+                  </label>
+                ))}
+            </fieldset>
+            <label htmlFor="need-keep-reason" className="block font-bold">
+              {t("reid.keepReason")}
+            </label>
+            <textarea
+              id="need-keep-reason"
+              name="reason"
+              rows={2}
+              maxLength={1000}
+              defaultValue={need.keptReason ?? ""}
+              aria-invalid={keepErrors?.length ? true : undefined}
+              aria-describedby={keepErrors?.length ? "need-keep-reason-error" : undefined}
+              className={inputClass}
+            />
+            <ErrorList id="need-keep-reason-error" errors={keepErrors} />
+            <FormMessage id="need-keep-error" errors={replyFor("keepDetails")?.result.error?.[""] ?? undefined} />
+            <button type="submit" className={secondaryButtonClass} data-testid="need-keep-details">
+              {t("reid.keepButton")}
+            </button>
+          </Form>
+        )}
+      </Section>
 
       {d.pledges.length > 0 && (
         <Section id="need-pledges" title={ts("needPledges.title")} description={ts("needPledges.intro")}>

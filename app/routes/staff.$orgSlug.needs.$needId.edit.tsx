@@ -7,10 +7,12 @@ import { getLocale } from "~/utils/i18next.server";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
-import { getNeedForStaff } from "~/modules/needs/needs.server";
+import { getNeedForStaff, needReview } from "~/modules/needs/needs.server";
+import { noticeFrom } from "~/modules/organizations/route-helpers.server";
 import { EDITABLE_STATES, mayEditContent } from "~/modules/needs/lifecycle";
 import { minorToInput } from "~/modules/needs/money";
-import { editorAction, editorContext } from "~/modules/needs/editor.server";
+import { editorAction, editorContext, type EditorGuard } from "~/modules/needs/editor.server";
+import type { ReidentificationDecision } from "~/modules/needs/k-anonymity";
 import type { NeedReply } from "~/modules/needs/route-helpers.server";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
 import { NeedEditor } from "~/components/need-editor";
@@ -43,6 +45,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { need, items } = found;
   const locale = await getLocale(request);
   const text = (v: string | null) => v ?? "";
+  // The guard and the re-identification check on the saved draft: shown as soon as the editor opens.
+  const review = await needReview(await getDb(), member.org.id, need, items);
+  const guard: EditorGuard = { fields: review.fields, hits: review.hits, confirmed: review.confirmed, blocking: review.blocking.length };
   return {
     title: await staffTitle(request, "needs:editor.editTitle", orgName(member.org, locale)),
     slug: member.org.slug,
@@ -50,6 +55,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     householdId: need.householdId,
     householdReference: found.householdReference,
     lastReason: need.state === "returned" ? need.lastReason : null,
+    notice: noticeFrom(new URL(request.url), ["savedWithFindings"] as const),
+    guard,
+    reid: review.reid,
     defaults: {
       category: need.category,
       target: minorToInput(need.targetMinor, need.currency),
@@ -65,6 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       publicRegionId: need.publicRegionId ?? "",
       ageBand: need.ageBand ?? "",
       gender: need.gender ?? "",
+      onlyLanguage: need.onlyLanguage ?? "",
       items: items.map((i) => ({
         labelAr: text(i.labelAr),
         labelEn: text(i.labelEn),
@@ -72,7 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         unitCost: minorToInput(i.unitCostMinor, need.currency),
       })),
     },
-    ...(await editorContext(await getDb(), member, { publicId: need.publicId })),
+    ...(await editorContext(await getDb(), member, { publicId: need.publicId, publicHides: review.reid.hides })),
   };
 }
 
@@ -81,13 +90,20 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, AUTHORS);
   const found = await editableNeed(member, params.needId);
-  return editorAction(request, await getDb(), member, { mode: "edit", needId: found.need.id, publicId: found.need.publicId });
+  return editorAction(request, await getDb(), member, {
+    mode: "edit",
+    needId: found.need.id,
+    publicId: found.need.publicId,
+    householdId: found.need.householdId,
+  });
 }
 
 export default function EditNeedPage() {
-  const { slug, needId, householdId, householdReference, lastReason, defaults, currency, today, context } =
+  const { slug, needId, householdId, householdReference, lastReason, defaults, currency, today, context, notice, guard, reid } =
     useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>() as (NeedReply & { preview?: PublicNeed }) | undefined;
+  const reply = useActionData<typeof action>() as
+    | (NeedReply & { preview?: PublicNeed; guard?: EditorGuard; reid?: ReidentificationDecision | null })
+    | undefined;
   const { t } = useTranslation("needs");
   return (
     <div className="space-y-4">
@@ -101,6 +117,11 @@ export default function EditNeedPage() {
           </Link>
         </div>
       </PageTitle>
+      {notice && !reply && (
+        <Notice tone="warning">
+          <span data-testid="saved-with-findings">{t("editor.savedWithFindings")}</span>
+        </Notice>
+      )}
       {lastReason && (
         <Notice tone="warning">
           <strong>{t("page.returnedBecause")}</strong> {lastReason}
@@ -114,6 +135,8 @@ export default function EditNeedPage() {
         context={context}
         serverPreview={reply?.preview ?? null}
         submitLabel={t("editor.save")}
+        guard={reply?.guard ?? guard}
+        reid={reply?.reid !== undefined ? reply.reid : reid}
       />
     </div>
   );

@@ -8,7 +8,8 @@ import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import { householdForNeed } from "~/modules/needs/needs.server";
-import { editorAction, editorContext } from "~/modules/needs/editor.server";
+import { editorAction, editorContext, type EditorGuard } from "~/modules/needs/editor.server";
+import type { ReidentificationDecision } from "~/modules/needs/k-anonymity";
 import type { NeedReply } from "~/modules/needs/route-helpers.server";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
 import { NeedEditor } from "~/components/need-editor";
@@ -52,7 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewNeedPage() {
   const { slug, household, currency, today, context } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>() as (NeedReply & { preview?: PublicNeed }) | undefined;
+  const reply = useActionData<typeof action>() as
+    | (NeedReply & { preview?: PublicNeed; guard?: EditorGuard; reid?: ReidentificationDecision | null })
+    | undefined;
   const { t } = useTranslation("needs");
   return (
     <div className="space-y-4">
@@ -71,6 +74,8 @@ export default function NewNeedPage() {
         serverPreview={reply?.preview ?? null}
         householdId={household.id}
         submitLabel={t("editor.create")}
+        guard={reply?.guard ?? null}
+        reid={reply?.reid ?? null}
       />
     </div>
   );

@@ -120,7 +120,9 @@ describe("needs routes: four eyes", () => {
     expect(reply.body.refusal).toBe("guard");
     expect(reply.body.result.error[""]).toEqual(["needs:refusals.guard"]);
     expect(reply.body.fields.storyAr).toBe("ساعدوا فاطمة في أقساطها");
-    expect(reply.body.hits).toEqual([{ field: "storyAr", text: "فاطمة", start: 7, end: 12, reason: "name" }]);
+    expect(reply.body.hits).toEqual([
+      { field: "storyAr", text: "فاطمة", start: 7, end: 12, reason: "name", severity: "block", occurrence: "storyAr:فاطمه:0" },
+    ]);
   });
 
   it("return without a reason is a 400; with one it goes back and the history shows it", async () => {

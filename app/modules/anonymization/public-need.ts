@@ -22,8 +22,11 @@ export interface PublicNeed {
   deadline: string;
   urgency: string;
   governorate: { nameAr: string; nameEn: string } | null;
+  /** Null when the re-identification check (decision 055) hides it. */
   ageBand: string | null;
   gender: string | null;
+  /** The need is told in this language only (the page in the other language says so). */
+  onlyLanguage: "ar" | "en" | null;
   items: PublicNeedItem[];
   org: { nameAr: string; nameEn: string; slug: string };
   verifiedAt: string | null;
@@ -62,6 +65,9 @@ interface NeedLike {
   urgency: string;
   ageBand: string | null;
   gender: string | null;
+  /** Details the re-identification check leaves out of every public card ('age_band', 'gender'). */
+  publicHides: readonly string[] | null;
+  onlyLanguage: string | null;
   verifiedAt: Date | string | null;
 }
 
@@ -72,6 +78,7 @@ export function toPublicNeed(
   governorate: { nameAr: string; nameEn: string } | null,
   progress?: ProgressLike,
 ): PublicNeed {
+  const hides = need.publicHides ?? [];
   const projection: PublicNeed = {
     publicId: need.publicId,
     category: need.category,
@@ -84,8 +91,9 @@ export function toPublicNeed(
     deadline: need.deadline,
     urgency: need.urgency,
     governorate: governorate ? { nameAr: governorate.nameAr, nameEn: governorate.nameEn } : null,
-    ageBand: need.ageBand,
-    gender: need.gender,
+    ageBand: hides.includes("age_band") ? null : need.ageBand,
+    gender: hides.includes("gender") ? null : need.gender,
+    onlyLanguage: need.onlyLanguage === "ar" || need.onlyLanguage === "en" ? need.onlyLanguage : null,
     items: items.map((i) => ({ labelAr: i.labelAr, labelEn: i.labelEn, quantity: i.quantity, unitCostMinor: i.unitCostMinor })),
     org: { nameAr: org.nameAr, nameEn: org.nameEn, slug: org.slug },
     verifiedAt: need.verifiedAt ? new Date(need.verifiedAt).toISOString() : null,

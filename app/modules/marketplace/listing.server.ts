@@ -44,6 +44,8 @@ const publicColumns = {
   urgency: needs.urgency,
   ageBand: needs.ageBand,
   gender: needs.gender,
+  publicHides: needs.publicHides,
+  onlyLanguage: needs.onlyLanguage,
   verifiedAt: needs.verifiedAt,
   publishedAt: needs.publishedAt,
   paidMinor: needs.paidMinor,

@@ -158,7 +158,7 @@ describe("the life cycle", () => {
     const start = storyAr.indexOf("فاطمة");
     expect(hits).toEqual(
       expect.arrayContaining([
-        { field: "storyAr", text: "فاطمة", start, end: start + "فاطمة".length, reason: "name" },
+        { field: "storyAr", text: "فاطمة", start, end: start + "فاطمة".length, reason: "name", severity: "block", occurrence: "storyAr:فاطمه:0" },
         expect.objectContaining({ field: "storyEn", reason: "name", start: 0 }),
       ]),
     );
@@ -323,7 +323,7 @@ describe("reading needs", () => {
     const { publicNeed } = await getNeedForStaff(db, world.org.id, need.id);
     const json = JSON.stringify(publicNeed);
     expect(Object.keys(publicNeed).sort()).toEqual(
-      ["ageBand", "category", "currency", "deadline", "gender", "governorate", "items", "org", "publicId", "storyAr", "storyEn", "targetMinor", "titleAr", "titleEn", "urgency", "verifiedAt"].sort(),
+      ["ageBand", "category", "currency", "deadline", "gender", "governorate", "items", "onlyLanguage", "org", "publicId", "storyAr", "storyEn", "targetMinor", "titleAr", "titleEn", "urgency", "verifiedAt"].sort(),
     );
     for (const secret of [
       "Al-Amal Private School",

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, DbOrTx } from "#db/client.server";
 import {
@@ -12,17 +12,19 @@ import {
   needs,
   needTransitions,
   organizations,
+  platformSettings,
   regions,
   users,
 } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { checkPublicText, type PrivateStrings } from "~/modules/anonymization/guard";
+import { blockingHits, checkPublicText, type GuardHit, type PrivateStrings } from "~/modules/anonymization/guard";
 import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
 import { searchTextOf } from "~/modules/marketplace/search-text.server";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
 import { EDITABLE_STATES, NEED_STATES, decideTransition, mayEditContent, type NeedAction, type NeedState } from "./lifecycle";
 import { NeedError } from "./errors";
+import { DEFAULT_K, HIDEABLE_DETAILS, birthYearsOf, decideHides, type HideableDetail, type ReidentificationDecision } from "./k-anonymity";
 import { MAX_MINOR, todayIn } from "./money";
 import type { NeedFields, NeedItemInput } from "./schemas";
 
@@ -132,6 +134,140 @@ export function publicFieldsOf(need: Pick<Need, "titleAr" | "titleEn" | "storyAr
   return fields;
 }
 
+/** The names of a governorate of this organisation (public by design: never a guard hit). */
+async function governorateNamesOf(tx: DbOrTx, orgId: string, regionId: string | null): Promise<string[]> {
+  if (!regionId || !UUID.test(regionId)) return [];
+  const [region] = await tx
+    .select({ nameAr: regions.nameAr, nameEn: regions.nameEn })
+    .from(regions)
+    .where(and(eq(regions.id, regionId), eq(regions.orgId, orgId)))
+    .limit(1);
+  return region ? [region.nameAr, region.nameEn] : [];
+}
+
+/**
+ * The guard over a need's public fields (as stored, or as the editor has them now), with the
+ * household's private strings and the need's governorate as public context. Every hit, confirmed
+ * or not: callers decide with blockingHits.
+ */
+export async function guardHitsOf(
+  tx: DbOrTx,
+  orgId: string,
+  householdId: string,
+  fields: Record<string, string | null | undefined>,
+  publicRegionId: string | null,
+): Promise<GuardHit[]> {
+  const secrets = await privateStringsOf(tx, orgId, householdId);
+  const publicPlaces = await governorateNamesOf(tx, orgId, publicRegionId);
+  return checkPublicText(fields, secrets, { publicPlaces });
+}
+
+/** The confirmations worth keeping: only ids of a current "confirm" hit (a stale or forged id is dropped). */
+export function keptConfirmations(hits: readonly GuardHit[], requested: readonly string[]): string[] {
+  const open = new Set(hits.filter((h) => h.severity === "confirm").map((h) => h.occurrence));
+  return [...new Set(requested.filter((id) => open.has(id)))].sort();
+}
+
+// ---------------------------------------------------------------- re-identification (decision 055)
+
+/** k of the platform (platform_settings, edited on /admin/settings); 5 when never set. */
+export async function kAnonymityMin(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ k: platformSettings.kAnonymityMin }).from(platformSettings).limit(1);
+  return row?.k ?? DEFAULT_K;
+}
+
+export async function setKAnonymityMin(db: Db, actor: Actor, k: number) {
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new OrgRuleError("admin:settings.errors.kRange", "k", 400);
+  return db.transaction(async (tx) => {
+    const before = await kAnonymityMin(tx);
+    await tx
+      .insert(platformSettings)
+      .values({ id: true, kAnonymityMin: k, updatedBy: actor.userId ?? null, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: platformSettings.id, set: { kAnonymityMin: k, updatedBy: actor.userId ?? null, updatedAt: new Date() } });
+    await recordAudit(tx, actor, { orgId: null, action: "platform.settings", entityType: "platform", entityId: null, change: { kAnonymityMin: { from: before, to: k } } });
+  });
+}
+
+/** The regions under a governorate (itself included), from the organisation's region tree. */
+async function regionsUnder(tx: DbOrTx, orgId: string, governorateId: string): Promise<string[]> {
+  const rows = await tx.select({ id: regions.id, parentId: regions.parentId }).from(regions).where(eq(regions.orgId, orgId));
+  const ids = new Set([governorateId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of rows) {
+      if (r.parentId && ids.has(r.parentId) && !ids.has(r.id)) {
+        ids.add(r.id);
+        grew = true;
+      }
+    }
+  }
+  return [...ids];
+}
+
+export interface PublicDetails {
+  category: string;
+  publicRegionId: string | null;
+  ageBand: string | null;
+  gender: string | null;
+}
+
+/**
+ * How many of the organisation's active households share a need's public details: households
+ * registered in the governorate (or any region under it), with a need of the same category (not
+ * rejected or cancelled; the need's own household always counts), and — for the age band and
+ * gender — with a present member of that gender whose age this year (in the organisation's time
+ * zone) is in the band. One query.
+ */
+export async function reidentificationOf(
+  tx: DbOrTx,
+  orgId: string,
+  householdId: string,
+  details: PublicDetails,
+  kept: readonly HideableDetail[] = [],
+): Promise<ReidentificationDecision> {
+  const org = await orgOf(tx, orgId);
+  const k = await kAnonymityMin(tx);
+  const year = Number(todayIn(org.timeZone).slice(0, 4));
+  const regionIds = details.publicRegionId ? await regionsUnder(tx, orgId, details.publicRegionId) : null;
+  const years = details.ageBand ? birthYearsOf(details.ageBand, year) : null;
+  const member = (withAge: boolean) => sql`exists (
+    select 1 from ${householdMembers} m
+    where m.household_id = ${households.id} and m.status = 'present'
+    ${details.gender ? sql`and m.sex = ${details.gender}` : sql``}
+    ${withAge && years ? sql`and m.birth_year between ${years.from} and ${years.to}` : sql``}
+  )`;
+  const sameCategory = sql`(${households.id} = ${householdId} or exists (
+    select 1 from ${needs} n
+    where n.household_id = ${households.id} and n.org_id = ${orgId} and n.category = ${details.category}
+      and n.state not in ('rejected', 'cancelled')
+  ))`;
+  const [row] = await tx
+    .select({
+      all: sql<number>`(count(*) filter (where ${details.ageBand || details.gender ? member(true) : sql`true`}))::int`,
+      withoutAgeBand: sql<number>`(count(*) filter (where ${details.gender ? member(false) : sql`true`}))::int`,
+      regionAndCategory: sql<number>`count(*)::int`,
+    })
+    .from(households)
+    .where(
+      and(
+        eq(households.orgId, orgId),
+        eq(households.status, "active"),
+        regionIds ? inArray(households.regionId, regionIds) : undefined,
+        sameCategory,
+      ),
+    );
+  return decideHides({
+    k,
+    hasAgeBand: Boolean(details.ageBand),
+    hasGender: Boolean(details.gender),
+    counts: { all: Number(row.all), withoutAgeBand: Number(row.withoutAgeBand), regionAndCategory: Number(row.regionAndCategory) },
+    kept,
+  });
+}
+
+const keptOf = (need: Pick<Need, "keptDetails">) => need.keptDetails.filter((d): d is HideableDetail => (HIDEABLE_DETAILS as readonly string[]).includes(d));
+
 async function itemsOf(tx: DbOrTx, orgId: string, needId: string) {
   return tx
     .select({
@@ -177,9 +313,22 @@ function checkedTarget(fields: NeedFields, items: NeedItemInput[], timeZone: str
 
 // ---------------------------------------------------------------- create and update
 
+/** What the editor says about publishing besides the fields: one language only, and the author's guard confirmations. */
+export interface PublicationChoices {
+  onlyLanguage?: "ar" | "en" | null;
+  confirmations?: readonly string[];
+}
+
 export async function createNeed(
   db: Db,
-  input: { orgId: string; actor: Actor; authorId: string; householdId: string; fields: NeedFields; items: NeedItemInput[] },
+  input: {
+    orgId: string;
+    actor: Actor;
+    authorId: string;
+    householdId: string;
+    fields: NeedFields;
+    items: NeedItemInput[];
+  } & PublicationChoices,
 ) {
   return db.transaction(async (tx) => {
     const household = await householdOf(tx, input.orgId, input.householdId);
@@ -187,10 +336,15 @@ export async function createNeed(
     await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
     const items = input.fields.category === "in_kind_item" ? input.items : [];
     const targetMinor = checkedTarget(input.fields, items, org.timeZone);
+    // The guard runs on every save: the draft is kept whatever it finds; confirmations only for current confirm-hits.
+    const hits = await guardHitsOf(tx, input.orgId, household.id, publicFieldsOf(input.fields, items), input.fields.publicRegionId);
+    const guardConfirmations = keptConfirmations(hits, input.confirmations ?? []);
     const [need] = await tx
       .insert(needs)
       .values({
         ...input.fields,
+        onlyLanguage: input.onlyLanguage ?? null,
+        guardConfirmations,
         targetMinor,
         publicId: newPublicId(),
         searchText: await searchTextOf(tx, input.orgId, input.fields, items),
@@ -206,15 +360,31 @@ export async function createNeed(
       action: "need.create",
       entityType: "need",
       entityId: need.id,
-      change: { householdId: household.id, category: need.category, targetMinor, currency: need.currency, items: items.length },
+      change: {
+        householdId: household.id,
+        category: need.category,
+        targetMinor,
+        currency: need.currency,
+        items: items.length,
+        ...(need.onlyLanguage ? { onlyLanguage: need.onlyLanguage } : {}),
+        ...(guardConfirmations.length > 0 ? { guardConfirmations } : {}),
+      },
     });
-    return need;
+    return Object.assign(need, { guardHits: hits });
   });
 }
 
 export async function updateNeed(
   db: Db,
-  input: { orgId: string; actor: Actor; userId: string; roles: readonly Role[]; needId: string; fields: NeedFields; items: NeedItemInput[] },
+  input: {
+    orgId: string;
+    actor: Actor;
+    userId: string;
+    roles: readonly Role[];
+    needId: string;
+    fields: NeedFields;
+    items: NeedItemInput[];
+  } & PublicationChoices,
 ) {
   return db.transaction(async (tx) => {
     const need = await lockNeed(tx, input.orgId, input.needId);
@@ -223,11 +393,15 @@ export async function updateNeed(
     await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
     const items = input.fields.category === "in_kind_item" ? input.items : [];
     const targetMinor = checkedTarget(input.fields, items, (await orgOf(tx, input.orgId)).timeZone);
-    const next = { ...input.fields, targetMinor };
+    const hits = await guardHitsOf(tx, input.orgId, need.householdId, publicFieldsOf(input.fields, items), input.fields.publicRegionId);
+    const guardConfirmations = keptConfirmations(hits, input.confirmations ?? need.guardConfirmations);
+    const next = { ...input.fields, targetMinor, onlyLanguage: input.onlyLanguage === undefined ? need.onlyLanguage : input.onlyLanguage };
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => need[k] !== next[k]);
+    const confirmed = guardConfirmations.filter((id) => !need.guardConfirmations.includes(id));
+    const unconfirmed = need.guardConfirmations.filter((id) => !guardConfirmations.includes(id));
     const [updated] = await tx
       .update(needs)
-      .set({ ...next, searchText: await searchTextOf(tx, input.orgId, input.fields, items), updatedAt: new Date() })
+      .set({ ...next, guardConfirmations, searchText: await searchTextOf(tx, input.orgId, input.fields, items), updatedAt: new Date() })
       .where(eq(needs.id, need.id))
       .returning();
     await writeItems(tx, input.orgId, need.id, items);
@@ -237,9 +411,15 @@ export async function updateNeed(
       action: "need.update",
       entityType: "need",
       entityId: need.id,
-      change: { changed, items: items.length },
+      change: {
+        changed,
+        items: items.length,
+        // The author's "not the person's name" confirmations are part of the record (decision 055).
+        ...(confirmed.length > 0 ? { guardConfirmed: confirmed } : {}),
+        ...(unconfirmed.length > 0 ? { guardUnconfirmed: unconfirmed } : {}),
+      },
     });
-    return updated;
+    return Object.assign(updated, { guardHits: hits });
   });
 }
 
@@ -275,11 +455,16 @@ export async function transitionNeed(
 
     const org = await orgOf(tx, input.orgId);
     const publishing = input.action === "publish" || (input.action === "verify" && org.publishOnVerify);
+    if (input.action === "verify" && !languagesComplete(need)) throw new NeedError("language_missing");
+    let publicHides: HideableDetail[] | null = null;
     if (decision.guarded) {
       const items = await itemsOf(tx, input.orgId, need.id);
-      const secrets = await privateStringsOf(tx, input.orgId, need.householdId);
-      const hits = checkPublicText(publicFieldsOf(need, items), secrets);
-      if (hits.length > 0) throw new NeedError("guard", hits);
+      const hits = await guardHitsOf(tx, input.orgId, need.householdId, publicFieldsOf(need, items), need.publicRegionId);
+      // A confirmed common word passes; every other hit (an unconfirmed one too) blocks.
+      const blocking = blockingHits(hits, need.guardConfirmations);
+      if (blocking.length > 0) throw new NeedError("guard", blocking);
+      // Re-identification: counted again at every guarded step; the verifier's kept details stay.
+      publicHides = (await reidentificationOf(tx, input.orgId, need.householdId, need, keptOf(need))).hides;
     }
     if (publishing) {
       const household = await householdOf(tx, input.orgId, need.householdId);
@@ -295,6 +480,7 @@ export async function transitionNeed(
     const finalState = steps[steps.length - 1].to;
 
     const set: Partial<typeof needs.$inferInsert> = { state: finalState, updatedAt: now };
+    if (publicHides) set.publicHides = publicHides;
     if (input.action === "submit") set.submittedAt = now;
     if (input.action === "verify") Object.assign(set, { verifierId: userId, verifiedAt: now });
     if (finalState === "published") set.publishedAt = now;
@@ -317,9 +503,63 @@ export async function transitionNeed(
         action: `need.${step.action}`,
         entityType: "need",
         entityId: need.id,
-        change: { from: step.from, to: step.to, ...(reason && step.action === input.action ? { reason } : {}) },
+        change: {
+          from: step.from,
+          to: step.to,
+          ...(reason && step.action === input.action ? { reason } : {}),
+          ...(publicHides && publicHides.length > 0 && step.action === input.action ? { publicHides } : {}),
+        },
       });
     }
+    return updated;
+  });
+}
+
+/** Both languages written (title and story), or the need is explicitly told in one language. */
+export function languagesComplete(need: Pick<Need, "titleAr" | "titleEn" | "storyAr" | "storyEn" | "onlyLanguage">): boolean {
+  const has = (v: string | null) => Boolean(v?.trim());
+  if (need.onlyLanguage === "ar") return has(need.titleAr) && has(need.storyAr);
+  if (need.onlyLanguage === "en") return has(need.titleEn) && has(need.storyEn);
+  return has(need.titleAr) && has(need.storyAr) && has(need.titleEn) && has(need.storyEn);
+}
+
+/**
+ * The verifier keeps public details the re-identification check would drop (or stops keeping
+ * them: an empty list), with a reason. Verifiers only, never the author, while the need is
+ * submitted, verified or published; audited with the reason.
+ */
+export async function keepPublicDetails(
+  db: Db,
+  actor: Actor,
+  input: { orgId: string; needId: string; keep: readonly HideableDetail[]; reason: string | null | undefined },
+) {
+  const userId = actor.userId;
+  if (!userId) throw new NeedError("role_not_allowed");
+  const reason = input.reason?.trim() || null;
+  const keep = HIDEABLE_DETAILS.filter((d) => input.keep.includes(d));
+  if (keep.length > 0 && !reason) throw new NeedError("reason_required");
+  return db.transaction(async (tx) => {
+    const need = await lockNeed(tx, input.orgId, input.needId);
+    const roleRows = await tx
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.orgId, input.orgId), eq(memberships.userId, userId)));
+    if (!roleRows.some((r) => r.role === "verifier")) throw new NeedError("role_not_allowed");
+    if (need.authorId === userId) throw new NeedError("author_cannot_verify");
+    if (!["submitted", "verified", "published"].includes(need.state)) throw new NeedError("invalid_transition");
+    const decision = await reidentificationOf(tx, input.orgId, need.householdId, need, keep);
+    const [updated] = await tx
+      .update(needs)
+      .set({ keptDetails: keep, keptReason: keep.length > 0 ? reason : null, publicHides: decision.hides, updatedAt: new Date() })
+      .where(eq(needs.id, need.id))
+      .returning();
+    await recordAudit(tx, actor, {
+      orgId: input.orgId,
+      action: "need.keep_details",
+      entityType: "need",
+      entityId: need.id,
+      change: { kept: keep, reason, publicHides: decision.hides, shared: decision.shared, k: decision.k },
+    });
     return updated;
   });
 }
@@ -489,6 +729,17 @@ export async function getNeedForStaff(db: DbOrTx, orgId: string, needId: string)
   ]);
   const publicNeed: PublicNeed = toPublicNeed(row.need, items, org, governorate);
   return { ...row, items, transitions, governorate, publicNeed };
+}
+
+/**
+ * What the staff need page shows about the public text: every guard hit of the stored need (with
+ * the author's confirmations) and the re-identification check as it stands now.
+ */
+export async function needReview(db: DbOrTx, orgId: string, need: Need, items: { labelAr: string | null; labelEn: string | null }[]) {
+  const fields = publicFieldsOf(need, items);
+  const hits = await guardHitsOf(db, orgId, need.householdId, fields, need.publicRegionId);
+  const reid = await reidentificationOf(db, orgId, need.householdId, need, keptOf(need));
+  return { fields, hits, blocking: blockingHits(hits, need.guardConfirmations), confirmed: need.guardConfirmations, reid };
 }
 
 /** The organisation's governorates (the only regions a need may show publicly). */

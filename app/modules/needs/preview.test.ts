@@ -30,6 +30,9 @@ describe("the public projection", () => {
       urgency: "critical",
       ageBand: "5-11",
       gender: "male",
+      publicHides: [],
+      onlyLanguage: null,
+      keptReason: "only one boy of that age in the camp",
       verifiedAt: new Date("2026-11-01T10:00:00Z"),
     };
     const card = toPublicNeed(row, [], ctx.org, { nameAr: "بيروت", nameEn: "Beirut", id: "region-id" } as never);
@@ -38,6 +41,18 @@ describe("the public projection", () => {
       expect(json).not.toContain(secret);
     }
     expect(card).toMatchObject({ publicId: "7K3M9Q2XW4PT", targetMinor: 120000, verifiedAt: "2026-11-01T10:00:00.000Z" });
+    expect(json).not.toContain("only one boy");
+  });
+
+  it("leaves out the details the re-identification check hides, and says when the need is in one language", () => {
+    const base = {
+      publicId: "P", category: "surgery", titleAr: "عملية", titleEn: null, storyAr: "قصة", storyEn: null, targetMinor: 1, currency: "USD",
+      deadline: "2027-01-01", urgency: "normal", ageBand: "5-11", gender: "male", verifiedAt: null, onlyLanguage: "ar",
+    };
+    expect(toPublicNeed({ ...base, publicHides: [] }, [], ctx.org, null)).toMatchObject({ ageBand: "5-11", gender: "male", onlyLanguage: "ar" });
+    expect(toPublicNeed({ ...base, publicHides: ["age_band"] }, [], ctx.org, null)).toMatchObject({ ageBand: null, gender: "male" });
+    expect(toPublicNeed({ ...base, publicHides: ["age_band", "gender"] }, [], ctx.org, null)).toMatchObject({ ageBand: null, gender: null });
+    expect(toPublicNeed({ ...base, onlyLanguage: "xx", publicHides: null }, [], ctx.org, null).onlyLanguage).toBeNull();
   });
 });
 

@@ -14,6 +14,8 @@ export interface PreviewContext {
   verifiedAt?: string | null;
   /** Shown until a deadline is typed (today in the organisation's time zone). */
   today?: string;
+  /** Details the re-identification check hides (from the server's last count). */
+  publicHides?: string[];
 }
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
@@ -56,6 +58,8 @@ export function previewNeed(payload: Record<string, unknown>, ctx: PreviewContex
       urgency: str(payload.urgency) ?? "normal",
       ageBand: str(payload.ageBand),
       gender: str(payload.gender),
+      publicHides: ctx.publicHides ?? [],
+      onlyLanguage: str(payload.onlyLanguage),
       verifiedAt: ctx.verifiedAt ?? null,
     },
     items,

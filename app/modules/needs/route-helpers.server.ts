@@ -31,7 +31,7 @@ export function intentOf(submission: AnySubmission): string {
 export async function runNeedRule<T>(
   submission: AnySubmission,
   call: () => Promise<T>,
-  extra: (error: NeedError) => Record<string, unknown> = () => ({}),
+  extra: (error: NeedError) => Record<string, unknown> | Promise<Record<string, unknown>> = () => ({}),
 ) {
   try {
     return await call();
@@ -46,7 +46,7 @@ export async function runNeedRule<T>(
     }
     if (error instanceof NeedError) {
       const result = submission.reply({ formErrors: [`needs:refusals.${error.code}`] });
-      const body: NeedReply = { intent: intentOf(submission), result, refusal: error.code, hits: error.hits, ...extra(error) };
+      const body: NeedReply = { intent: intentOf(submission), result, refusal: error.code, hits: error.hits, ...(await extra(error)) };
       return data(body, { status: error.status });
     }
     throw error;

@@ -24,6 +24,9 @@ export const URGENCIES = ["critical", "high", "normal"] as const;
 export const PAYEE_KINDS = ["school", "hospital", "pharmacy", "vendor", "household"] as const;
 export const AGE_BANDS = ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"] as const;
 export const GENDERS = ["female", "male"] as const;
+export const ONLY_LANGUAGES = ["ar", "en"] as const;
+/** More confirmations than this in one form is not a person typing. */
+export const MAX_CONFIRMATIONS = 100;
 export type NeedCategory = (typeof NEED_CATEGORIES)[number];
 
 /** How many item lines the editor offers (blank lines are ignored). */
@@ -65,6 +68,12 @@ export function needEditorSchema(options: { currency: string; today: string }) {
     publicRegionId: IdSchema.optional(),
     ageBand: choice(AGE_BANDS).optional(),
     gender: choice(GENDERS).optional(),
+    /** "Publish in one language only": the language, or nothing for both. */
+    onlyLanguage: choice(ONLY_LANGUAGES).optional(),
+    /** The author's "this is not the person's name" checkboxes: occurrence ids of confirm-hits. */
+    confirm: z
+      .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(300, "errors:tooLong")).max(MAX_CONFIRMATIONS, "errors:invalid"))
+      .optional(),
     // Blank lines of the no-JavaScript form arrive as empty objects (or nothing): dropped here.
     items: z
       .preprocess(
@@ -148,6 +157,8 @@ export function needEditorSchema(options: { currency: string; today: string }) {
           gender: value.gender ?? null,
         },
         items,
+        onlyLanguage: value.onlyLanguage ?? null,
+        confirmations: (value.confirm ?? []) as string[],
       };
     });
 }
@@ -171,3 +182,18 @@ export const NeedFilterSchema = z.object({
   state: z.string().optional(),
   category: z.enum(NEED_CATEGORIES).optional(),
 });
+
+/** The verifier keeps public details the re-identification check would drop, with a reason (decision 055). */
+export const KeepDetailsSchema = z
+  .object({
+    intent: z.literal("keepDetails"),
+    keep: z
+      .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(["age_band", "gender"], { errorMap: () => ({ message: "errors:invalidChoice" }) })).max(2))
+      .optional(),
+    reason: z.string().trim().max(1000, "errors:tooLong").optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.keep ?? []).length > 0 && !value.reason) {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "needs:errors.reasonRequired" });
+    }
+  });
