@@ -1,0 +1,87 @@
+/**
+ * A screen every request passes before any loader or action (server.js calls it through the
+ * build's exports; readForm calls it too). Pure and cheap: it looks at the method, the URL and
+ * the headers only, never the body. Returns null (pass) or the status and a short reason.
+ * See docs/decisions/051-one-form-parser-and-request-screening.md.
+ */
+export interface Refusal {
+  status: number;
+  message: string;
+}
+
+export const MAX_URL_LENGTH = 8_192;
+export const MAX_QUERY_PARAMS = 100;
+export const MAX_QUERY_VALUE_LENGTH = 2_048;
+
+/** C0 controls (TAB, LF and CR included: none belongs in a URL), DEL, C1 controls, lone surrogates. */
+const URL_FORBIDDEN =
+  /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Decodes one percent-encoded URL component; null when the escapes are not valid UTF-8. */
+export function decodeComponent(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+}
+
+type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+function header(headers: HeaderBag, name: string): string | null {
+  if (headers instanceof Headers) return headers.get(name);
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : (value ?? null);
+}
+
+const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const FORM_TYPE = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/**
+ * `headers` may be a fetch Headers or Node's lower-cased header object (server.js).
+ * A POST/PUT/PATCH/DELETE outside /webhooks/ must carry a form body: Content-Length 0 → 400,
+ * any other content type → 415 (the webhook verifies its own JSON body and signature).
+ */
+export function screenRequest(method: string, url: string, headers: HeaderBag): Refusal | null {
+  if (url.length > MAX_URL_LENGTH) return { status: 414, message: "URI Too Long" };
+  let pathname: string;
+  let search: string;
+  try {
+    const parsed = new URL(url, "http://x.invalid");
+    pathname = parsed.pathname;
+    search = parsed.search.slice(1);
+  } catch {
+    return { status: 400, message: "Bad Request: malformed URL" };
+  }
+  const path = decodeComponent(pathname.replace(/\+/g, "%2B"));
+  if (path === null || URL_FORBIDDEN.test(path)) return { status: 400, message: "Bad Request: malformed path" };
+  if (MUTATIONS.has(method.toUpperCase()) && !pathname.startsWith("/webhooks/")) {
+    const length = header(headers, "content-length");
+    const type = header(headers, "content-type");
+    if (type && !FORM_TYPE.test(type)) return { status: 415, message: "Unsupported Media Type: send a form" };
+    if (length !== null && length.trim() === "0") return { status: 400, message: "Bad Request: empty body" };
+    if (!type && length !== null) return { status: 415, message: "Unsupported Media Type: send a form" };
+  }
+  if (search === "") return null;
+  const pairs = search.split("&");
+  if (pairs.length > MAX_QUERY_PARAMS) return { status: 400, message: "Bad Request: too many query parameters" };
+  for (const pair of pairs) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    const rawValue = eq === -1 ? "" : pair.slice(eq + 1);
+    if (rawValue.length > MAX_QUERY_VALUE_LENGTH * 3 || rawName.length > 200 * 3) {
+      return { status: 414, message: "URI Too Long: query parameter too long" };
+    }
+    const name = decodeComponent(rawName);
+    const value = decodeComponent(rawValue);
+    if (name === null || value === null) return { status: 400, message: "Bad Request: malformed query string" };
+    if (value.length > MAX_QUERY_VALUE_LENGTH || name.length > 200) {
+      return { status: 414, message: "URI Too Long: query parameter too long" };
+    }
+    if (URL_FORBIDDEN.test(name) || URL_FORBIDDEN.test(value)) {
+      return { status: 400, message: "Bad Request: control character in query string" };
+    }
+  }
+  return null;
+}
