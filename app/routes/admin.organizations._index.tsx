@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
@@ -23,7 +23,7 @@ import {
 } from "~/modules/organizations/route-helpers.server";
 import { Field, FormMessage, Notice, SelectField, SubmitButton } from "~/components/forms";
 import { Pagination, pageFrom } from "~/components/pagination";
-import { PageTitle, Section, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
+import { PageTitle, Section, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -156,7 +156,11 @@ export default function AdminOrganizations() {
   const locale = useLocale();
   return (
     <div className="space-y-6">
-      <PageTitle title={t("organizations.title")} intro={t("organizations.intro")} />
+      <PageTitle title={t("organizations.title")} intro={t("organizations.intro")}>
+        <Link to="/admin/settings" className={linkClass} data-testid="admin-settings-link">
+          {t("settings.link")}
+        </Link>
+      </PageTitle>
       {notice && !reply && <Notice tone="success">{t("organizations.created")}</Notice>}
 
       <Section id="list" title={t("organizations.listTitle")}>

@@ -304,3 +304,37 @@ describe("the re-identification check", () => {
     expect(await reidentificationOf(db, w.org.id, target, details)).toMatchObject({ shared: 3, hides: ["age_band"], sharedAfter: 5 });
   });
 });
+
+describe("k is a platform setting", () => {
+  it("only a platform admin changes it (1–100, audited); the check uses it", async () => {
+    const { createUser } = await import("../fixtures/db");
+    const settingsPage = await import("~/routes/admin.settings");
+    const w = await world();
+    const admin = await createUser({ isPlatformAdmin: true });
+    const adminCookie = await signIn(admin.id);
+    const url = "/admin/settings";
+    expect((await run(settingsPage.loader, makeRequest(url, { cookie: w.cookie.admin }), {})).status).toBe(403);
+    expect((await run(settingsPage.action, makeRequest(url, { cookie: w.cookie.admin, form: { k: "2" } }), {})).status).toBe(403);
+    const bad = await run(settingsPage.action, makeRequest(url, { cookie: adminCookie, form: { k: "0" } }), {});
+    expect(bad.status).toBe(400);
+    expect(bad.body.result.error.k).toEqual(["admin:settings.errors.kRange"]);
+    const db = await getDb();
+    try {
+      const ok = await run(settingsPage.action, makeRequest(url, { cookie: adminCookie, form: { k: "1" } }), {});
+      expect(ok.status).toBe(302);
+      expect((await run(settingsPage.loader, makeRequest(url, { cookie: adminCookie }), {})).body.k).toBe(1);
+      const decision = await reidentificationOf(db, w.org.id, w.household.id, {
+        category: "school_fees",
+        publicRegionId: w.governorate.id,
+        ageBand: "12-17",
+        gender: "female",
+      });
+      expect(decision).toMatchObject({ k: 1, shared: 1, warn: false, hides: [] });
+      const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.action, "platform.settings"), eq(auditLog.actorUserId, admin.id)));
+      expect(audit.change).toMatchObject({ kAnonymityMin: { to: 1 } });
+    } finally {
+      // Other tests share the database: back to the default.
+      await run(settingsPage.action, makeRequest(url, { cookie: adminCookie, form: { k: "5" } }), {});
+    }
+  });
+});
