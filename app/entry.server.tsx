@@ -118,7 +118,7 @@ function renderBuffered(
               // A render error: never cache it, never answer 304 for it.
               headers.set("Cache-Control", PRIVATE_CACHE_CONTROL);
               headers.set("Content-Security-Policy", csp);
-              resolve(new Response(withNonce(html.toString("utf8"), nonce), { headers, status: 500 }));
+              resolve(new Response(withNonce(html, nonce), { headers, status: 500 }));
               return;
             }
             const etag = weakEtag(html);
@@ -129,7 +129,7 @@ function renderBuffered(
               return;
             }
             headers.set("Content-Security-Policy", csp);
-            resolve(new Response(withNonce(html.toString("utf8"), nonce), { headers, status: statusCode }));
+            resolve(new Response(withNonce(html, nonce), { headers, status: statusCode }));
           });
           pipe(body);
         },

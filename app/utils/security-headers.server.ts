@@ -26,10 +26,29 @@ export function createNonce(): string {
 export const NONCE_PLACEHOLDER = "TadamonNoncePlaceholder0";
 const PLACEHOLDER_ATTRIBUTE = ` nonce="${NONCE_PLACEHOLDER}"`;
 
-/** Replaces every `nonce="<placeholder>"` attribute of rendered HTML with the real nonce. */
-export function withNonce(html: string, nonce: string): string {
+/**
+ * Replaces every `nonce="<placeholder>"` attribute of rendered HTML with the real nonce, on the
+ * bytes (no UTF-8 decoding): in place when the lengths match (a 16-byte nonce is 24 characters,
+ * like the placeholder), else by splicing. Returns the buffer to send.
+ */
+export function withNonce(html: Buffer, nonce: string): Buffer {
   if (!/^[A-Za-z0-9+/=]+$/.test(nonce)) throw new Error("A nonce is base64");
-  return html.replaceAll(PLACEHOLDER_ATTRIBUTE, ` nonce="${nonce}"`);
+  const needle = Buffer.from(PLACEHOLDER_ATTRIBUTE, "latin1");
+  const replacement = Buffer.from(` nonce="${nonce}"`, "latin1");
+  const positions: number[] = [];
+  for (let at = html.indexOf(needle); at !== -1; at = html.indexOf(needle, at + needle.length)) positions.push(at);
+  if (replacement.length === needle.length) {
+    for (const at of positions) replacement.copy(html, at);
+    return html;
+  }
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const at of positions) {
+    parts.push(html.subarray(from, at), replacement);
+    from = at + needle.length;
+  }
+  parts.push(html.subarray(from));
+  return Buffer.concat(parts);
 }
 
 export interface CspOptions {
