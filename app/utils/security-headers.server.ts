@@ -31,7 +31,7 @@ const PLACEHOLDER_ATTRIBUTE = ` nonce="${NONCE_PLACEHOLDER}"`;
  * bytes (no UTF-8 decoding): in place when the lengths match (a 16-byte nonce is 24 characters,
  * like the placeholder), else by splicing. Returns the buffer to send.
  */
-export function withNonce(html: Buffer, nonce: string): Buffer {
+export function withNonce(html: Buffer<ArrayBuffer>, nonce: string): Buffer<ArrayBuffer> {
   if (!/^[A-Za-z0-9+/=]+$/.test(nonce)) throw new Error("A nonce is base64");
   const needle = Buffer.from(PLACEHOLDER_ATTRIBUTE, "latin1");
   const replacement = Buffer.from(` nonce="${nonce}"`, "latin1");
@@ -41,7 +41,7 @@ export function withNonce(html: Buffer, nonce: string): Buffer {
     for (const at of positions) replacement.copy(html, at);
     return html;
   }
-  const parts: Buffer[] = [];
+  const parts: Buffer<ArrayBuffer>[] = [];
   let from = 0;
   for (const at of positions) {
     parts.push(html.subarray(from, at), replacement);
