@@ -43,7 +43,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
   if (!common) return [{ title: "Tadamon" }];
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const page = common.errorPage;
-  const entry = status === 404 ? page.notFound : status === 403 ? page.forbidden : status === 413 ? page.tooLarge : page.unexpected;
+  const entry = page[errorPageKey(status)];
   return [{ title: `${entry.title} — ${common.appName}` }];
 };
 
@@ -224,6 +224,8 @@ function Header() {
                 {active ? ` · ${orgName(active)}` : ""}
               </span>
               <Form method="post" action="/logout">
+                {/* Never an empty body: an empty post is refused (docs/decisions/051). */}
+                <input type="hidden" name="intent" value="signOut" />
                 <button type="submit" className="rounded bg-white px-3 py-1 font-bold text-brand-800 hover:bg-brand-50">
                   {t("auth.signOut")}
                 </button>
@@ -269,12 +271,25 @@ export default function App() {
   );
 }
 
+const REFUSAL_REASONS = new Set(["emptyBody", "malformed", "tooManyFields", "badFieldName", "listIndex", "controlCharacter", "fieldTooLong"]);
+
+/** The error page for a status: 400 and 414 (a refused form or address), 415 (not a form), 403, 404, 413. */
+function errorPageKey(status: number) {
+  if (status === 404) return "notFound" as const;
+  if (status === 403) return "forbidden" as const;
+  if (status === 413) return "tooLarge" as const;
+  if (status === 400 || status === 414) return "badRequest" as const;
+  if (status === 415) return "unsupportedMediaType" as const;
+  return "unexpected" as const;
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key =
-    status === 404 ? "notFound" : status === 403 ? "forbidden" : status === 413 ? "tooLarge" : "unexpected";
+  const key = errorPageKey(status);
+  // A refused form (app/utils/forms.server.ts) says why: its body is a reason code.
+  const reason = isRouteErrorResponse(error) && typeof error.data === "string" && REFUSAL_REASONS.has(error.data) ? error.data : null;
   if (!isRouteErrorResponse(error)) console.error(error);
   return (
     <>
@@ -282,6 +297,11 @@ export function ErrorBoundary() {
       <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-10">
         <h1 className="text-2xl font-bold">{t(`errorPage.${key}.title`)}</h1>
         <p className="mt-3">{t(`errorPage.${key}.body`)}</p>
+        {reason && (
+          <p className="mt-3" role="alert" data-testid="refusal-reason">
+            {t(`errorPage.reasons.${reason}`)}
+          </p>
+        )}
         <p className="mt-6">
           <Link to="/" className="text-brand-700 underline">
             {t("errorPage.home")}

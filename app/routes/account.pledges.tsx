@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
+import { readForm } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FormMessage, Notice } from "~/components/forms";
@@ -45,7 +46,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const submission = parseWithZod(await request.formData(), { schema: CancelSchema });
+  const submission = parseWithZod(await readForm(request), { schema: CancelSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const reference = normalizeReference(submission.value.reference)!;
   try {

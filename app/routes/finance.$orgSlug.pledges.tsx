@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
@@ -89,7 +90,7 @@ const REFUSALS: Partial<Record<PledgeError["code"], string>> = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, FINANCE_ROLES);
-  const form = await request.formData();
+  const form = await readForm(request);
   const posted = form.get("pledgeId");
   const pledgeId = typeof posted === "string" ? posted.slice(0, 64) : null;
   const reply = (status: number, body: Partial<RecordPaymentReply> & Pick<RecordPaymentReply, "outcome" | "messageKey">) =>

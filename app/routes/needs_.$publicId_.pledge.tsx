@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
+import { readForm } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
 import { eq } from "drizzle-orm";
 import { needs } from "#db/schema";
@@ -53,7 +54,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const publicId = params.publicId ?? "";
   const [auth, locale] = await Promise.all([getAuth(request), getLocale(request)]);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: PledgeFormSchema });
   const reply = (body: PledgeReply, status: number) => data(body, { status, headers: NO_STORE });
   if (submission.status !== "success") return reply({ result: submission.reply() }, 400);

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
+import { readForm } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
 import { ErrorList, FormMessage, Notice } from "~/components/forms";
 import { errorsAt } from "~/components/form-reply";
@@ -76,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const reference = normalizeReference(params.reference ?? "");
   if (!reference) throw new Response("Not Found", { status: 404 });
   const auth = await getAuth(request);
-  const submission = parseWithZod(await request.formData(), { schema: CancelPledgeSchema });
+  const submission = parseWithZod(await readForm(request), { schema: CancelPledgeSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   if (!auth && !submission.value.email) {
     return data({ result: submission.reply({ fieldErrors: { email: ["pledging:errors.emailRequired"] } }) }, { status: 400 });

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
+import { readForm } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -112,7 +113,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, WRITE_ROLES);
   householdIdParam(params.householdId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const schema = householdActionSchemaFor(formData.get("intent"), member.org.country);
   if (!schema) throw new Response("Bad Request", { status: 400 });
   const submission = parseWithZod(formData, { schema });

@@ -3,12 +3,12 @@ import {
   data,
   redirect,
   unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
 } from "@remix-run/node";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 import { env } from "~/utils/env.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { uploadDocument } from "~/modules/registry/documents.server";
@@ -66,11 +66,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_DOCUMENT_BYTES }),
-    );
+    // readForm applies every form's bounds (fields, names, control characters) to the parts too.
+    form = await readForm(request, {
+      uploadHandler: unstable_createMemoryUploadHandler({ maxPartSize: MAX_DOCUMENT_BYTES }),
+    });
   } catch (error) {
+    if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError) {
       return refuse(request, 413, "registry:documents.errors.tooLarge", back);
     }

@@ -4,7 +4,7 @@ import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { forbidden, requireMember, type Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
 import { resources } from "~/locales";
 import { canSeeFinance, orgName } from "~/modules/organizations/roles";
@@ -153,7 +153,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
   const found = await needOr404(member.org.id, params.needId);
-  const intent = (await request.clone().formData()).get("intent");
+  const intent = (await readForm(request)).get("intent");
   if (intent === "decideOffer") return offerAction(request, member, found.need.id);
   if (intent === "keepDetails") return keepAction(request, member, found.need.id);
   const { submission } = await parseForm(request, TransitionSchema);

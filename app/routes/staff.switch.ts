@@ -3,6 +3,7 @@ import { setActiveOrg } from "~/modules/identity/session.server";
 import { SwitchOrganizationSchema } from "~/modules/organizations/schemas";
 import { requireAuth, requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 
 /**
  * The organisation switcher posts here: the session now works in the chosen organisation.
@@ -10,7 +11,7 @@ import { getDb } from "~/utils/db.server";
  */
 export async function action({ request }: ActionFunctionArgs) {
   await requireAuth(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = SwitchOrganizationSchema.safeParse({ orgId: form.get("orgId") });
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const member = await requireMember(request, parsed.data.orgId);

@@ -171,8 +171,8 @@ async function readFormOnce(request: Request, options: ReadFormOptions): Promise
         : await request.formData();
     } catch (error) {
       if (error instanceof Response) throw error;
-      // An upload route tells its own errors (a part too large) apart: let them through.
-      if (options.uploadHandler && error instanceof Error && error.name === "MaxPartSizeExceededError") throw error;
+      // An upload route tells its own errors (a part too large, an unreadable body) apart.
+      if (options.uploadHandler) throw error;
       throw formRefusal("malformed");
     }
   }

@@ -532,8 +532,15 @@ describe("language", () => {
 
 /** A new request carrying the same session cookie as `request`. */
 async function withCookieOf(request: Request, url: string, method = "GET") {
+  // A post carries the button's hidden field, as the header's sign-out form does (never an empty body).
+  const post = method !== "GET";
   return new Request(new URL(url, "http://localhost"), {
     method,
-    headers: { cookie: request.headers.get("cookie") ?? "", "x-tadamon-client-ip": unique("ip-") },
+    headers: {
+      cookie: request.headers.get("cookie") ?? "",
+      "x-tadamon-client-ip": unique("ip-"),
+      ...(post ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+    },
+    body: post ? "intent=signOut" : undefined,
   });
 }

@@ -2,6 +2,7 @@ import { data, redirect } from "@remix-run/node";
 import { parseWithZod } from "@conform-to/zod";
 import type { Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 import { PledgeError } from "./errors";
 import { getPaymentDetails, savePaymentDetails } from "./pledges.server";
 import { PaymentDetailsSchema } from "./schemas";
@@ -29,12 +30,12 @@ export async function paymentDetailsFor(orgId: string) {
 
 /** Whether a posted settings form is the payment-details one (peeks without consuming the body). */
 export async function isPaymentDetailsPost(request: Request): Promise<boolean> {
-  const form = await request.clone().formData();
+  const form = await readForm(request);
   return form.get("intent") === "paymentDetails";
 }
 
 export async function paymentDetailsAction(request: Request, member: Member) {
-  const submission = parseWithZod(await request.formData(), { schema: PaymentDetailsSchema });
+  const submission = parseWithZod(await readForm(request), { schema: PaymentDetailsSchema });
   const reply = (status: number, result = submission.reply()) =>
     data({ intent: "paymentDetails", target: null, result }, { status });
   if (submission.status !== "success") return reply(400);
