@@ -82,20 +82,35 @@ app.use((req, res, next) => {
 });
 
 // Cross-site form posts are refused (SameSite=Lax cookies are the first line; this is the second).
+// An Origin must be exactly ours: same scheme (req.protocol, honouring TRUST_PROXY), host and port
+// (the Host header). `Origin: null` (sandboxed frames, data: pages) and `Sec-Fetch-Site: cross-site`
+// are refused too; a request without Origin (old browsers, curl) is let through (decision 051).
+function sameOrigin(origin, req) {
+  try {
+    return new URL(origin).origin === new URL(`${req.protocol}://${req.headers.host}`).origin;
+  } catch {
+    return false;
+  }
+}
 app.use((req, res, next) => {
   if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path.startsWith("/webhooks/")) return next();
   const origin = req.headers.origin;
-  if (origin && origin !== "null") {
-    let host;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = undefined;
-    }
-    if (host !== req.headers.host) {
-      res.status(403).type("text/plain").send("Forbidden: cross-origin request");
-      return;
-    }
+  const crossSite = req.headers["sec-fetch-site"] === "cross-site";
+  if (crossSite || (origin !== undefined && !sameOrigin(origin, req))) {
+    res.status(403).type("text/plain").send("Forbidden: cross-origin request");
+    return;
+  }
+  next();
+});
+
+// Hostile addresses and bodies are refused before Remix: control characters or broken UTF-8 in
+// the path or query (400), overlong URLs or query values (414), a POST/PUT/PATCH/DELETE outside
+// /webhooks/ that is not a form (415) or is empty (400). See app/utils/request-screen.server.ts.
+app.use((req, res, next) => {
+  const refusal = build.entry.module.screenRequest(req.method, req.originalUrl, req.headers);
+  if (refusal) {
+    res.status(refusal.status).type("text/plain").set("Cache-Control", "no-store").send(refusal.message);
+    return;
   }
   next();
 });
