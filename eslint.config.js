@@ -45,6 +45,25 @@ export default tseslint.config(
     languageOptions: { globals: nodeGlobals },
   },
   {
+    // One form parser (decision 051): a body is read only by readForm, which refuses hostile forms
+    // before conform/zod see them.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/utils/forms.server.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='formData']",
+          message: "Read a posted form with readForm(request) or parseForm(request, schema) from ~/utils/forms.server.",
+        },
+        {
+          selector: "CallExpression[callee.name='unstable_parseMultipartFormData']",
+          message: "Use readForm(request, { uploadHandler }) from ~/utils/forms.server.",
+        },
+      ],
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": [
         "error",
