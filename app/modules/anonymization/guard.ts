@@ -261,7 +261,7 @@ const NUMBER_RUN = new RegExp(
 );
 const CURRENCY =
   "(?:\\$|€|£|₪|¥|us\\$|usd|eur|gbp|lbp|syp|egp|jod|sar|aed|ils|try|dollars?|euros?|pounds?|liras?|lire|dinars?|riyals?|dirhams?|shekels?|cents?|piastres?|l\\.l\\.?|ll|s\\.p\\.?|e\\.p\\.?|ل\\.?ل|ل\\.?س|ج\\.?م|د\\.?ا|ليره|ليرات|جنيه|جنيهات|جنيها|دولار|دولارات|دينار|دنانير|يورو|ريال|درهم|شيكل|قرش)";
-const CURRENCY_BEFORE = new RegExp(`${CURRENCY}${SPACE}*$`);
+const CURRENCY_BEFORE = new RegExp(`(?<![a-z\\u0621-\\u064a])${CURRENCY}${SPACE}*$`);
 const CURRENCY_AFTER = new RegExp(`^${SPACE}*${CURRENCY}(?![a-z\\u0621-\\u064a])`);
 
 const isYear = (g: string) => g.length === 4 && +g >= 1900 && +g <= 2099;
@@ -386,7 +386,7 @@ function wordHits(ws: Word[], parts: Part[], latinParts: Part[], publicWords: Se
       if (latinParts.length > 0 && c.text.length <= MAX_TOKEN && !ARABIC_FUNCTION_WORDS.has(cLight)) {
         const re = anchored(arabicLatinSource([cLight]));
         for (const part of latinParts) {
-          if (re.test(part.joined)) {
+          if (re.test(part.joined) || (/[^aeiou]e$/.test(part.joined) && re.test(part.joined.slice(0, -1)))) {
             result = { part, text: c.text };
             break outer;
           }
@@ -426,7 +426,7 @@ function wordHits(ws: Word[], parts: Part[], latinParts: Part[], publicWords: Se
     const isOrdinary = ordinary(m, script, single);
     if (m.part.kind === "address") {
       // An ordinary word of the address counts only next to another address word (بناية الزيتون).
-      if (isOrdinary || neighbours.has(m.text)) {
+      if (isOrdinary) {
         const near = (k: number) => {
           const w = ws[k];
           if (!w) return false;

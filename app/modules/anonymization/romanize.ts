@@ -33,12 +33,12 @@ const AR_CONSONANTS: Record<string, string[]> = {
 const SUN = new Set(["ت", "ث", "د", "ذ", "ر", "ز", "س", "ش", "ص", "ض", "ط", "ظ", "ل", "ن"]);
 
 /** Long vowels and the other vowel-like letters. */
-const LONG_A = "(?:aa|a|e|ae)";
+const LONG_A = "(?:aa|a|ae)";
 const FINAL_A = "(?:aa|ah|a|e)";
 const W_MED = "(?:ou|oo|uu|u|o|w|ow|aw|v)";
 const Y_MED = "(?:ee|ii|ie|ei|ey|ay|ai|iy|i|y|e)";
 const Y_FINAL = "(?:ee|ie|iy|ey|ii|i|y)";
-const MAQSURA = "(?:aa|ah|a|ee|i|y|e)";
+const MAQSURA = "(?:aa|ah|a|ee|i|y)";
 const TA_MARBUTA = "(?:ah|a|eh|e|at|et|ih|i)";
 const HA_FINAL = "(?:ha|he|ah|eh|h|a|e)";
 const AIN_MED = "(?:3|')?";
