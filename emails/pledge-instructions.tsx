@@ -8,7 +8,8 @@ export const subject = (t: Translate, data: Data) => t("email:pledgeInstructions
 
 /**
  * After an offline pledge: the reference code to quote, the amount, how to pay (the organisation's
- * bank details, office or transfer-shop instructions) and until when. Only the need's public title.
+ * bank details, office or transfer-shop instructions) and until when. A guest's pledge also carries
+ * the single-use link that confirms it within 24 hours (decision 053). Only the need's public title.
  */
 export default function PledgeInstructions({ locale, t, data }: TemplateProps<Data>) {
   const name = data.name.trim();
@@ -26,6 +27,14 @@ export default function PledgeInstructions({ locale, t, data }: TemplateProps<Da
       <Heading>{t("email:pledgeInstructions.heading")}</Heading>
       <Paragraph>{name ? t("email:greeting", { name }) : t("email:greetingNoName")}</Paragraph>
       <Paragraph>{t("email:pledgeInstructions.body", { amount: data.amount, need: data.needTitle, orgName: data.orgName })}</Paragraph>
+      {data.confirmUrl && (
+        <>
+          <Paragraph>
+            <strong>{t("email:pledgeInstructions.confirm.body", { date: data.confirmBy ?? "", until: data.holdsUntil ?? "" })}</strong>
+          </Paragraph>
+          <CallToAction href={data.confirmUrl} label={t("email:pledgeInstructions.confirm.button")} t={t} />
+        </>
+      )}
       <Paragraph>
         {t("email:pledgeInstructions.referenceLabel")}{" "}
         <strong style={{ fontSize: "22px", letterSpacing: "2px", fontFamily: "monospace" }} dir="ltr">
@@ -40,7 +49,7 @@ export default function PledgeInstructions({ locale, t, data }: TemplateProps<Da
           </Paragraph>
         ))}
       {data.instructions && <Paragraph>{data.instructions}</Paragraph>}
-      {data.expiresOn && <Paragraph>{t("email:pledgeInstructions.expires", { date: data.expiresOn })}</Paragraph>}
+      {data.expiresOn && !data.confirmUrl && <Paragraph>{t("email:pledgeInstructions.expires", { date: data.expiresOn })}</Paragraph>}
       <CallToAction href={data.instructionsUrl} label={t("email:pledgeInstructions.button")} t={t} />
     </EmailLayout>
   );

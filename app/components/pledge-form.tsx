@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
-import { cardAvailable, effectiveMinimum, remainingOf, suggestedAmounts } from "~/modules/pledging/amounts";
+import { effectiveMinimum, remainingOf, suggestedAmounts } from "~/modules/pledging/amounts";
 import type { PledgeReply } from "~/modules/pledging/reply";
 import { minorToInput } from "~/modules/needs/money";
 import { formatMoney } from "~/utils/format";
@@ -23,8 +23,12 @@ export interface PledgeFormProps {
   remainingMinor?: number;
   /** Per item line (same order as need.items), how many are still unpledged; default: the line's quantity. */
   itemsLeft?: number[];
-  /** Offer card payment (awaiting_payment). Off until the payments issue completes card pledges. */
-  cardEnabled?: boolean;
+  /**
+   * The payment methods the organisation offers for this need (getPledgeableNeed's `methods`:
+   * its ticked offline methods with their details, card only when the platform takes cards).
+   * Delivery is added for in-kind needs.
+   */
+  methods: readonly string[];
 }
 
 const inputClass = "block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-[invalid=true]:border-red-700";
@@ -34,7 +38,7 @@ const inputClass = "block w-full rounded border border-stone-400 bg-white px-3 p
  * it posts to /needs/:publicId/pledge, which redirects to /pledges/<reference> or renders the form
  * again with its messages.
  */
-export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, remainingMinor, itemsLeft, cardEnabled = false }: PledgeFormProps) {
+export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, remainingMinor, itemsLeft, methods: offered }: PledgeFormProps) {
   const { t } = useTranslation("pledging");
   const currency = need.currency;
   const remaining =
@@ -58,9 +62,21 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
   const minimum = effectiveMinimum(currency, remaining);
   const suggestions = suggestedAmounts(remaining, currency);
   const inKind = need.category === "in_kind_item" && need.items.length > 0;
-  const methods = (["bank_transfer", "cash", "money_transfer", "card", "delivery"] as const).filter(
-    (m) => (m !== "card" || (cardEnabled && cardAvailable(currency))) && (m !== "delivery" || inKind),
+  const methods = (["bank_transfer", "cash", "money_transfer", "card", "delivery"] as const).filter((m) =>
+    m === "delivery" ? inKind : offered.includes(m),
   );
+  if (methods.length === 0) {
+    return (
+      <section aria-labelledby="pledge-heading" className="space-y-2 rounded-lg border border-stone-200 bg-white p-4">
+        <h2 id="pledge-heading" className="text-xl font-bold">
+          {t("form.title")}
+        </h2>
+        <p role="status" data-testid="pledge-no-methods">
+          {t("form.noMethods")}
+        </p>
+      </section>
+    );
+  }
   const postedMethod = stringAt(result, "method");
   const postedChoice = stringAt(result, "amountChoice");
   const field = (name: string) => ({
@@ -193,6 +209,9 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
               className={inputClass}
             />
             <ErrorList id="pledge-email-error" errors={errorsAt(result, "email")} />
+            <p className="text-sm text-stone-700" data-testid="pledge-guest-hold">
+              {t("form.guestHold")}
+            </p>
           </div>
         )}
 

@@ -36,6 +36,16 @@ export function PledgeFlagBadge({ flag }: { flag: string }) {
   );
 }
 
+/** A guest's pending pledge not yet confirmed by its emailed link: held 24 hours only (decision 053). */
+export function PledgeUnconfirmedBadge() {
+  const { t } = useTranslation("staff");
+  return (
+    <span className="mt-1 inline-block rounded border border-amber-400 bg-amber-50 px-2 py-0.5 text-xs font-bold text-amber-950" data-testid="pledge-unconfirmed">
+      {t("pledges.unconfirmed")}
+    </span>
+  );
+}
+
 /** The reference code: monospace, left to right in both languages. */
 export function PledgeReference({ reference }: { reference: string }) {
   return (

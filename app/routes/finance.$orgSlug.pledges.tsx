@@ -18,11 +18,12 @@ import {
   PledgeListFilterSchema,
   RecordPaymentSchema,
   canRecordPayment,
+  isUnconfirmed,
 } from "~/modules/pledging/staff";
 import { pageFrom, Pagination } from "~/components/pagination";
 import { ErrorList, FormMessage, Notice } from "~/components/forms";
 import { PlainSelect } from "~/components/registry";
-import { PledgeFlagBadge, PledgeReference, PledgeStatusBadge, donorLabel } from "~/components/pledges-staff";
+import { PledgeFlagBadge, PledgeReference, PledgeStatusBadge, PledgeUnconfirmedBadge, donorLabel } from "~/components/pledges-staff";
 import {
   PageTitle,
   Section,
@@ -52,6 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: url.searchParams.get("status") || undefined,
     method: url.searchParams.get("method") || undefined,
     flag: url.searchParams.get("flag") || undefined,
+    unconfirmed: url.searchParams.get("unconfirmed") || undefined,
   };
   const parsed = PledgeListFilterSchema.safeParse(raw);
   const db = await getDb();
@@ -141,7 +143,7 @@ export default function FinancePledgesPage() {
   const { t } = useTranslation("staff");
   const locale = useLocale();
   const base = `/finance/${org.slug}/pledges`;
-  const filtered = Boolean(filters.q || filters.status || filters.method || filters.flag);
+  const filtered = Boolean(filters.q || filters.status || filters.method || filters.flag || filters.unconfirmed);
   const title = (row: { needTitleAr: string | null; needTitleEn: string | null; needPublicId: string }) =>
     (locale === "ar" ? row.needTitleAr || row.needTitleEn : row.needTitleEn || row.needTitleAr) || row.needPublicId;
   const when = (value: string | Date) => (
@@ -185,6 +187,17 @@ export default function FinancePledgesPage() {
               </Link>
             </li>
           ))}
+          {counts.unconfirmed > 0 && (
+            <li>
+              <Link
+                to={`${base}?unconfirmed=1`}
+                className="inline-block rounded border border-amber-400 bg-amber-50 px-3 py-1.5 font-bold text-amber-950 hover:bg-amber-100"
+                data-testid="pledge-count-unconfirmed"
+              >
+                {t("pledges.counts.unconfirmed")}: <span className="tabular-nums">{formatNumber(counts.unconfirmed, locale)}</span>
+              </Link>
+            </li>
+          )}
           {counts.needsResolution > 0 && (
             <li>
               <Link
@@ -245,6 +258,11 @@ export default function FinancePledgesPage() {
               <span>{t("pledges.filters.flag")}</span>
             </label>
             <ErrorList errors={errors.flag} />
+            <label className="mt-2 flex items-start gap-2">
+              <input type="checkbox" name="unconfirmed" value="1" defaultChecked={filters.unconfirmed === "1"} className="mt-1" />
+              <span>{t("pledges.filters.unconfirmed")}</span>
+            </label>
+            <ErrorList errors={errors.unconfirmed} />
           </div>
           <div className="flex flex-wrap items-center gap-2">
             <button type="submit" className={buttonClass}>
@@ -300,6 +318,11 @@ export default function FinancePledgesPage() {
                       <td className={tdClass}>{t(`pledgeMethods.${p.method}`)}</td>
                       <td className={tdClass}>
                         <PledgeStatusBadge status={p.status} />
+                        {isUnconfirmed(p) && (
+                          <span className="block">
+                            <PledgeUnconfirmedBadge />
+                          </span>
+                        )}
                         {p.financeFlag && (
                           <span className="block">
                             <PledgeFlagBadge flag={p.financeFlag} />

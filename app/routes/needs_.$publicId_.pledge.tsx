@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
 import { readForm } from "~/utils/forms.server";
@@ -18,7 +18,7 @@ import { env } from "~/utils/env.server";
 import { formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { kickOutbox } from "~/utils/jobs.server";
-import { appOrigin } from "~/utils/request.server";
+import { appOrigin, getClientIp } from "~/utils/request.server";
 
 /**
  * /needs/:publicId/pledge — the action the need page's pledge form posts to (no JavaScript needed),
@@ -41,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       need: found.need,
       itemsLeft: found.itemsLeft,
       remainingMinor: found.remainingMinor,
+      methods: found.methods,
       idempotencyKey: newIdempotencyKey(),
       donorEmail: auth?.user.email ?? null,
       locale,
@@ -51,12 +52,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }, { name: "robots", content: "noindex" }];
 
+// Over the rate limit (429) the browser is told when to come back, on a full page load too.
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
+  const headers = new Headers(loaderHeaders);
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const publicId = params.publicId ?? "";
   const [auth, locale] = await Promise.all([getAuth(request), getLocale(request)]);
   const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: PledgeFormSchema });
-  const reply = (body: PledgeReply, status: number) => data(body, { status, headers: NO_STORE });
+  const reply = (body: PledgeReply, status: number, extra: Record<string, string> = {}) =>
+    data(body, { status, headers: { ...NO_STORE, ...extra } });
   if (submission.status !== "success") return reply({ result: submission.reply() }, 400);
   const value = submission.value;
 
@@ -90,6 +100,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       locale,
       items: lines.length ? lines : undefined,
       origin: appOrigin(request, env().APP_URL),
+      // Per IP and per email (decision 053); the domain refuses a method the organisation does not offer.
+      rateLimit: { ip: getClientIp(request) },
     });
     kickOutbox();
     return redirect(`/pledges/${pledge.reference}`);
@@ -109,18 +121,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
           remaining: fmt(error.details.remainingMinor),
           minimum: fmt(error.details.minimumMinor ?? effectiveMinimum(currency, Number.MAX_SAFE_INTEGER)),
           currency,
+          minutes: Math.max(1, Math.ceil((error.details.retryAfterSeconds ?? 60) / 60)),
         }),
         remainingMinor: error.details.remainingMinor ?? null,
         currency,
         similarUrl: filled ? `/needs${need ? `?category=${need.category}` : ""}` : null,
       },
       error.status,
+      error.code === "rate_limited" ? { "Retry-After": String(error.details.retryAfterSeconds ?? 60) } : {},
     );
   }
 }
 
 export default function PledgePage() {
-  const { need, needTitle, itemsLeft, remainingMinor, idempotencyKey, donorEmail, locale } = useLoaderData<typeof loader>();
+  const { need, needTitle, itemsLeft, remainingMinor, methods, idempotencyKey, donorEmail, locale } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as PledgeReply | undefined;
   const { t } = useTranslation("pledging");
   return (
@@ -140,6 +154,7 @@ export default function PledgePage() {
           reply={reply}
           remainingMinor={reply?.remainingMinor ?? remainingMinor}
           itemsLeft={itemsLeft}
+          methods={methods}
         />
       </div>
     </div>

@@ -11,7 +11,8 @@ import { normalizeReference } from "~/modules/pledging/reference";
 import { CancelPledgeSchema } from "~/modules/pledging/schemas";
 import { actorOf, getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { formatDate, formatMoney } from "~/utils/format";
+import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
+import { fullHoldUntil } from "~/modules/pledging/holds";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
 
@@ -47,6 +48,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         expiresOn: pledge.expiresAt ? formatDate(pledge.expiresAt, locale, tz) : null,
         mine: Boolean(auth && pledge.donorUserId === auth.user.id),
         cancellable: pledge.status === "pending" || pledge.status === "awaiting_payment",
+        // A guest's pledge held 24 hours until confirmed by the emailed link (decision 053).
+        unconfirmed: pledge.status === "pending" && !pledge.confirmedAt,
+        confirmBy: pledge.expiresAt ? formatDateTime(pledge.expiresAt, locale, tz) : null,
+        holdsUntil: formatDate(fullHoldUntil(pledge.createdAt, details?.pledgeExpiryDays), locale, tz),
       },
       need: { publicId: need.publicId, title: (locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "" },
       org: { slug: org.slug, name: locale === "ar" ? org.nameAr : org.nameEn },
@@ -65,6 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           ? details?.transferShopInstructionsAr ?? details?.transferShopInstructionsEn
           : details?.transferShopInstructionsEn ?? details?.transferShopInstructionsAr) ?? null,
       cancelled: url.searchParams.has("cancelled"),
+      confirmed: url.searchParams.has("confirmed"),
       signedIn: Boolean(auth),
     },
     { headers: NO_STORE },
@@ -97,7 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PledgeInstructionsPage() {
-  const { pledge, need, org, bank, office, transferShop, cancelled, signedIn } = useLoaderData<typeof loader>();
+  const { pledge, need, org, bank, office, transferShop, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
   const bankRows = bank
@@ -112,6 +118,13 @@ export default function PledgeInstructionsPage() {
   return (
     <div className="mx-auto w-full max-w-2xl space-y-6">
       {cancelled && <Notice tone="success">{t("instructions.cancelled")}</Notice>}
+      {confirmed && !pledge.unconfirmed && <Notice tone="success">{t("instructions.confirmed", { date: pledge.expiresOn ?? "" })}</Notice>}
+      {pledge.unconfirmed && (
+        <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-950" data-testid="pledge-unconfirmed">
+          <p className="font-bold">{t("instructions.unconfirmedHeading", { date: pledge.confirmBy ?? "" })}</p>
+          <p className="mt-1">{t("instructions.unconfirmed", { date: pledge.confirmBy ?? "", until: pledge.holdsUntil })}</p>
+        </div>
+      )}
       <article id="pledge-instructions" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="pledge-instructions">
         <h1 className="text-2xl font-bold text-brand-800">{t("instructions.heading")}</h1>
         <p>{t("instructions.intro")}</p>
@@ -182,7 +195,9 @@ export default function PledgeInstructionsPage() {
         )}
         {pledge.status === "awaiting_payment" && <p>{t("instructions.card", { date: pledge.expiresOn ?? "" })}</p>}
         {pledge.status === "offered" && <p>{t("instructions.delivery")}</p>}
-        {pledge.status === "pending" && pledge.expiresOn && <p className="font-bold">{t("instructions.expires", { date: pledge.expiresOn })}</p>}
+        {pledge.status === "pending" && pledge.expiresOn && !pledge.unconfirmed && (
+          <p className="font-bold">{t("instructions.expires", { date: pledge.expiresOn })}</p>
+        )}
       </article>
 
       <p className="no-print flex flex-wrap gap-4">

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AuthLinks, AuthPage, linkClass } from "~/components/auth-page";
@@ -20,6 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
+// A throttled answer tells the browser when to come back, on a full page load too.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
 export async function action({ request }: ActionFunctionArgs) {
   await requireAnonymous(request, "/account");
   const { submission } = await parseForm(request, SignUpSchema);
@@ -29,7 +37,11 @@ export async function action({ request }: ActionFunctionArgs) {
     { ...submission.value, locale: await getLocale(request) },
     accountContext(request)
   );
-  if (!result.ok) return badRequest({ result: failureReply(submission, result) });
+  if (!result.ok) {
+    // Throttled (per IP and per email): the only refusal; an address that has an account is not one.
+    return badRequest({ result: failureReply(submission, result) }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
+  }
+  // The same page whether the address was new or already had an account (no enumeration).
   return redirect("/verify-email?result=sent");
 }
 

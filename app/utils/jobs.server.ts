@@ -7,7 +7,7 @@ import {
 } from "~/modules/notifications/dispatch.server";
 import { createResendTransport } from "~/modules/notifications/resend-transport.server";
 import { expirePledges } from "~/modules/pledging/pledges.server";
-import { pruneLoginAttempts } from "~/modules/identity/accounts.server";
+import { pruneLoginAttempts, pruneRateLimits } from "~/modules/identity/accounts.server";
 import { deleteExpiredSessions } from "~/modules/identity/session.server";
 import { env } from "./env.server";
 
@@ -15,7 +15,7 @@ import { env } from "./env.server";
 export const OUTBOX_QUEUE = "email-outbox";
 /** The queue whose jobs mean "release unpaid pledges whose time is up" (every 5 minutes). */
 export const PLEDGE_EXPIRY_QUEUE = "pledge-expiry";
-/** Daily housekeeping: login attempts older than a day (throttling looks back 15 minutes) and dead sessions. */
+/** Daily housekeeping: login attempts and rate-limit counts older than a day (throttling looks back 15 minutes, rate limits a day) and dead sessions. */
 export const HOUSEKEEPING_QUEUE = "housekeeping";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
@@ -96,6 +96,7 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, policy: "stately", retryLimit: 2, expireInSeconds: 15 * 60 });
       await boss.work(HOUSEKEEPING_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
         await pruneLoginAttempts(database.db);
+        await pruneRateLimits(database.db);
         await deleteExpiredSessions(database.db);
       });
       await boss.schedule(HOUSEKEEPING_QUEUE, "17 3 * * *", {}, { tz: "UTC" });

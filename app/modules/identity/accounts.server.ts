@@ -4,6 +4,8 @@ import { loginAttempts, memberships, organizations, users, userTokens } from "#d
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { attachGuestPledges } from "~/modules/pledging/pledges.server";
+import { checkLimits, pruneRateLimitHits, recordHits, type LimitRule } from "~/modules/rate-limits/rate-limits.server";
+import { SIGNUP_LIMITS } from "~/modules/rate-limits/rules";
 import { env } from "~/utils/env.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import type { Locale } from "~/utils/i18n";
@@ -163,16 +165,32 @@ export interface SignUpInput {
   locale: Locale;
 }
 
-/** Creates the account (unverified) and emails the confirmation link, in one transaction. */
-export async function signUp(
-  db: Db,
-  input: SignUpInput,
-  ctx: AccountContext
-): Promise<{ ok: true; userId: string } | Failure<"emailTaken">> {
+export type SignUpResult =
+  /** `userId` is the new account's, or null when the address already had one (the caller must not tell). */
+  { ok: true; userId: string | null } | Throttled;
+
+/**
+ * Creates the account (unverified) and emails the confirmation link, in one transaction.
+ *
+ * No account enumeration (decision 053): for an address that already has an account the answer is
+ * the same `ok` (the route shows the same "check your inbox" page), the password is hashed all the
+ * same (similar timing), nothing is created, and the owner gets a "someone tried to register with
+ * your address" email with links to sign in and to reset the password.
+ *
+ * Throttled per IP and per email (SIGNUP_LIMITS, every attempt counts): per email 3 a window, like
+ * MAX_EMAILS_PER_WINDOW, so sign-up can never mail an address more often than that.
+ */
+export async function signUp(db: Db, input: SignUpInput, ctx: AccountContext, now: Date = new Date()): Promise<SignUpResult> {
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password); // slow: never inside the transaction
-  const now = new Date();
-  const result = await db.transaction(async (tx) => {
+  const limits: LimitRule[] = [
+    { bucket: "signup_ip", key: ctx.ip, limits: SIGNUP_LIMITS.ip },
+    { bucket: "signup_email", key: email, limits: SIGNUP_LIMITS.email },
+  ];
+  const result = await db.transaction(async (tx): Promise<SignUpResult> => {
+    const until = await checkLimits(tx, limits, now);
+    if (until) return throttled(until, now);
+    await recordHits(tx, limits, now);
     // The unique index decides, so two simultaneous sign-ups cannot both succeed.
     const [user] = await tx
       .insert(users)
@@ -186,7 +204,17 @@ export async function signUp(
       })
       .onConflictDoNothing({ target: users.email })
       .returning();
-    if (!user) return fail("emailTaken", "auth:errors.emailTaken", "email");
+    if (!user) {
+      // The address has an account: tell its owner, and answer as if it were new.
+      const [owner] = await tx.select().from(users).where(eq(users.email, email)).limit(1);
+      if (!owner) return { ok: true as const, userId: null };
+      await enqueueEmail(tx, owner.email, owner.locale, {
+        template: "signup-attempt",
+        data: { name: owner.displayName, loginUrl: `${ctx.origin}/login`, forgotPasswordUrl: `${ctx.origin}/forgot-password` },
+      });
+      await recordAudit(tx, actorOf(ctx, null), { action: "auth.sign_up_existing", entityType: "user", entityId: owner.id });
+      return { ok: true as const, userId: null };
+    }
     await sendVerification(tx, user, ctx, now);
     await recordAudit(tx, actorOf(ctx, user.id), { action: "auth.sign_up", entityType: "user", entityId: user.id });
     return { ok: true as const, userId: user.id };
@@ -508,4 +536,9 @@ export async function updateProfile(
 /** Sign-in attempts are only needed for the throttle window; a periodic job may call this. */
 export async function pruneLoginAttempts(db: Db, olderThan = new Date(Date.now() - 24 * HOUR)): Promise<void> {
   await db.delete(loginAttempts).where(lt(loginAttempts.createdAt, olderThan));
+}
+
+/** Daily housekeeping of the rate-limit counts (sign-up, pledges): nothing looks back over a day. */
+export async function pruneRateLimits(db: Db, now: Date = new Date()): Promise<number> {
+  return pruneRateLimitHits(db, new Date(now.getTime() - 24 * HOUR));
 }

@@ -57,7 +57,21 @@ export type EmailMessage =
         /** The organisation's office or transfer-shop instructions in the email's language. */
         instructions: string | null;
         instructionsUrl: string;
+        /** A guest's pledge: the single-use link that confirms it (null when confirmed at creation). */
+        confirmUrl?: string | null;
+        /** Already formatted: until when it can be confirmed (24 hours), and until when it then holds. */
+        confirmBy?: string | null;
+        holdsUntil?: string | null;
       };
+    }
+  | {
+      template: "signup-attempt";
+      /**
+       * Someone tried to create an account with an address that already has one (the sign-up
+       * page answered as for a new address, so it reveals nothing): tell the owner, offer sign-in
+       * and a password reset.
+       */
+      data: { name: string; loginUrl: string; forgotPasswordUrl: string };
     };
 
 export type EmailTemplateName = EmailMessage["template"];
@@ -69,6 +83,7 @@ export const EMAIL_TEMPLATES = [
   "password-changed",
   "invite",
   "pledge-instructions",
+  "signup-attempt",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -10,6 +10,7 @@ import ResetPassword, { subject as resetPasswordSubject } from "#emails/reset-pa
 import PasswordChanged, { subject as passwordChangedSubject } from "#emails/password-changed";
 import Invite, { subject as inviteSubject } from "#emails/invite";
 import PledgeInstructions, { subject as pledgeInstructionsSubject } from "#emails/pledge-instructions";
+import SignupAttempt, { subject as signupAttemptSubject } from "#emails/signup-attempt";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -65,6 +66,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: pledgeInstructionsSubject(t, message.data),
         element: <PledgeInstructions locale={locale} t={t} data={message.data} />,
+      };
+    case "signup-attempt":
+      return {
+        subject: signupAttemptSubject(t, message.data),
+        element: <SignupAttempt locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;

@@ -10,6 +10,11 @@ export type PledgeErrorCode =
   | "below_minimum"
   | "above_remaining"
   | "card_unavailable"
+  | "method_not_offered"
+  | "method_needs_details"
+  | "rate_limited"
+  | "confirm_invalid"
+  | "confirm_expired"
   | "items_invalid"
   | "item_unavailable"
   | "idempotency_conflict"
@@ -27,22 +32,29 @@ export class PledgeError extends Error {
       currency?: string;
       /** need_not_open: the need's state (funded, cancelled, draft…). */
       state?: string;
+      /** rate_limited: seconds until the next pledge is allowed (the Retry-After header). */
+      retryAfterSeconds?: number;
     } = {},
   ) {
     super(code);
     this.name = "PledgeError";
   }
 
-  get status(): 400 | 403 | 404 | 409 {
+  get status(): 400 | 403 | 404 | 409 | 429 {
     switch (this.code) {
       case "need_not_found":
       case "pledge_not_found":
+      case "confirm_invalid":
         return 404;
+      case "rate_limited":
+        return 429;
       case "not_allowed":
         return 403;
       case "currency_mismatch":
       case "below_minimum":
       case "card_unavailable":
+      case "method_not_offered":
+      case "method_needs_details":
       case "items_invalid":
         return 400;
       default:

@@ -11,6 +11,7 @@ import { minimumFor, suggestedAmounts, effectiveMinimum } from "./amounts";
 import {
   attachGuestPledges,
   cancelPledge,
+  confirmPledge,
   createPledge,
   decideOffer,
   expirePledges,
@@ -55,14 +56,16 @@ describe("amount rules (pure)", () => {
 });
 
 describe("creating a pledge", () => {
-  it("an offline pledge is pending, reserves its amount, expires after the organisation's days and emails the reference", async () => {
+  it("a guest's offline pledge is pending, reserves its amount, is held 24 hours until confirmed and emails the reference", async () => {
     const w = await pledgeWorld({ targetMinor: 10_000, expiryDays: 5 });
     const now = new Date("2026-11-23T10:00:00Z");
     const { pledge, created } = await createPledge(await getDb(), pledgeInput(w.need, { amountMinor: 2_500, now }));
     expect(created).toBe(true);
     expect(pledge).toMatchObject({ status: "pending", amountMinor: 2_500, currency: "USD", method: "bank_transfer", orgId: w.org.id });
     expect(pledge.reference).toMatch(/^TDM-[0-9A-Z]{4}-[0-9A-Z]{3}$/);
-    expect(pledge.expiresAt?.toISOString()).toBe("2026-11-28T10:00:00.000Z");
+    // A guest: 24 hours until confirmed (then the organisation's 5 days from creation; decision 053).
+    expect(pledge.expiresAt?.toISOString()).toBe("2026-11-24T10:00:00.000Z");
+    expect(pledge.confirmedAt).toBeNull();
     expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_500, paid: 0, donors: 1 });
 
     const [mail] = await (await getDb()).select().from(emailOutbox).where(eq(emailOutbox.toAddress, pledge.email));
@@ -71,6 +74,8 @@ describe("creating a pledge", () => {
     expect(mail.text).toContain("$25.00");
     expect(mail.text).toContain("LB62 0999 0000 0001 0019 0122 9114");
     expect(mail.text).toContain(`http://tadamon.test/pledges/${pledge.reference}`);
+    expect(mail.text).toContain(`http://tadamon.test/pledges/${pledge.reference}/confirm?token=`);
+    expect(JSON.stringify(mail.meta)).not.toContain("token");
     // Nothing of the household: names, phone, ID number, address, private payee.
     for (const secret of ["فاطمة أحمد الحسن", "Yousef Al-Hassan", "+961 3 123 456", "000123456789", "شارع الحمرا", "Al-Amal Private School", "LB00 0000"]) {
       expect(mail.html).not.toContain(secret);
@@ -82,7 +87,7 @@ describe("creating a pledge", () => {
   it("a card pledge is awaiting_payment, reserved too, held a day, with no instructions email", async () => {
     const w = await pledgeWorld();
     const now = new Date("2026-11-23T10:00:00Z");
-    const { pledge } = await createPledge(await getDb(), pledgeInput(w.need, { method: "card", amountMinor: 3_000, now }));
+    const { pledge } = await createPledge(await getDb(), pledgeInput(w.need, { method: "card", amountMinor: 3_000, now, cardPayments: true }));
     expect(pledge.status).toBe("awaiting_payment");
     expect(pledge.expiresAt?.toISOString()).toBe("2026-11-24T10:00:00.000Z");
     expect((await snapshot(w.need.id)).reserved).toBe(3_000);
@@ -145,7 +150,7 @@ describe("bad input: a typed error and nothing else changed", () => {
 
   it("a card in a currency the processor does not take", async () => {
     const w = await pledgeWorld({ currency: "SYP", targetMinor: 1_000_000 });
-    const error = await refusal(createPledge(await getDb(), pledgeInput(w.need, { method: "card", amountMinor: 10_000 })));
+    const error = await refusal(createPledge(await getDb(), pledgeInput(w.need, { method: "card", amountMinor: 10_000, cardPayments: true })));
     expect(error.code).toBe("card_unavailable");
     expect((await snapshot(w.need.id)).pledges).toBe(0);
   });
@@ -251,6 +256,9 @@ describe("cancel and expiry", () => {
     const t0 = new Date("2030-01-01T00:00:00Z");
     const a = await createPledge(db, pledgeInput(w.need, { amountMinor: 3_000, now: t0 }));
     const b = await createPledge(db, pledgeInput(w.need, { amountMinor: 2_000, now: new Date("2030-01-05T00:00:00Z") }));
+    // Both guests confirm within their 24 hours, so each holds for the organisation's 7 days.
+    await confirmPledge(db, { reference: a.pledge.reference, token: a.confirmToken!, now: new Date("2030-01-01T01:00:00Z") });
+    await confirmPledge(db, { reference: b.pledge.reference, token: b.confirmToken!, now: new Date("2030-01-05T01:00:00Z") });
     expect((await snapshot(w.need.id)).reserved).toBe(5_000);
 
     const later = new Date("2030-01-08T00:00:01Z");
@@ -272,7 +280,7 @@ describe("paid", () => {
     const w = await pledgeWorld({ targetMinor: 5_000 });
     const db = await getDb();
     const a = await createPledge(db, pledgeInput(w.need, { amountMinor: 3_000 }));
-    const b = await createPledge(db, pledgeInput(w.need, { amountMinor: 2_000, method: "card" }));
+    const b = await createPledge(db, pledgeInput(w.need, { amountMinor: 2_000, method: "card", cardPayments: true }));
     const r1 = await markPledgePaid(db, actorFor(w.finance.id), a.pledge.id);
     expect(r1).toMatchObject({ outcome: "paid", funded: false });
     expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_000, paid: 3_000, state: "published" });

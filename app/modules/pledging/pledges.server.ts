@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "#db/client.server";
 import {
   memberships,
+  users,
   needItems,
   needs,
   needTransitions,
@@ -15,11 +16,18 @@ import {
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
-import { formatDate, formatMoney } from "~/utils/format";
+import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
+import { generateToken, hashToken } from "~/modules/identity/tokens";
+import { checkLimits, recordHits, type LimitRule } from "~/modules/rate-limits/rate-limits.server";
+import { PLEDGE_LIMITS, retryAfterSeconds } from "~/modules/rate-limits/rules";
 import { cardAvailable, effectiveMinimum, remainingOf } from "./amounts";
 import { PledgeError } from "./errors";
+import { CARD_HOLD_MS, canConfirm, fullHoldUntil, initialHold } from "./holds";
+import { PLATFORM_CARD_PAYMENTS, methodsMissingDetails, offeredMethods, type OfflineMethod, type PaymentMethod } from "./methods";
 import { newReference, normalizeReference } from "./reference";
+
+export { CARD_HOLD_MS };
 
 /**
  * Pledging: a pledge reserves part of a need. Every operation that moves money is one transaction
@@ -43,9 +51,6 @@ export const DONOR_METHODS = ["bank_transfer", "cash", "money_transfer", "card"]
 const RESERVING: Pledge["status"][] = ["pending", "awaiting_payment", "offered"];
 /** Statuses whose money counts in `paid_minor`. */
 const COUNTED: Pledge["status"][] = ["paid", "received"];
-/** A card pledge left in Checkout is released after a day (Stripe's session lifetime). */
-export const CARD_HOLD_MS = 24 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ItemLineInput {
@@ -72,12 +77,22 @@ export interface CreatePledgeInput {
   /** For absolute links in the email, e.g. https://tadamon.example */
   origin: string;
   now?: Date;
+  /**
+   * The request's client IP: when given (every route does), the pledge counts against the rate
+   * limits per IP and per email (PLEDGE_LIMITS) and is refused with `rate_limited` over them.
+   * Trusted callers (the demo seed) leave it out.
+   */
+  rateLimit?: { ip: string } | null;
+  /** Whether the platform takes cards; default PLATFORM_CARD_PAYMENTS (off until the payments issue). */
+  cardPayments?: boolean;
 }
 
 export interface CreatePledgeResult {
   pledge: Pledge;
   /** False when the idempotency key found an earlier pledge (a double submit). */
   created: boolean;
+  /** A guest's offline pledge: the confirmation token emailed to the donor (only its hash is stored). */
+  confirmToken?: string | null;
 }
 
 /** The random token a pledge form carries, so a double submit never makes two pledges. */
@@ -236,8 +251,27 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
 
     if (need.state !== "published") throw new PledgeError("need_not_open", { state: need.state });
     if (input.currency.toUpperCase() !== need.currency) throw new PledgeError("currency_mismatch", { currency: need.currency });
-    if (input.method === "card" && !cardAvailable(need.currency)) throw new PledgeError("card_unavailable");
-    if (input.method === "delivery" && !input.items?.length) throw new PledgeError("items_invalid");
+    const details = await getPaymentDetails(tx, need.orgId);
+    const cardPayments = input.cardPayments ?? PLATFORM_CARD_PAYMENTS;
+    if (input.method === "card" && cardPayments && !cardAvailable(need.currency)) throw new PledgeError("card_unavailable");
+    if (input.method === "delivery") {
+      if (!input.items?.length) throw new PledgeError("items_invalid");
+    } else if (!(offeredMethods(details, need.currency, cardPayments) as string[]).includes(input.method)) {
+      throw new PledgeError("method_not_offered");
+    }
+
+    // Rate limits (decision 053): checked under the need's lock, after a replay has been answered
+    // (a double submit is not a new pledge), counted below only once the pledge exists.
+    const limitRules: LimitRule[] = input.rateLimit
+      ? [
+          { bucket: "pledge_ip", key: input.rateLimit.ip, limits: PLEDGE_LIMITS.ip },
+          { bucket: "pledge_email", key: email, limits: PLEDGE_LIMITS.email },
+        ]
+      : [];
+    if (limitRules.length) {
+      const until = await checkLimits(tx, limitRules, now);
+      if (until) throw new PledgeError("rate_limited", { retryAfterSeconds: retryAfterSeconds(until, now) });
+    }
 
     const items = input.items?.length ? await resolveItems(tx, need, input.items) : [];
     const amountMinor = items.length ? items.reduce((s, i) => s + i.amountMinor, 0) : input.amountMinor;
@@ -249,15 +283,25 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
     const minimumMinor = effectiveMinimum(currency, remainingMinor);
     if (!items.length && amountMinor < minimumMinor) throw new PledgeError("below_minimum", { minimumMinor, currency });
 
-    const details = await getPaymentDetails(tx, need.orgId);
     const offline = (OFFLINE_METHODS as readonly string[]).includes(input.method);
     const status: Pledge["status"] = input.method === "card" ? "awaiting_payment" : input.method === "delivery" ? "offered" : "pending";
-    const expiresAt =
-      status === "pending"
-        ? new Date(now.getTime() + (details?.pledgeExpiryDays ?? 7) * DAY_MS)
-        : status === "awaiting_payment"
-          ? new Date(now.getTime() + CARD_HOLD_MS)
-          : null;
+    // A signed-in donor whose address is verified gets the full period at once; a guest 24 hours.
+    let verifiedDonor = false;
+    if (input.donorUserId) {
+      const [donor] = await tx
+        .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
+        .from(users)
+        .where(eq(users.id, input.donorUserId))
+        .limit(1);
+      verifiedDonor = Boolean(donor?.verifiedAt && donor.email === email);
+    }
+    const hold = initialHold(offline ? "offline" : input.method === "card" ? "card" : "delivery", {
+      now,
+      verifiedDonor,
+      expiryDays: details?.pledgeExpiryDays,
+    });
+    const expiresAt = hold.expiresAt;
+    const confirmToken = hold.confirmed ? null : generateToken();
 
     let pledge: Pledge | undefined;
     for (let attempt = 0; attempt < 5 && !pledge; attempt += 1) {
@@ -278,6 +322,8 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
           status,
           idempotencyKey: key,
           expiresAt,
+          confirmedAt: hold.confirmed ? now : null,
+          confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
           locale: input.locale,
           createdAt: now,
           updatedAt: now,
@@ -301,6 +347,7 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
         updatedAt: now,
       })
       .where(eq(needs.id, need.id));
+    await recordHits(tx, limitRules, now);
 
     if (offline) {
       const [org] = await tx.select().from(organizations).where(eq(organizations.id, need.orgId)).limit(1);
@@ -315,6 +362,10 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
           orgName: input.locale === "ar" ? org.nameAr : org.nameEn,
           method: input.method as "bank_transfer" | "cash" | "money_transfer",
           expiresOn: expiresAt ? formatDate(expiresAt, input.locale, org.timeZone) : "",
+          // A guest confirms by this link within 24 hours (the URL carries the token: kept out of meta).
+          confirmUrl: confirmToken ? `${input.origin}/pledges/${pledge.reference}/confirm?token=${confirmToken}` : null,
+          confirmBy: confirmToken ? formatDateTime(expiresAt!, input.locale, org.timeZone) : null,
+          holdsUntil: confirmToken ? formatDate(fullHoldUntil(now, details?.pledgeExpiryDays), input.locale, org.timeZone) : null,
           bank: details
             ? {
                 bankName: details.bankName,
@@ -333,7 +384,7 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
         },
       });
     }
-    return { pledge, created: true };
+    return { pledge, created: true, confirmToken };
   });
 }
 
@@ -343,6 +394,60 @@ export async function offerDelivery(
   input: Omit<CreatePledgeInput, "method" | "amountMinor" | "items"> & { item: ItemLineInput },
 ) {
   return createPledge(db, { ...input, method: "delivery", amountMinor: 0, items: [input.item] });
+}
+
+// ---------------------------------------------------------------- confirm (guests)
+
+export type ConfirmCheck =
+  | { outcome: "confirmable"; reference: string; expiresAt: Date }
+  | { outcome: "already_confirmed"; reference: string };
+
+/** The pledge a confirmation link names, checked without changing anything (the GET of the link). */
+export async function checkConfirmation(db: DbOrTx, rawReference: string, token: string, now: Date = new Date()): Promise<ConfirmCheck> {
+  const reference = normalizeReference(rawReference);
+  if (!reference || typeof token !== "string" || token.length < 16 || token.length > 100) throw new PledgeError("confirm_invalid");
+  const [pledge] = await db
+    .select()
+    .from(pledges)
+    .where(and(eq(pledges.reference, reference), eq(pledges.confirmTokenHash, hashToken(token))))
+    .limit(1);
+  if (!pledge) throw new PledgeError("confirm_invalid");
+  if (pledge.confirmedAt) return { outcome: "already_confirmed", reference };
+  if (!canConfirm(pledge, now)) throw new PledgeError("confirm_expired");
+  return { outcome: "confirmable", reference, expiresAt: pledge.expiresAt! };
+}
+
+/**
+ * A guest confirms an offline pledge with the single-use token from the instructions email: the
+ * pledge now holds for the organisation's full period (from its creation). A token works once: a
+ * second use changes nothing (`already_confirmed`). An unknown token, or one for another
+ * reference, is `confirm_invalid`; a pledge past its 24 hours (or no longer pending) `confirm_expired`.
+ */
+export async function confirmPledge(
+  db: Db,
+  input: { reference: string; token: string; now?: Date },
+): Promise<{ outcome: "confirmed" | "already_confirmed"; pledge: Pledge }> {
+  const now = input.now ?? new Date();
+  const reference = normalizeReference(input.reference);
+  if (!reference || typeof input.token !== "string" || input.token.length < 16 || input.token.length > 100) {
+    throw new PledgeError("confirm_invalid");
+  }
+  const where = and(eq(pledges.reference, reference), eq(pledges.confirmTokenHash, hashToken(input.token)))!;
+  return db.transaction(async (tx) => {
+    const { pledge } = await lockPledge(tx, where as ReturnType<typeof eq>).catch((error: unknown) => {
+      if (error instanceof PledgeError && error.code === "pledge_not_found") throw new PledgeError("confirm_invalid");
+      throw error;
+    });
+    if (pledge.confirmedAt) return { outcome: "already_confirmed" as const, pledge };
+    if (!canConfirm(pledge, now)) throw new PledgeError("confirm_expired");
+    const details = await getPaymentDetails(tx, pledge.orgId);
+    const [updated] = await tx
+      .update(pledges)
+      .set({ confirmedAt: now, expiresAt: fullHoldUntil(pledge.createdAt, details?.pledgeExpiryDays), updatedAt: now })
+      .where(eq(pledges.id, pledge.id))
+      .returning();
+    return { outcome: "confirmed" as const, pledge: updated };
+  });
 }
 
 // ---------------------------------------------------------------- cancel and expire
@@ -533,6 +638,7 @@ export async function getPledgeInstructions(db: DbOrTx, rawReference: string) {
         amountMinor: pledges.amountMinor,
         currency: pledges.currency,
         expiresAt: pledges.expiresAt,
+        confirmedAt: pledges.confirmedAt,
         createdAt: pledges.createdAt,
         donorUserId: pledges.donorUserId,
         displayName: pledges.displayName,
@@ -563,6 +669,8 @@ export interface PaymentDetailsInput {
   officeInstructionsAr: string | null;
   officeInstructionsEn: string | null;
   pledgeExpiryDays: number;
+  /** The offline methods ticked; null keeps the default (every method whose details are filled in). */
+  offeredMethods?: OfflineMethod[] | null;
 }
 
 /** The org admin saves where donors send offline money (audited; field names only). */
@@ -570,6 +678,7 @@ export async function savePaymentDetails(db: Db, actor: Actor, orgId: string, in
   if (!Number.isInteger(input.pledgeExpiryDays) || input.pledgeExpiryDays < 1 || input.pledgeExpiryDays > 60) {
     throw new PledgeError("invalid_state");
   }
+  if (input.offeredMethods && methodsMissingDetails(input.offeredMethods, input).length > 0) throw new PledgeError("method_needs_details");
   return db.transaction(async (tx) => {
     await requireStaff(tx, actor, orgId, ["org_admin"]);
     const now = new Date();
@@ -594,7 +703,10 @@ export async function savePaymentDetails(db: Db, actor: Actor, orgId: string, in
  * A need as the pledge page shows it (public projection with progress, and per item line how many
  * are still unpledged), or null when there is no such public need (never published).
  */
-export async function getPledgeableNeed(db: DbOrTx, publicId: string): Promise<{ need: PublicNeed; itemsLeft: number[]; remainingMinor: number } | null> {
+export async function getPledgeableNeed(
+  db: DbOrTx,
+  publicId: string,
+): Promise<{ need: PublicNeed; itemsLeft: number[]; remainingMinor: number; methods: PaymentMethod[] } | null> {
   if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) return null;
   const [row] = await db
     .select({ need: needs, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug } })
@@ -603,7 +715,7 @@ export async function getPledgeableNeed(db: DbOrTx, publicId: string): Promise<{
     .where(and(eq(needs.publicId, publicId), inArray(needs.state, ["published", "funded", "disbursed", "closed"])))
     .limit(1);
   if (!row) return null;
-  const [items, taken, governorate] = await Promise.all([
+  const [items, taken, governorate, details] = await Promise.all([
     db.select().from(needItems).where(eq(needItems.needId, row.need.id)).orderBy(asc(needItems.position)),
     db
       .select({ needItemId: pledgeItems.needItemId, quantity: sql<number>`coalesce(sum(${pledgeItems.quantity}), 0)::int` })
@@ -618,8 +730,14 @@ export async function getPledgeableNeed(db: DbOrTx, publicId: string): Promise<{
           .where(eq(regions.id, row.need.publicRegionId))
           .then((r) => r[0] ?? null)
       : Promise.resolve(null),
+    getPaymentDetails(db, row.need.orgId),
   ]);
   const need = toPublicNeed(row.need, items, row.org, governorate, row.need);
   const itemsLeft = items.map((item) => item.quantity - Number(taken.find((t) => t.needItemId === item.id)?.quantity ?? 0));
-  return { need, itemsLeft, remainingMinor: row.need.state === "published" ? remainingOf(row.need) : 0 };
+  return {
+    need,
+    itemsLeft,
+    remainingMinor: row.need.state === "published" ? remainingOf(row.need) : 0,
+    methods: offeredMethods(details, row.need.currency),
+  };
 }

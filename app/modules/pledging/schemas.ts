@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OFFLINE_METHOD_NAMES } from "./methods";
 
 /** The methods a donor may choose on the pledge form (delivery only for in-kind needs). */
 export const FORM_METHODS = ["card", "bank_transfer", "cash", "money_transfer", "delivery"] as const;
@@ -52,6 +53,11 @@ export const PaymentDetailsSchema = z.object({
   officeInstructionsEn: detail(1000),
   transferShopInstructionsAr: detail(1000),
   transferShopInstructionsEn: detail(1000),
+  /** The offline methods ticked (checkboxes: none, one or several). */
+  offeredMethods: z.preprocess(
+    (v) => (v === undefined || v === null || v === "" ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.enum(OFFLINE_METHOD_NAMES, { errorMap: () => ({ message: "errors:invalidChoice" }) })).max(3),
+  ),
   pledgeExpiryDays: z.coerce
     .number({ invalid_type_error: "pledging:settings.pledgeExpiryDaysInvalid" })
     .int("pledging:settings.pledgeExpiryDaysInvalid")

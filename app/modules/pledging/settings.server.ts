@@ -5,6 +5,7 @@ import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { PledgeError } from "./errors";
 import { getPaymentDetails, savePaymentDetails } from "./pledges.server";
+import { offeredMethods } from "./methods";
 import { PaymentDetailsSchema } from "./schemas";
 
 /**
@@ -25,6 +26,8 @@ export async function paymentDetailsFor(orgId: string) {
     transferShopInstructionsAr: row?.transferShopInstructionsAr ?? "",
     transferShopInstructionsEn: row?.transferShopInstructionsEn ?? "",
     pledgeExpiryDays: String(row?.pledgeExpiryDays ?? 7),
+    /** Ticked: what the organisation chose, or (never chosen) the offline methods it has details for. */
+    offeredMethods: offeredMethods(row, row?.currency ?? "USD", false) as string[],
   };
 }
 
@@ -52,6 +55,7 @@ export async function paymentDetailsAction(request: Request, member: Member) {
       transferShopInstructionsAr: v.transferShopInstructionsAr ?? null,
       transferShopInstructionsEn: v.transferShopInstructionsEn ?? null,
       pledgeExpiryDays: v.pledgeExpiryDays,
+      offeredMethods: [...new Set(v.offeredMethods)],
     });
   } catch (error) {
     if (error instanceof PledgeError) return reply(error.status, submission.reply({ formErrors: [error.messageKey] }));

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
 import { needItems, needs, pledgeItems, pledges } from "#db/schema";
 import { PLEDGE_STATUSES, type PledgeListFilter, type PledgeStatus } from "./staff";
@@ -36,6 +36,7 @@ export interface OrgPledgeRow {
   releasedAt: Date | null;
   financeFlag: (typeof pledges.$inferSelect)["financeFlag"];
   latePaidMinor: number | null;
+  confirmedAt: Date | null;
 }
 
 function filterWhere(orgId: string, filter: PledgeListFilter): SQL {
@@ -43,6 +44,7 @@ function filterWhere(orgId: string, filter: PledgeListFilter): SQL {
   if (filter.status) conditions.push(eq(pledges.status, filter.status));
   if (filter.method) conditions.push(eq(pledges.method, filter.method));
   if (filter.flag) conditions.push(isNotNull(pledges.financeFlag));
+  if (filter.unconfirmed) conditions.push(eq(pledges.status, "pending"), isNull(pledges.confirmedAt));
   if (filter.q?.kind === "exact") conditions.push(eq(pledges.reference, filter.q.reference));
   // The fragment is letters and digits only (see referenceSearch), so it carries no LIKE wildcard.
   if (filter.q?.kind === "partial") conditions.push(sql`replace(${pledges.reference}, '-', '') like ${`%${filter.q.fragment}%`}`);
@@ -83,6 +85,7 @@ export async function listOrgPledges(
       releasedAt: pledges.releasedAt,
       financeFlag: pledges.financeFlag,
       latePaidMinor: pledges.latePaidMinor,
+      confirmedAt: pledges.confirmedAt,
     })
     .from(pledges)
     .innerJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
@@ -98,6 +101,8 @@ export interface PledgeStatusCounts {
   total: number;
   /** Money that arrived for a cancelled or expired pledge, waiting for finance to resolve it. */
   needsResolution: number;
+  /** Guests' pending pledges not confirmed yet (held 24 hours until the donor confirms). */
+  unconfirmed: number;
 }
 
 /** How many of the organisation's pledges are in each status, and how many are flagged: one grouped query. */
@@ -107,6 +112,7 @@ export async function pledgeStatusCounts(db: DbOrTx, orgId: string): Promise<Ple
       status: pledges.status,
       n: sql<number>`count(*)::int`,
       flagged: sql<number>`(count(*) filter (where ${pledges.financeFlag} is not null))::int`,
+      unconfirmed: sql<number>`(count(*) filter (where ${pledges.confirmedAt} is null))::int`,
     })
     .from(pledges)
     .where(eq(pledges.orgId, orgId))
@@ -114,12 +120,14 @@ export async function pledgeStatusCounts(db: DbOrTx, orgId: string): Promise<Ple
   const byStatus = Object.fromEntries(PLEDGE_STATUSES.map((s) => [s, 0])) as Record<PledgeStatus, number>;
   let total = 0;
   let needsResolution = 0;
+  let unconfirmed = 0;
   for (const row of rows) {
+    if (row.status === "pending") unconfirmed += Number(row.unconfirmed);
     byStatus[row.status] = Number(row.n);
     total += Number(row.n);
     needsResolution += Number(row.flagged);
   }
-  return { byStatus, total, needsResolution };
+  return { byStatus, total, needsResolution, unconfirmed };
 }
 
 /** A pledge of this organisation (what the actions check before calling the domain), or null. */

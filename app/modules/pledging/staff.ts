@@ -43,6 +43,11 @@ export function canRecordPayment(pledge: { method: string; status: string; finan
   return (pledge.status === "cancelled" || pledge.status === "expired") && !pledge.financeFlag;
 }
 
+/** A guest's pending pledge that the donor has not confirmed yet (held 24 hours; decision 053). */
+export function isUnconfirmed(pledge: { status: string; confirmedAt: Date | string | null }): boolean {
+  return pledge.status === "pending" && !pledge.confirmedAt;
+}
+
 export type ReferenceSearch = { kind: "exact"; reference: string } | { kind: "partial"; fragment: string };
 
 /**
@@ -64,7 +69,7 @@ export function referenceSearch(input: string): ReferenceSearch | null {
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: "errors:invalidChoice" }) });
 
-/** `?status=&method=&q=&flag=1` of the finance pledges page. */
+/** `?status=&method=&q=&flag=1&unconfirmed=1` of the finance pledges page. */
 export const PledgeListFilterSchema = z.object({
   status: choice(PLEDGE_STATUSES).optional(),
   method: choice(PLEDGE_METHODS).optional(),
@@ -83,6 +88,8 @@ export const PledgeListFilterSchema = z.object({
     })
     .optional(),
   flag: z.literal("1", { errorMap: () => ({ message: "errors:invalidChoice" }) }).optional(),
+  /** Only guests' pending pledges not yet confirmed by their emailed link (held 24 hours). */
+  unconfirmed: z.literal("1", { errorMap: () => ({ message: "errors:invalidChoice" }) }).optional(),
 });
 export type PledgeListFilter = z.output<typeof PledgeListFilterSchema>;
 

@@ -1,0 +1,59 @@
+import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import type { DbOrTx, Tx } from "#db/client.server";
+import { rateLimitHits } from "#db/schema";
+import { LONGEST_WINDOW_MS, allowedAt, type Limit } from "./rules";
+
+/**
+ * Rate limits stored in the database (rate_limit_hits), checked and counted inside the caller's
+ * transaction. `checkLimits` takes a transaction-scoped advisory lock per (bucket, key), always in
+ * the order given, so two simultaneous requests of one key are counted one after the other.
+ */
+
+export interface LimitRule {
+  /** e.g. "pledge_ip", "pledge_email", "signup_ip", "signup_email" */
+  bucket: string;
+  /** the normalized IP or email */
+  key: string;
+  limits: readonly Limit[];
+}
+
+/** When the first of the rules allows the action again (the latest of them), or null when all allow it now. */
+export async function checkLimits(tx: Tx, rules: readonly LimitRule[], now: Date): Promise<Date | null> {
+  let until: Date | null = null;
+  for (const rule of rules) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`rate:${rule.bucket}:${rule.key}`}, 0))`);
+    const longest = Math.max(...rule.limits.map((l) => l.windowMs));
+    const most = Math.max(...rule.limits.map((l) => l.max));
+    const rows = await tx
+      .select({ at: rateLimitHits.createdAt })
+      .from(rateLimitHits)
+      .where(
+        and(
+          eq(rateLimitHits.bucket, rule.bucket),
+          eq(rateLimitHits.key, rule.key),
+          gt(rateLimitHits.createdAt, new Date(now.getTime() - longest)),
+        ),
+      )
+      .orderBy(desc(rateLimitHits.createdAt))
+      .limit(most);
+    const at = allowedAt(
+      rows.map((r) => r.at),
+      rule.limits,
+      now,
+    );
+    if (at && (!until || at > until)) until = at;
+  }
+  return until;
+}
+
+/** Counts one action for each rule (call it once the action has been done, in the same transaction). */
+export async function recordHits(tx: DbOrTx, rules: readonly Pick<LimitRule, "bucket" | "key">[], now: Date): Promise<void> {
+  if (rules.length === 0) return;
+  await tx.insert(rateLimitHits).values(rules.map((r) => ({ bucket: r.bucket, key: r.key, createdAt: now })));
+}
+
+/** Daily housekeeping: hits older than the longest window are never read again. */
+export async function pruneRateLimitHits(db: DbOrTx, olderThan = new Date(Date.now() - LONGEST_WINDOW_MS)): Promise<number> {
+  const rows = await db.delete(rateLimitHits).where(lt(rateLimitHits.createdAt, olderThan)).returning({ id: rateLimitHits.id });
+  return rows.length;
+}
