@@ -46,17 +46,24 @@ test.describe("needs: from a household to a published need, with a second person
     await page.locator("#need-editor-storyAr").fill("تحتاج ريما إلى دعم لتبقى ابنتها في المدرسة هذا العام.");
     await expect(page.getByTestId("need-card")).not.toContainText("مدرسة الأمل الخاصة"); // the payee is private
     await expectNoSeriousA11yViolations(page);
+    // The draft is saved, and the guard's findings come back in the editor at once (decision 055).
     await page.getByTestId("need-save").click();
-    await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.draft);
-
-    await page.getByTestId("need-action-submit").click();
+    await expect(page).toHaveURL(/\/edit\?notice=savedWithFindings$/);
+    await expect(page.getByTestId("saved-with-findings")).toBeVisible();
     await expect(page.getByTestId("guard-mark").first()).toHaveText("ريما");
-    await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.draft);
     await expectNoSeriousA11yViolations(page);
 
-    // Fixed, then submitted.
+    // Submitting anyway is refused with the same words marked.
+    await page.goto(page.url().replace(/\/edit\?.*$/, ""));
+    await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.draft);
+    await page.getByTestId("need-action-submit").click();
+    await expect(page.getByTestId("guard-hits").first().getByTestId("guard-mark").first()).toHaveText("ريما");
+    await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.draft);
+
+    // Fixed (and told in Arabic only), then submitted.
     await page.getByTestId("guard-edit").click();
     await page.locator("#need-editor-storyAr").fill("تحتاج أم لثلاثة أطفال إلى دعم لتبقى ابنتها في المدرسة هذا العام.");
+    await page.locator("#need-editor-onlyLanguage").selectOption("ar");
     await page.getByTestId("need-save").click();
     await page.getByTestId("need-action-submit").click();
     await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.submitted);

@@ -46,6 +46,8 @@ async function publishedNeed(world: World, fields = needFields({ publicRegionId:
     householdId: world.household.id,
     fields,
     items,
+    // Verification needs both languages, or a need told in one (decision 055).
+    onlyLanguage: fields.titleEn && fields.storyEn ? null : fields.titleAr && fields.storyAr ? "ar" : "en",
   });
   await transitionNeed(db, actorFor(world.author.id), { orgId: world.org.id, needId: need.id, action: "submit" });
   return transitionNeed(db, actorFor(world.verifier.id), { orgId: world.org.id, needId: need.id, action: "verify" });
