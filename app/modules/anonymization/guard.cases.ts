@@ -2,7 +2,7 @@
  * The guard's case table (issue 8): households in both scripts and texts in both scripts, each
  * with the outcome it must have and why. Used by guard.table.test.ts.
  */
-import type { HitReason, PrivateStrings, PublicContext } from "./guard";
+import { checkPublicText, type HitReason, type PrivateStrings, type PublicContext } from "./guard";
 
 /** A household registered in Arabic (camp in South Lebanon). */
 export const ARABIC_HOUSEHOLD: PrivateStrings = {
@@ -179,6 +179,7 @@ export const GUARD_CASES: GuardCase[] = [
   p("public_numbers", "ar", "costs 2 500 000 SYP", "space-grouped amount by a currency"),
   p("public_numbers", "ar", "رسوم 12000000 جنيه", "amount with the currency word after"),
   p("public_numbers", "ar", "a total of 1,250,000", "comma-grouped amount without a currency"),
+  p("public_numbers", "ar", "children born 2010 2012 and 2015", "years set off by spaces are not one long number"),
   b("public_numbers", "ar", "transfer $71234567 please", "phone", "a currency does not hide the household's phone"),
 
   // ---- compounds
@@ -345,3 +346,18 @@ export const GUARD_CASES: GuardCase[] = [
   p("ordinary_text", "ar", "تحتاج الطفلة إلى عملية في القلب بتكلفة 4,500 دولار", "ordinary Arabic with an amount"),
   p("ordinary_text", "latin", "Rent for 6 months at 150 USD a month, 2025-2026", "ordinary English with numbers"),
 ];
+
+const HOUSEHOLDS: Record<Household, [PrivateStrings, PublicContext]> = {
+  ar: [ARABIC_HOUSEHOLD, ARABIC_CONTEXT],
+  latin: [LATIN_HOUSEHOLD, LATIN_CONTEXT],
+  common: [COMMON_HOUSEHOLD, {}],
+};
+
+/** block: some hit blocks (reasons of the blocking hits); confirm: only possible names; pass: no hit at all. */
+export function outcomeOf(text: string, household: Household) {
+  const [secrets, context] = HOUSEHOLDS[household];
+  const hits = checkPublicText({ story: text }, secrets, context);
+  const blocks = hits.filter((h) => h.severity === "block");
+  const outcome: Outcome = blocks.length > 0 ? "block" : hits.length > 0 ? "confirm" : "pass";
+  return { outcome, reasons: (blocks.length > 0 ? blocks : hits).map((h) => h.reason), hits };
+}

@@ -1,30 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPublicText, type PrivateStrings, type PublicContext } from "./guard";
-import {
-  ARABIC_CONTEXT,
-  ARABIC_HOUSEHOLD,
-  COMMON_HOUSEHOLD,
-  GUARD_CASES,
-  LATIN_CONTEXT,
-  LATIN_HOUSEHOLD,
-  type GuardCase,
-  type Household,
-} from "./guard.cases";
-
-const HOUSEHOLDS: Record<Household, [PrivateStrings, PublicContext]> = {
-  ar: [ARABIC_HOUSEHOLD, ARABIC_CONTEXT],
-  latin: [LATIN_HOUSEHOLD, LATIN_CONTEXT],
-  common: [COMMON_HOUSEHOLD, {}],
-};
-
-/** block: some hit blocks (with the reason); confirm: no hit blocks, some possible name; pass: no hit at all. */
-function outcomeOf(text: string, household: Household) {
-  const [secrets, context] = HOUSEHOLDS[household];
-  const hits = checkPublicText({ story: text }, secrets, context);
-  const blocks = hits.filter((h) => h.severity === "block");
-  const outcome = blocks.length > 0 ? "block" : hits.length > 0 ? "confirm" : "pass";
-  return { outcome, reasons: (blocks.length > 0 ? blocks : hits).map((h) => h.reason), hits };
-}
+import { GUARD_CASES, outcomeOf, type GuardCase } from "./guard.cases";
 
 describe("anonymization guard: the case table", () => {
   it("has at least 150 cases covering every class", () => {

@@ -335,22 +335,44 @@ const digitsOf = (s: string) => normalizeText(s).replace(/\D/g, "");
 function numberHits(text: string, secrets: SecretNumber[]): Candidate[] {
   const out: Candidate[] = [];
   for (const m of text.matchAll(NUMBER_RUN)) {
-    const run = m[0];
-    const start = m.index!;
-    const end = start + run.length;
-    const digits = run.replace(/\D/g, "");
+    const digits = m[0].replace(/\D/g, "");
     const secret = secrets.find((s) => matchesSecret(digits, s));
     if (secret) {
-      out.push({ fStart: start, fEnd: end, reason: secret.reason, severity: "block", key: digits });
+      out.push({ fStart: m.index!, fEnd: m.index! + m[0].length, reason: secret.reason, severity: "block", key: digits });
       continue;
     }
-    if (digits.length < MIN_NUMBER_DIGITS) continue;
-    // A digit run glued to letters on both sides is part of a word (a code), still checked.
-    const groups = run.split(/\D+/).filter(Boolean);
-    if (publicByDesign(run.replace(/^\+/, ""), groups, text.slice(Math.max(0, start - 14), start), text.slice(end, end + 14))) continue;
-    out.push({ fStart: start, fEnd: end, reason: "number_shaped", severity: "block", key: digits });
+    for (const piece of splitAtYears(m[0], m.index!)) {
+      const hit = numberShaped(text, piece.run, piece.start);
+      if (hit) out.push(hit);
+    }
   }
   return out;
+}
+
+/** A year set off by spaces is a number of its own ("born 2010 2012"), not part of a phone number. */
+function splitAtYears(run: string, start: number): { run: string; start: number }[] {
+  const pieces: { run: string; start: number }[] = [];
+  let from = 0;
+  for (const m of run.matchAll(/(?<=^|[^\S\r\n])(?:19|20)\d\d(?=$|[^\S\r\n])/g)) {
+    const before = run.slice(from, m.index!).trimEnd();
+    if (before) pieces.push({ run: before, start: start + from });
+    pieces.push({ run: m[0], start: start + m.index! });
+    from = m.index! + m[0].length;
+    while (from < run.length && /\s/.test(run[from]!)) from++;
+  }
+  if (from === 0) return [{ run, start }];
+  if (from < run.length) pieces.push({ run: run.slice(from), start: start + from });
+  return pieces;
+}
+
+/** A phone- or ID-shaped number that is not public by design (years, dates, amounts). */
+function numberShaped(text: string, run: string, start: number): Candidate | null {
+  const end = start + run.length;
+  const digits = run.replace(/\D/g, "");
+  if (digits.length < MIN_NUMBER_DIGITS) return null;
+  const groups = run.split(/\D+/).filter(Boolean);
+  if (publicByDesign(run.replace(/^\+/, ""), groups, text.slice(Math.max(0, start - 14), start), text.slice(end, end + 14))) return null;
+  return { fStart: start, fEnd: end, reason: "number_shaped", severity: "block", key: digits };
 }
 
 interface WordMatch {

@@ -46,8 +46,9 @@ export function foldChar(ch: string): string {
 /** Value of a decimal digit in any script (runs of ten starting at a code point whose predecessor is no digit). */
 function digitValueOf(c: string): number {
   const cp = c.codePointAt(0)!;
+  // Each script's digits are runs of ten (some scripts' runs are adjacent): count from the run's start.
   let zero = cp;
-  while (cp - zero < 9 && DIGIT.test(String.fromCodePoint(zero - 1))) zero -= 1;
+  while (DIGIT.test(String.fromCodePoint(zero - 1))) zero -= 1;
   return (cp - zero) % 10;
 }
 
