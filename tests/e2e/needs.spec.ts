@@ -17,7 +17,7 @@ test.describe("needs: from a household to a published need, with a second person
     browser,
     consoleErrors,
   }) => {
-    test.slow(); // two people, two rounds and the guard's findings on save: a long walk on a shared machine
+    test.setTimeout(180_000); // two people, two rounds and the guard's findings on save: a long walk on a shared machine
     consoleErrors.allow(/status of (403|422)/); // the guard's refusal and the forged verify, on purpose
     const headName = "ريما خليل الأسعد";
 
