@@ -406,7 +406,7 @@ function wordHits(ws: Word[], parts: Part[], latinParts: Part[], publicWords: Se
         break outer;
       }
       if (latinParts.length > 0 && c.text.length <= MAX_TOKEN && !ARABIC_FUNCTION_WORDS.has(cLight)) {
-        const re = anchored(arabicLatinSource([cLight]));
+        const re = anchored(arabicLatinSource([cLight], true));
         for (const part of latinParts) {
           if (re.test(part.joined) || (/[^aeiou]e$/.test(part.joined) && re.test(part.joined.slice(0, -1)))) {
             result = { part, text: c.text };

@@ -24,12 +24,14 @@ const INITIAL = "(?:3|2)?[aeiou]{1,2}";
 
 /** Arabic consonants → their Latin spellings (chat-alphabet digits included). */
 const AR_CONSONANTS: Record<string, string[]> = {
-  "ب": ["b", "p"], "ت": ["t"], "ث": ["th", "t", "s"], "ج": ["j", "g", "dj", "dg"], "ح": ["h", "7"],
+  "ب": ["b"], "ت": ["t"], "ث": ["th", "t", "s"], "ج": ["j", "g", "dj", "dg"], "ح": ["h", "7"],
   "خ": ["kh", "5", "x", "ch"], "د": ["d"], "ذ": ["dh", "th", "z", "d"], "ر": ["r"], "ز": ["z"], "س": ["s", "c"],
   "ش": ["sh", "ch", "sch"], "ص": ["s", "9"], "ض": ["d", "dh", "z"], "ط": ["t", "6"], "ظ": ["z", "dh", "th"],
   "غ": ["gh", "g", "8"], "ف": ["f", "ph"], "ق": ["q", "k", "g", "2", "c"], "ك": ["k", "c", "ck"], "ل": ["l"],
   "م": ["m"], "ن": ["n"], "ه": ["h"], "ڤ": ["v", "f"], "پ": ["p", "b"], "گ": ["g"], "چ": ["ch", "j"],
 };
+/** How Arabic script writes foreign sounds (P as ب, V as ف, G as ج/غ): only when reading Arabic text for a Latin-written name. */
+const FOREIGN: Record<string, string[]> = { "ب": ["b", "p"], "ف": ["f", "ph", "v"], "ج": ["j", "g", "dj", "dg"], "غ": ["gh", "g", "8"] };
 const SUN = new Set(["ت", "ث", "د", "ذ", "ر", "ز", "س", "ش", "ص", "ض", "ط", "ظ", "ل", "ن"]);
 
 /** Long vowels and the other vowel-like letters. */
@@ -49,7 +51,7 @@ const gem = (options: string[]) => `${alt(options)}{1,2}`;
 const ARABIC_LETTER = /[\u0621-\u064A\u0671-\u06D3\u06A4\u067E\u06AF\u0686]/;
 
 /** Regex source (unanchored) for the body of an Arabic word: letters as written, no article. */
-function arabicBody(letters: string[]): string {
+function arabicBody(letters: string[], foreign: boolean): string {
   let out = "";
   let prev: "start" | "C" | "V" | "W" = "start";
   letters.forEach((ch, i) => {
@@ -70,7 +72,7 @@ function arabicBody(letters: string[]): string {
       prev = "C";
       return;
     }
-    const consonant = AR_CONSONANTS[ch];
+    const consonant = foreign ? (FOREIGN[ch] ?? AR_CONSONANTS[ch]) : AR_CONSONANTS[ch];
     if (consonant && !(ch === "ه" && last)) {
       if (prev === "C" || prev === "W") out += SHORT;
       out += gem(consonant);
@@ -154,9 +156,22 @@ const bareAlef = (s: string) => s.replace(/[أإآ]/g, "ا");
 
 /**
  * Regex source (unanchored) of the Latin spellings of an Arabic word or of an Arabic compound
- * given as tokens (["عبد", "الرحمن"] or ["عبدالرحمن"]).
+ * given as tokens (["عبد", "الرحمن"] or ["عبدالرحمن"]). `foreign`: the Arabic is a transcription of
+ * a Latin-written name (ب may stand for p).
  */
-export function arabicLatinSource(tokens: string[]): string {
+export function arabicLatinSource(tokens: string[], foreign = false): string {
+  const key = `${foreign ? "f" : "n"}:${tokens.join(" ")}`;
+  let source = sources.get(key);
+  if (source === undefined) {
+    source = buildArabicLatinSource(tokens, foreign);
+    if (sources.size > 20000) sources.clear();
+    sources.set(key, source);
+  }
+  return source;
+}
+const sources = new Map<string, string>();
+
+function buildArabicLatinSource(tokens: string[], foreign: boolean): string {
   let letters = tokens.flatMap(letterArray);
   if (letters.length === 0 || letters.length > MAX_TOKEN) return "(?!)";
   let head = "";
@@ -171,10 +186,10 @@ export function arabicLatinSource(tokens: string[]): string {
     head = p.latin;
     letters = restHasArticle ? rest.slice(2) : rest;
     head += restHasArticle ? `(?:[aeiou]?l|${articleFor(letters[0])})?` : "(?:[aeiou]?l)?";
-    return head + arabicBody(letters);
+    return head + arabicBody(letters, foreign);
   }
   if (letters[0] === "ا" && letters[1] === "ل" && letters.length >= 4) letters = letters.slice(2);
-  return `${articleFor(letters[0])}?${arabicBody(letters)}`;
+  return `${articleFor(letters[0])}?${arabicBody(letters, foreign)}`;
 }
 
 // ---------------------------------------------------------------- Latin-written names
@@ -305,5 +320,5 @@ export function anchored(source: string): RegExp {
 /** Does a Latin (normalized) word spell the Arabic word or compound? */
 export function spellsArabic(latin: string, arabicTokens: string[]): boolean {
   if (latin.length > MAX_TOKEN * 2) return false;
-  return anchored(arabicLatinSource(arabicTokens)).test(latin);
+  return anchored(arabicLatinSource(arabicTokens, true)).test(latin);
 }
