@@ -198,7 +198,7 @@ describe("sign-up, confirmation and sign-in", () => {
     expect(signup.location).toBe("/account");
   });
 
-  it("answers a duplicate sign-up with 400 on the email field, creating no second account", async () => {
+  it("answers a duplicate sign-up exactly like a new one (no enumeration), creating no second account and mailing the owner", async () => {
     const user = await createUser();
     const reply = await call(
       signupRoute.action,
@@ -209,16 +209,12 @@ describe("sign-up, confirmation and sign-in", () => {
         confirmPassword: "another long password",
       })
     );
-    expect(reply.status).toBe(400);
-    expect(fieldErrors(reply).email).toEqual(["auth:errors.emailTaken"]);
-    expect(JSON.stringify(reply.data)).not.toContain("another long password"); // passwords are never echoed
+    expect(reply.status).toBe(302);
+    expect(reply.location).toBe("/verify-email?result=sent");
     const db = await getDb();
     expect(await db.select().from(users).where(eq(users.email, user.email))).toHaveLength(1);
-    expect(await emailsTo(user.email)).toHaveLength(0);
-    expect(await translate("auth:errors.emailTaken", "en")).toMatch(
-      /^An account with this email address already exists/
-    );
-    expect(await translate("auth:errors.emailTaken", "ar")).toMatch(/^يوجد حساب مسجّل بهذا البريد الإلكتروني/);
+    expect(await emailsTo(user.email, "verify-email")).toHaveLength(0);
+    expect(await emailsTo(user.email, "signup-attempt")).toHaveLength(1);
   });
 
   it("answers bad input with 400 and a message per field, creating nothing", async () => {

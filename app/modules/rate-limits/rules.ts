@@ -49,7 +49,8 @@ export const LONGEST_WINDOW_MS = DAY;
  * are the times of the counted actions (any order is accepted; only those within a window count).
  */
 export function allowedAt(hitsNewestFirst: readonly Date[], limits: readonly Limit[], now: Date): Date | null {
-  const hits = [...hitsNewestFirst].map((d) => d.getTime()).filter((t) => t <= now.getTime()).sort((a, b) => b - a);
+  // A hit stamped a moment after `now` (a request that started later but committed first) still counts.
+  const hits = [...hitsNewestFirst].map((d) => d.getTime()).sort((a, b) => b - a);
   let until: number | null = null;
   for (const limit of limits) {
     const inWindow = hits.filter((t) => t > now.getTime() - limit.windowMs);
