@@ -180,6 +180,8 @@ export const GUARD_CASES: GuardCase[] = [
   p("public_numbers", "ar", "رسوم 12000000 جنيه", "amount with the currency word after"),
   p("public_numbers", "ar", "a total of 1,250,000", "comma-grouped amount without a currency"),
   p("public_numbers", "ar", "children born 2010 2012 and 2015", "years set off by spaces are not one long number"),
+  p("public_numbers", "ar", "بتكلفة 2500000 دولاراً", "an amount before a currency word with a suffix"),
+  p("public_numbers", "ar", "الرسوم 350,000 ل.ل للفصل", "Lebanese pounds"),
   b("public_numbers", "ar", "transfer $71234567 please", "phone", "a currency does not hide the household's phone"),
 
   // ---- compounds
@@ -246,6 +248,9 @@ export const GUARD_CASES: GuardCase[] = [
   b("romanization", "ar", "Kulthum is the aunt", "name", "كلثوم alone, after أم"),
   b("romanization", "ar", "el-Shami family", "name", "الشامي → el-Shami"),
   b("romanization", "ar", "Zainab loves school", "name", "زينب → Zainab"),
+  b("romanization", "ar", "Huda's school is far", "name", "an English possessive after a name"),
+  b("romanization", "ar", "ʿAlī and Yūsuf", "name", "scholarly transliteration with ʿ and macrons"),
+  b("romanization", "ar", "the 7assan family", "name", "chat alphabet: 7 for ح"),
   p("romanization", "ar", "she needs more help", "عمر is never “more”: its initial ع is a vowel"),
   p("romanization", "ar", "the family had no income", "هدى needs its final vowel"),
   p("romanization", "ar", "all the children go to school", "علي needs its final vowel"),
@@ -315,6 +320,7 @@ export const GUARD_CASES: GuardCase[] = [
   p("function_words", "latin", "we are here for you", "no Latin name matches function words"),
   p("function_words", "ar", "من أجل مستقبل أفضل", "ordinary Arabic function words"),
   p("function_words", "ar", "إلى المدرسة كل يوم", "إلى is a function word"),
+  p("function_words", "latin", "أخذ مني كل شيء", "مني (from me) is a function word"),
 
   // ---- public by design: region and governorate
   p("public_places", "ar", "أسرة لاجئة في الجنوب", "the governorate, though the address contains الجنوب"),

@@ -92,7 +92,8 @@ function wordsOf(folded: Folded, original: string): Word[] {
   for (const m of text.matchAll(WORD)) {
     const fStart = m.index!;
     const fEnd = fStart + m[0].length;
-    const norm = m[0].replace(/['’ʼ`‘]/g, "");
+    // Apostrophes inside a word join it (Sa'id); an English possessive is not part of the name (Huda's).
+    const norm = m[0].replace(/['’ʼ`‘]s$/, "").replace(/['’ʼ`‘]/g, "");
     const script = scriptOf(norm);
     let light = norm;
     if (script === "ar") {
@@ -262,7 +263,7 @@ const NUMBER_RUN = new RegExp(
 const CURRENCY =
   "(?:\\$|€|£|₪|¥|us\\$|usd|eur|gbp|lbp|syp|egp|jod|sar|aed|ils|try|dollars?|euros?|pounds?|liras?|lire|dinars?|riyals?|dirhams?|shekels?|cents?|piastres?|l\\.l\\.?|ll|s\\.p\\.?|e\\.p\\.?|ل\\.?ل|ل\\.?س|ج\\.?م|د\\.?ا|ليره|ليرات|جنيه|جنيهات|جنيها|دولار|دولارات|دينار|دنانير|يورو|ريال|درهم|شيكل|قرش)";
 const CURRENCY_BEFORE = new RegExp(`(?<![a-z\\u0621-\\u064a])${CURRENCY}${SPACE}*$`);
-const CURRENCY_AFTER = new RegExp(`^${SPACE}*${CURRENCY}(?![a-z\\u0621-\\u064a])`);
+const CURRENCY_AFTER = new RegExp(`^${SPACE}*${CURRENCY}(?![a-z])`);
 
 const isYear = (g: string) => g.length === 4 && +g >= 1900 && +g <= 2099;
 

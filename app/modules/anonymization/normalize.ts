@@ -12,6 +12,8 @@
 
 const ARABIC_FOLD: Record<string, string> = {
   "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ؤ": "و", "ئ": "ي", "ک": "ك", "ـ": "",
+  // ʿayn and hamza in scholarly transliteration (ʿAlī, Abd al-ʿAziz) are apostrophes, not letters
+  "ʿ": "'", "ʾ": "'", "ʻ": "'", "ʼ": "'", "ʽ": "'", "ˈ": "'",
 };
 const FORMAT = /\p{Cf}/u;
 const DIGIT = /\p{Nd}/u;
