@@ -72,7 +72,8 @@ function arabicBody(letters: string[], foreign: boolean): string {
       prev = "C";
       return;
     }
-    const consonant = foreign ? (FOREIGN[ch] ?? AR_CONSONANTS[ch]) : AR_CONSONANTS[ch];
+    let consonant = foreign ? (FOREIGN[ch] ?? AR_CONSONANTS[ch]) : AR_CONSONANTS[ch];
+    if (ch === "ن" && letters[i + 1] === "ب") consonant = ["n", "m"]; // نب is said and often written mb
     if (consonant && !(ch === "ه" && last)) {
       if (prev === "C" || prev === "W") out += SHORT;
       out += gem(consonant);
