@@ -182,6 +182,11 @@ export const GUARD_CASES: GuardCase[] = [
   p("public_numbers", "ar", "children born 2010 2012 and 2015", "years set off by spaces are not one long number"),
   p("public_numbers", "ar", "بتكلفة 2500000 دولاراً", "an amount before a currency word with a suffix"),
   p("public_numbers", "ar", "الرسوم 350,000 ل.ل للفصل", "Lebanese pounds"),
+  p("public_numbers", "ar", "between 1,500,000-2,000,000 SYP", "a range of amounts"),
+  p("public_numbers", "ar", "الأقساط بين 1.500.000 و 2.000.000 ل.س", "amounts around a currency"),
+  b("public_numbers", "ar", "bank account 1.500.000.1", "number_shaped", "dot groups that are no amount"),
+  b("public_numbers", "ar", "call 0933555777 and 350 dollars", "number_shaped", "a phone next to an amount stays a phone"),
+  b("public_numbers", "ar", "send 0933555777 $", "number_shaped", "a number with a trunk 0 is no amount"),
   b("public_numbers", "ar", "transfer $71234567 please", "phone", "a currency does not hide the household's phone"),
 
   // ---- compounds
@@ -197,6 +202,8 @@ export const GUARD_CASES: GuardCase[] = [
   b("compounds", "latin", "عبد الرحمن طالب مجتهد", "name", "Latin-recorded compound in Arabic text, apart"),
   b("compounds", "latin", "عبدالرحمن طالب مجتهد", "name", "Latin-recorded compound in Arabic text, joined"),
   b("compounds", "latin", "Abdelrahman is a good student", "name", "Latin-recorded compound, other Latin spelling"),
+  b("compounds", "ar", "Abd ar-Rahman is in grade 3", "name", "the article assimilated, written apart"),
+  b("compounds", "ar", "عبد  الرحمن", "name", "two spaces between the parts"),
   p("compounds", "ar", "بسم الله الرحمن الرحيم", "the part bound to عبد is not a name on its own"),
 
   // ---- أبو / أم / بنت / ابن

@@ -264,7 +264,12 @@ const CURRENCY =
   "(?:\\$|€|£|₪|¥|us\\$|usd|eur|gbp|lbp|syp|egp|jod|sar|aed|ils|try|dollars?|euros?|pounds?|liras?|lire|dinars?|riyals?|dirhams?|shekels?|cents?|piastres?|l\\.l\\.?|ll|s\\.p\\.?|e\\.p\\.?|ل\\.?ل|ل\\.?س|ج\\.?م|د\\.?ا|ليره|ليرات|جنيه|جنيهات|جنيها|دولار|دولارات|دينار|دنانير|يورو|ريال|درهم|شيكل|قرش)";
 const CURRENCY_BEFORE = new RegExp(`(?<![a-z\\u0621-\\u064a])${CURRENCY}${SPACE}*$`);
 const CURRENCY_AFTER = new RegExp(`^${SPACE}*${CURRENCY}(?![a-z])`);
+/** A currency after a second amount of a range ("1.500.000 و 2.000.000 ل.س"). */
+const CURRENCY_AFTER_RANGE = new RegExp(
+  `^${SPACE}*(?:and|to|or|و|او|الي|حتي|-|–|—)${SPACE}*\\d{1,3}(?:(?:[.,\\u066c]|${SPACE})\\d{3})+${SPACE}*${CURRENCY}(?![a-z])`,
+);
 
+const GROUPED_AMOUNT = /^\d{1,3}(?:([,\u066c'\u2019.]|[^\S\r\n])\d{3})(?:\1\d{3})*(?:[.,\u066b]\d{1,2})?$/;
 const isYear = (g: string) => g.length === 4 && +g >= 1900 && +g <= 2099;
 
 function publicByDesign(run: string, groups: string[], before: string, after: string): boolean {
@@ -279,10 +284,15 @@ function publicByDesign(run: string, groups: string[], before: string, after: st
     if (isYear(groups[0]!) && (dm(c, b) || dm(b, c))) return true;
   }
   const currency = CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after);
+  const currencyOfRange = currency || CURRENCY_AFTER_RANGE.test(after);
   // Amounts: thousands-grouped (1,500,000 / ١٬٥٠٠٬٠٠٠ / 1.500.000 ل.س), or any run by a currency.
-  const grouped = /^\d{1,3}(?:([,\u066c'\u2019.]|[^\S\r\n])\d{3})(?:\1\d{3})*(?:[.,\u066b]\d{1,2})?$/.exec(run);
-  if (grouped && (/[,\u066c'\u2019]/.test(grouped[1]!) || currency)) return true;
-  if (currency && !/[-()+/_]/.test(run)) return true;
+  const grouped = GROUPED_AMOUNT.exec(run);
+  if (grouped && (/[,\u066c'\u2019]/.test(grouped[1]!) || currencyOfRange)) return true;
+  // A range of amounts: 1,500,000-2,000,000 / 1.500.000 – 2.000.000 ل.س
+  const range = run.split(/[^\S\r\n]?[-\u2010-\u2015\u2212][^\S\r\n]?/);
+  if (range.length === 2 && range.every((r) => GROUPED_AMOUNT.test(r)) && (currency || range.every((r) => /[,\u066c'\u2019]/.test(r)))) return true;
+  // A plain run right by a currency is an amount, unless it looks dialled (trunk 0, separators).
+  if (currency && /^[1-9]\d*$/.test(run)) return true;
   return false;
 }
 
@@ -372,7 +382,7 @@ function numberShaped(text: string, run: string, start: number): Candidate | nul
   const digits = run.replace(/\D/g, "");
   if (digits.length < MIN_NUMBER_DIGITS) return null;
   const groups = run.split(/\D+/).filter(Boolean);
-  if (publicByDesign(run.replace(/^\+/, ""), groups, text.slice(Math.max(0, start - 14), start), text.slice(end, end + 14))) return null;
+  if (publicByDesign(run.replace(/^\+/, ""), groups, text.slice(Math.max(0, start - 14), start), text.slice(end, end + 40))) return null;
   return { fStart: start, fEnd: end, reason: "number_shaped", severity: "block", key: digits };
 }
 
