@@ -426,7 +426,7 @@ function wordHits(ws: Word[], parts: Part[], latinParts: Part[], publicWords: Se
         }
       }
     }
-    if (single) arabicCache.set(cacheKey, result);
+    arabicCache.set(cacheKey, result);
     return result;
   };
 
