@@ -8,6 +8,7 @@ import { Pagination, pageFrom } from "~/components/pagination";
 import { OutboxStatusBadge, useMailboxStrings } from "~/components/dev-mailbox";
 import { notFound } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { queryParam } from "~/utils/request-screen.server";
 import { isProduction } from "~/utils/env.server";
 import { formatDateTime } from "~/utils/format";
 import { getLocale } from "~/utils/i18next.server";
@@ -18,7 +19,7 @@ const PAGE_SIZE = 20;
 export async function loader({ request }: LoaderFunctionArgs) {
   if (isProduction()) notFound();
   const url = new URL(request.url);
-  const to = (url.searchParams.get("to") ?? "").trim().toLowerCase().slice(0, 320);
+  const to = (queryParam(url, "to", 320) ?? "").trim().toLowerCase();
   const page = pageFrom(url);
   const where = to ? sql`lower(${emailOutbox.toAddress}) = ${to}` : undefined;
   const db = await getDb();

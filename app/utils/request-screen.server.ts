@@ -85,3 +85,14 @@ export function screenRequest(method: string, url: string, headers: HeaderBag): 
   }
   return null;
 }
+
+/**
+ * A query parameter as a loader may pass it on (to SQL, to a page): the first value, without
+ * control characters or lone surrogates, at most `maxLength` characters; null when absent.
+ * Behind server.js such values are already refused; this keeps the loader safe on its own.
+ */
+export function queryParam(url: URL, name: string, maxLength = 200): string | null {
+  const value = url.searchParams.get(name);
+  if (value === null) return null;
+  return value.replace(new RegExp(URL_FORBIDDEN.source, "g"), "").slice(0, maxLength);
+}
