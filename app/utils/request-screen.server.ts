@@ -17,6 +17,10 @@ export const MAX_QUERY_VALUE_LENGTH = 2_048;
 const URL_FORBIDDEN =
   /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** In a query value: the same, except TAB, LF and CR. */
+const VALUE_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Decodes one percent-encoded URL component; null when the escapes are not valid UTF-8. */
 export function decodeComponent(raw: string): string | null {
   try {
@@ -79,7 +83,8 @@ export function screenRequest(method: string, url: string, headers: HeaderBag): 
     if (value.length > MAX_QUERY_VALUE_LENGTH || name.length > 200) {
       return { status: 414, message: "URI Too Long: query parameter too long" };
     }
-    if (URL_FORBIDDEN.test(name) || URL_FORBIDDEN.test(value)) {
+    // A value may hold TAB/LF/CR as a form field may (a loader judges it, e.g. safeRedirect); a name may not.
+    if (URL_FORBIDDEN.test(name) || VALUE_FORBIDDEN.test(value)) {
       return { status: 400, message: "Bad Request: control character in query string" };
     }
   }
