@@ -71,11 +71,11 @@ function bodyLimitOf(req) {
 app.use((req, res, next) => {
   const length = req.headers["content-length"];
   if (length === undefined && req.headers["transfer-encoding"]) {
-    res.status(411).type("text/plain").send("Length Required");
+    res.status(411).type("text/plain").send(build.entry.module.refusalText(411, "Length Required", req.headers));
     return;
   }
   if (Number(length ?? 0) > bodyLimitOf(req)) {
-    res.status(413).type("text/plain").send("Payload Too Large");
+    res.status(413).type("text/plain").send(build.entry.module.refusalText(413, "Payload Too Large", req.headers));
     return;
   }
   next();
@@ -97,7 +97,7 @@ app.use((req, res, next) => {
   const origin = req.headers.origin;
   const crossSite = req.headers["sec-fetch-site"] === "cross-site";
   if (crossSite || (origin !== undefined && !sameOrigin(origin, req))) {
-    res.status(403).type("text/plain").send("Forbidden: cross-origin request");
+    res.status(403).type("text/plain").send(build.entry.module.refusalText(403, "Forbidden: cross-origin request", req.headers));
     return;
   }
   next();
@@ -109,7 +109,7 @@ app.use((req, res, next) => {
 app.use((req, res, next) => {
   const refusal = build.entry.module.screenRequest(req.method, req.originalUrl, req.headers);
   if (refusal) {
-    res.status(refusal.status).type("text/plain").set("Cache-Control", "no-store").send(refusal.message);
+    res.status(refusal.status).type("text/plain").set("Cache-Control", "no-store").send(build.entry.module.refusalText(refusal.status, refusal.message, req.headers));
     return;
   }
   next();

@@ -168,6 +168,6 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 export { shutdown } from "~/utils/boot.server";
 export { env as serverConfig } from "~/utils/env.server";
 // server.js screens every request's URL and body type with it (decision 051).
-export { screenRequest } from "~/utils/request-screen.server";
+export { refusalText, screenRequest } from "~/utils/request-screen.server";
 // server.js sets these on every response (decision 052).
 export { baselineHeaders, lateHeaders } from "~/utils/security-headers.server";

@@ -149,3 +149,16 @@ describe("screenRequest", () => {
     expect(screenRequest("POST", "http://l/login", { "content-type": "application/json", "content-length": "2" })?.status).toBe(415);
   });
 });
+
+describe("refusalText (server.js's own refusals)", () => {
+  it("speaks the visitor's language first, then the other, and names the status", async () => {
+    const { refusalText } = await import("./request-screen.server");
+    const ar = refusalText(415, "Unsupported Media Type", { cookie: "lng=ar" });
+    expect(ar.indexOf("صيغة غير مدعومة")).toBeGreaterThanOrEqual(0);
+    expect(ar.indexOf("صيغة غير مدعومة")).toBeLessThan(ar.indexOf("Unsupported format"));
+    const en = refusalText(403, "Forbidden", new Headers({ "accept-language": "en-GB,en;q=0.9" }));
+    expect(en.startsWith("Not allowed")).toBe(true);
+    expect(en).toContain("غير مسموح");
+    expect(refusalText(400, "Bad Request: empty body", {})).toMatch(/^تعذّر قبول ما أُرسل[\s\S]*\(400 Bad Request: empty body\)/);
+  });
+});

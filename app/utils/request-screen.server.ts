@@ -1,3 +1,4 @@
+import { resources } from "~/locales";
 /**
  * A screen every request passes before any loader or action (server.js calls it through the
  * build's exports; readForm calls it too). Pure and cheap: it looks at the method, the URL and
@@ -100,4 +101,24 @@ export function queryParam(url: URL, name: string, maxLength = 200): string | nu
   const value = url.searchParams.get(name);
   if (value === null) return null;
   return value.replace(new RegExp(URL_FORBIDDEN.source, "g"), "").slice(0, maxLength);
+}
+
+/**
+ * The text of a refusal server.js answers itself (before Remix, so before the locale is known):
+ * the title and body of the matching error page in the visitor's language first — the `lng`
+ * cookie, else Accept-Language, else Arabic — then in the other, then the technical reason.
+ */
+export function refusalText(status: number, detail: string, headers: HeaderBag): string {
+  const key =
+    status === 403 ? "forbidden" : status === 413 || status === 414 || status === 411 ? "tooLarge" : status === 415 ? "unsupportedMediaType" : "badRequest";
+  const cookie = header(headers, "cookie") ?? "";
+  const fromCookie = /(?:^|;\s*)lng=(?:%22)?"?(ar|en)\b/.exec(cookie)?.[1];
+  const fromHeader = /^\s*en\b/i.test(header(headers, "accept-language") ?? "") ? "en" : undefined;
+  const first = (fromCookie ?? fromHeader ?? "ar") as "ar" | "en";
+  const order = first === "ar" ? (["ar", "en"] as const) : (["en", "ar"] as const);
+  const parts = order.map((locale) => {
+    const page = resources[locale].common.errorPage[key];
+    return `${page.title}\n${page.body}`;
+  });
+  return `${parts.join("\n\n")}\n\n(${status} ${detail})\n`;
 }
