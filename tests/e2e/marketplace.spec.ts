@@ -7,6 +7,8 @@ import type { Page } from "@playwright/test";
 
 const ar = strings.ar;
 const REFERENCE = /^TDM-[0-9A-Z]{4}-[0-9A-Z]{3}$/;
+/** Pledges go to a demo organisation's needs: it offers every offline method (decision 053). */
+const DEMO_ORG = "bayader-camps";
 
 /** From /needs, filtered, open the first need and go to its pledge page. */
 async function openFirstNeed(page: Page, query: string) {
@@ -35,6 +37,8 @@ test.describe("marketplace", () => {
     await expectNoSeriousA11yViolations(page);
     await page.locator("#category").selectOption("school_fees");
     await page.locator("#currency").selectOption("USD");
+    // A demo organisation (it offers bank transfers); on a shared PostgreSQL other tests' organisations list needs too.
+    await page.locator("#org").selectOption(DEMO_ORG);
     await page.getByRole("button", { name: arPublic.listing.apply }).click();
     await expect(page).toHaveURL(/category=school_fees/);
     const cards = page.getByTestId("public-need-list").getByRole("listitem");
@@ -56,7 +60,7 @@ test.describe("marketplace", () => {
   });
 
   test("a need filled by pledges cannot be pledged again", async ({ page }) => {
-    await openFirstNeed(page, "category=medication&currency=USD");
+    await openFirstNeed(page, `category=medication&currency=USD&org=${DEMO_ORG}`);
     const pledgePage = page.url();
     // The first suggested amount is all that remains.
     await pledge(page, { method: "cash", email: uniqueEmail("filler") });
@@ -68,7 +72,7 @@ test.describe("marketplace", () => {
   test("a signed-in donor sees the pledge in their account and cancels it", async ({ page }) => {
     await signIn(page, "donor.cairo@demo.tadamon.org", DEMO_PASSWORD);
     await page.goto("/?lng=ar"); // this test reads the Arabic labels
-    await openFirstNeed(page, "currency=EGP&sort=closing");
+    await openFirstNeed(page, "currency=EGP&sort=closing&org=sohag-palms");
     const reference = await pledge(page, { amount: "100", method: "money_transfer" });
     await page.goto("/account");
     await page.getByTestId("account-pledges-link").click();
@@ -89,7 +93,7 @@ test.describe("light donor pages", () => {
     page.on("request", (request) => {
       if (request.method() === "POST") posts.push(request.url());
     });
-    await openFirstNeed(page, "category=school_fees");
+    await openFirstNeed(page, `category=school_fees&org=${DEMO_ORG}`);
     // The whole donor path is plain HTML: no module, no preload, no React app.
     await expect(page.locator("script[src], link[rel=modulepreload]")).toHaveCount(0);
     const form = page.getByTestId("pledge-form");
@@ -128,7 +132,7 @@ test.describe("marketplace without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the same guest pledge works with plain forms", async ({ page }) => {
-    await page.goto("/needs?category=school_fees");
+    await page.goto(`/needs?category=school_fees&org=${DEMO_ORG}`);
     await page.getByTestId("public-need-list").getByRole("link").first().click();
     await page.getByTestId("pledge-start").click();
     const form = page.getByTestId("pledge-form");
