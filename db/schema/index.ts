@@ -5,3 +5,5 @@ export * from "./notifications";
 export * from "./registry";
 export * from "./needs";
 export * from "./pledging";
+export * from "./payments";
+export * from "./ledger";

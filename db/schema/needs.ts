@@ -187,9 +187,8 @@ export const needTransitions = pgTable(
     action: text().notNull(),
     fromState: needStateEnum().notNull(),
     toState: needStateEnum().notNull(),
-    actorId: uuid()
-      .notNull()
-      .references(() => users.id),
+    /** Null: the system did it (a webhook, a job), shown as "the system" in every history. */
+    actorId: uuid().references(() => users.id),
     reason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -28,6 +28,9 @@ export const organizations = pgTable(
     defaultCurrency: char({ length: 3 }).notNull(),
     /** IANA time zone, e.g. Asia/Beirut. */
     timeZone: text().notNull(),
+    /** For receipts: the registered legal name and registration number (fall back to the display name). */
+    legalName: text(),
+    registrationNumber: text(),
     /** Publish a need as soon as it is verified (true), or as a separate step (false). */
     publishOnVerify: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -33,6 +33,8 @@ export const pledgeMethodEnum = pgEnum("pledge_method", ["card", "bank_transfer"
  * | cancelled         | nothing (released)    | the donor cancelled a pending / awaiting_payment pledge                          |
  * | expired           | nothing (released)    | the expiry job: unpaid offline pledge past `expires_at`                          |
  * | declined          | nothing (released)    | staff declined an offered item                                                   |
+ * | part_paid         | paid (its paid_minor) | a part payment, then the rest released (expiry or finance)                       |
+ * | refunded          | nothing               | every payment of a paid pledge refunded                                          |
  *
  * Money that arrives for a cancelled or expired pledge is never lost: the pledge keeps its status,
  * gets `paid_at` + `late_paid_minor` and `finance_flag` (paid_after_cancelled / paid_after_expired),
@@ -47,6 +49,8 @@ export const pledgeStatusEnum = pgEnum("pledge_status", [
   "offered",
   "received",
   "declined",
+  "part_paid",
+  "refunded",
 ]);
 
 export const pledgeFinanceFlagEnum = pgEnum("pledge_finance_flag", ["paid_after_cancelled", "paid_after_expired"]);
@@ -89,6 +93,12 @@ export const pledges = pgTable(
     /** Money received for a pledge that no longer held capacity: kept for finance, never lost. */
     financeFlag: pledgeFinanceFlagEnum(),
     latePaidMinor: bigint({ mode: "number" }),
+    /**
+     * Money applied to this pledge by its payments, net of refunds (decision 056). A pledge is
+     * `paid` when this covers `amount_minor`; short of it the rest stays reserved until the pledge
+     * expires or finance releases it, and the pledge ends `part_paid`.
+     */
+    paidMinor: bigint({ mode: "number" }).notNull().default(0),
     locale: localeEnum().notNull().default("ar"),
     /**
      * When the donor confirmed the pledge (decision 053). A guest's offline pledge starts
@@ -164,6 +174,13 @@ export const orgPaymentDetails = pgTable(
     offeredMethods: pledgeMethodEnum().array(),
     /** Unpaid offline pledges expire after this many days. */
     pledgeExpiryDays: integer().notNull().default(7),
+    /** Card payments through Stripe (org_admin's choice; shown only when the platform can take cards). */
+    cardEnabled: boolean().notNull().default(false),
+    /**
+     * Cash at or above this amount (minor units of the organisation's default currency) needs a
+     * second finance person to confirm it; cash in any other currency always does. Null: never.
+     */
+    cashFourEyesMinor: bigint({ mode: "number" }),
     updatedBy: uuid().references(() => users.id),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -16,6 +16,8 @@ export const PLEDGE_STATUSES = [
   "offered",
   "received",
   "declined",
+  "part_paid",
+  "refunded",
 ] as const;
 export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
 
