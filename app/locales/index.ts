@@ -18,9 +18,17 @@ import arPublic from "./ar/public.json";
 import enPublic from "./en/public.json";
 import arPledging from "./ar/pledging.json";
 import enPledging from "./en/pledging.json";
+import arPayments from "./ar/payments.json";
+import enPayments from "./en/payments.json";
+import arLedger from "./ar/ledger.json";
+import enLedger from "./en/ledger.json";
+import arReceipts from "./ar/receipts.json";
+import enReceipts from "./en/receipts.json";
+import arCard from "./ar/card.json";
+import enCard from "./en/card.json";
 
 /** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
 export const resources = {
-  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging },
-  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging },
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard },
 } as const;

@@ -8,6 +8,17 @@ export interface Actor {
   userAgent: string | null;
 }
 
+/**
+ * "The system": what webhooks and jobs act as (decision 056). It has no user id, so audit rows
+ * and need transitions record a null actor and every history shows it as the system, never as a
+ * made-up person.
+ */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ userId: null, ip: null, userAgent: "system" });
+
+export function isSystemActor(actor: Actor): boolean {
+  return actor.userId === null;
+}
+
 export interface AuditEntry {
   orgId?: string | null;
   action: string;
