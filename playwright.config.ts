@@ -12,11 +12,13 @@ import { defineConfig } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const E2E_DATA_DIR = "tmp/e2e-db";
-const onPostgres = Boolean(process.env.DATABASE_URL);
+/** E2E_DATABASE_URL (CI: a database of its own, judged by `ledger:check` afterwards), else DATABASE_URL. */
+const e2eDatabaseUrl = process.env.E2E_DATABASE_URL || process.env.DATABASE_URL || "";
+const onPostgres = Boolean(e2eDatabaseUrl);
 
 const serve = [
   "unset NODE_ENV", // `vite build` would make a development bundle of React under NODE_ENV=development
-  onPostgres ? "npm run db:seed" : `rm -rf ${E2E_DATA_DIR}`,
+  onPostgres ? `DATABASE_URL='${e2eDatabaseUrl}' npm run db:seed` : `rm -rf ${E2E_DATA_DIR}`,
   "npm run build",
   "node server.js",
 ].join(" && ");
@@ -63,7 +65,7 @@ export default defineConfig({
       // Emailed links point at this server, and no real email leaves (empty counts as unset).
       APP_URL: BASE_URL,
       RESEND_API_KEY: "",
-      ...(onPostgres ? {} : { DATA_DIR: E2E_DATA_DIR }),
+      ...(onPostgres ? { DATABASE_URL: e2eDatabaseUrl } : { DATA_DIR: E2E_DATA_DIR }),
     },
     timeout: 180_000,
     reuseExistingServer: false,
