@@ -72,7 +72,44 @@ export type EmailMessage =
        * and a password reset.
        */
       data: { name: string; loginUrl: string; forgotPasswordUrl: string };
+    }
+  | {
+      template: "receipt";
+      /**
+       * The receipt of a payment (app/modules/receipts): all amounts and dates already formatted in
+       * the email's locale; the need's public title only; the signed link to the printable receipt.
+       */
+      data: ReceiptEmailCommon & {
+        valueDate: string;
+        method: "card" | "bank_transfer" | "cash" | "money_transfer";
+        needTitle: string | null;
+        /** Where the money went: the pledge's need, the unrestricted fund, or not yet assigned (suspense). */
+        destination: "need" | "unrestricted" | "unassigned";
+        /** The split when the payment was more than the gift: the gift, the covered fee, the surplus. */
+        gift: string | null;
+        coverFee: string | null;
+        surplus: string | null;
+      };
+    }
+  | {
+      template: "credit-note";
+      /** A refund's credit note, referring to the receipt it corrects. */
+      data: ReceiptEmailCommon & { receiptNumber: string };
     };
+
+/** What a receipt and a credit note email both carry. */
+export interface ReceiptEmailCommon {
+  name: string;
+  number: string;
+  amount: string;
+  issuedOn: string;
+  orgName: string;
+  registrationNumber: string | null;
+  pledgeReference: string | null;
+  /** Sent again at someone's request (same number). */
+  reissued: boolean;
+  receiptUrl: string;
+}
 
 export type EmailTemplateName = EmailMessage["template"];
 export type EmailData<K extends EmailTemplateName> = Extract<EmailMessage, { template: K }>["data"];
@@ -84,6 +121,8 @@ export const EMAIL_TEMPLATES = [
   "invite",
   "pledge-instructions",
   "signup-attempt",
+  "receipt",
+  "credit-note",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -53,7 +53,9 @@ const linkOf = (m: EmailMessage) =>
         ? m.data.inviteUrl
         : "instructionsUrl" in m.data
           ? m.data.instructionsUrl
-          : m.data.forgotPasswordUrl!;
+          : "receiptUrl" in m.data
+            ? m.data.receiptUrl
+            : m.data.forgotPasswordUrl!;
 
 function keysOf(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) return [prefix];

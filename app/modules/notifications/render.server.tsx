@@ -11,6 +11,8 @@ import PasswordChanged, { subject as passwordChangedSubject } from "#emails/pass
 import Invite, { subject as inviteSubject } from "#emails/invite";
 import PledgeInstructions, { subject as pledgeInstructionsSubject } from "#emails/pledge-instructions";
 import SignupAttempt, { subject as signupAttemptSubject } from "#emails/signup-attempt";
+import ReceiptEmail, { subject as receiptSubject } from "#emails/receipt";
+import CreditNoteEmail, { subject as creditNoteSubject } from "#emails/credit-note";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -71,6 +73,16 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: signupAttemptSubject(t, message.data),
         element: <SignupAttempt locale={locale} t={t} data={message.data} />,
+      };
+    case "receipt":
+      return {
+        subject: receiptSubject(t, message.data),
+        element: <ReceiptEmail locale={locale} t={t} data={message.data} />,
+      };
+    case "credit-note":
+      return {
+        subject: creditNoteSubject(t, message.data),
+        element: <CreditNoteEmail locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;
