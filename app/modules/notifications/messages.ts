@@ -74,6 +74,25 @@ export type EmailMessage =
       data: { name: string; loginUrl: string; forgotPasswordUrl: string };
     }
   | {
+      template: "pledge-released";
+      /**
+       * A donor's pledge released with its need (staff cancelled it, or its deadline passed): the
+       * reference, the need's public title, the organisation, and — when part was paid — that
+       * finance will move or refund it. Never the staff's reason or anything of the household.
+       */
+      data: {
+        name: string;
+        reference: string;
+        needTitle: string;
+        orgName: string;
+        reason: "cancelled" | "expired";
+        /** The pledge's amount, already formatted; empty for an in-kind delivery offer. */
+        amount: string;
+        /** What the donor had already paid, already formatted; null when nothing. */
+        paid: string | null;
+      };
+    }
+  | {
       template: "receipt";
       /**
        * The receipt of a payment (app/modules/receipts): all amounts and dates already formatted in
@@ -121,6 +140,7 @@ export const EMAIL_TEMPLATES = [
   "invite",
   "pledge-instructions",
   "signup-attempt",
+  "pledge-released",
   "receipt",
   "credit-note",
 ] as const satisfies readonly EmailTemplateName[];

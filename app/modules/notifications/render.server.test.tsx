@@ -55,7 +55,9 @@ const linkOf = (m: EmailMessage) =>
           ? m.data.instructionsUrl
           : "receiptUrl" in m.data
             ? m.data.receiptUrl
-            : m.data.forgotPasswordUrl!;
+            : "forgotPasswordUrl" in m.data
+              ? m.data.forgotPasswordUrl!
+              : "";
 
 function keysOf(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) return [prefix];

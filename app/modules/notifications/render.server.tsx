@@ -11,6 +11,7 @@ import PasswordChanged, { subject as passwordChangedSubject } from "#emails/pass
 import Invite, { subject as inviteSubject } from "#emails/invite";
 import PledgeInstructions, { subject as pledgeInstructionsSubject } from "#emails/pledge-instructions";
 import SignupAttempt, { subject as signupAttemptSubject } from "#emails/signup-attempt";
+import PledgeReleased, { subject as pledgeReleasedSubject } from "#emails/pledge-released";
 import ReceiptEmail, { subject as receiptSubject } from "#emails/receipt";
 import CreditNoteEmail, { subject as creditNoteSubject } from "#emails/credit-note";
 import type { EmailMessage } from "./messages";
@@ -73,6 +74,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: signupAttemptSubject(t, message.data),
         element: <SignupAttempt locale={locale} t={t} data={message.data} />,
+      };
+    case "pledge-released":
+      return {
+        subject: pledgeReleasedSubject(t, message.data),
+        element: <PledgeReleased locale={locale} t={t} data={message.data} />,
       };
     case "receipt":
       return {
