@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18next.server";
-import { auditFilterOptions, queryAuditLog } from "~/modules/audit/audit-query.server";
+import { SYSTEM_FILTER, auditFilterOptions, queryAuditLog } from "~/modules/audit/audit-query.server";
 import { AuditFilterSchema } from "~/modules/organizations/schemas";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
@@ -22,7 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     from: url.searchParams.get("from") || undefined,
     to: url.searchParams.get("to") || undefined,
   };
-  const parsed = AuditFilterSchema.safeParse(raw);
+  // "The system" (webhooks and jobs) is a choice of the actor filter too: it has no user id.
+  const bySystem = raw.actor === SYSTEM_FILTER;
+  const parsed = AuditFilterSchema.safeParse(bySystem ? { ...raw, actor: undefined } : raw);
   const db = await getDb();
   const locale = await getLocale(request);
   const options = await auditFilterOptions(db, member.org.id);
@@ -31,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     org: { slug: member.org.slug, timeZone: member.org.timeZone },
     options,
     filters: raw,
+    systemFilter: SYSTEM_FILTER,
   };
   if (!parsed.success) {
     // A bad filter (a hand-edited URL) shows its message and no rows; nothing is guessed.
@@ -42,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const result = await queryAuditLog(db, {
     orgId: member.org.id,
-    filters: parsed.data,
+    filters: bySystem ? { ...parsed.data, actor: SYSTEM_FILTER } : parsed.data,
     timeZone: member.org.timeZone,
     page: pageFrom(url),
   });
@@ -52,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
 export default function AuditPage() {
-  const { org, options, filters, errors, entries, total, page, pages } = useLoaderData<typeof loader>();
+  const { org, options, filters, systemFilter, errors, entries, total, page, pages } = useLoaderData<typeof loader>();
   const { t } = useTranslation("staff");
   const locale = useLocale();
   const filtered = Boolean(filters.action || filters.actor || filters.from || filters.to);
@@ -99,6 +102,7 @@ export default function AuditPage() {
             </label>
             <select id="audit-actor" name="actor" defaultValue={filters.actor ?? ""} className={inputClass}>
               <option value="">{t("audit.filters.anyActor")}</option>
+              {options.system && <option value={systemFilter}>{t("audit.system")}</option>}
               {options.actors.map((actor) => (
                 <option key={actor.id} value={actor.id}>
                   {actor.displayName} ({actor.email})

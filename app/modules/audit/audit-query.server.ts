@@ -1,13 +1,16 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
 import { auditLog, users } from "#db/schema";
 
 export const AUDIT_PAGE_SIZE = 25;
 
+/** The actor filter's value for "the system" (webhooks and jobs: no user, actor_user_id null). */
+export const SYSTEM_FILTER = "system";
+
 export interface AuditFilters {
   /** Exact action, e.g. `member.invite`. */
   action?: string;
-  /** The acting user's id. */
+  /** The acting user's id, or `system` for what webhooks and jobs did (a null actor). */
   actor?: string;
   /** First day included, `YYYY-MM-DD`, a calendar day in `timeZone`. */
   from?: string;
@@ -23,6 +26,7 @@ export interface AuditEntryView {
   entityId: string | null;
   change: Record<string, unknown> | null;
   ip: string | null;
+  /** null: the system did it (a webhook or a job, decision 056); shown as "the system", never as a person. */
   actor: { id: string; displayName: string; email: string } | null;
 }
 
@@ -30,7 +34,8 @@ export interface AuditEntryView {
 function conditions(orgId: string, filters: AuditFilters, timeZone: string): SQL[] {
   const where: SQL[] = [eq(auditLog.orgId, orgId)];
   if (filters.action) where.push(eq(auditLog.action, filters.action));
-  if (filters.actor) where.push(eq(auditLog.actorUserId, filters.actor));
+  if (filters.actor === SYSTEM_FILTER) where.push(isNull(auditLog.actorUserId));
+  else if (filters.actor) where.push(eq(auditLog.actorUserId, filters.actor));
   // Days are the organisation's calendar days: midnight there, converted to an instant.
   if (filters.from) {
     where.push(sql`${auditLog.at} >= ((${filters.from}::date)::timestamp at time zone ${timeZone})`);
@@ -132,5 +137,10 @@ export async function auditFilterOptions(db: DbOrTx, orgId: string) {
     .innerJoin(users, eq(users.id, auditLog.actorUserId))
     .where(eq(auditLog.orgId, orgId))
     .orderBy(asc(users.displayName), asc(users.email), asc(users.id));
-  return { actions: actions.map((a) => a.action), actors };
+  const [system] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.orgId, orgId), isNull(auditLog.actorUserId)))
+    .limit(1);
+  return { actions: actions.map((a) => a.action), actors, system: Boolean(system) };
 }

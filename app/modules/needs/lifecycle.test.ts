@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { availableActions, canEditNeed, decideTransition, mayEditContent, NEED_STATES, TRANSITIONS } from "./lifecycle";
+import {
+  availableActions,
+  canEditNeed,
+  deadlinePassed,
+  decideSystemTransition,
+  decideTransition,
+  mayEditContent,
+  NEED_STATES,
+  SYSTEM_NEED_ACTIONS,
+  TRANSITIONS,
+} from "./lifecycle";
 
 const author = "author-1";
 const verifier = "verifier-2";
@@ -40,12 +50,46 @@ describe("need life cycle", () => {
       .toEqual({ ok: false, refusal: "invalid_transition" });
   });
 
-  it("moves the later states (funded, disbursed, closed, expired) only through later work, not these actions", () => {
+  it("no staff action reaches funded, disbursed, closed or expired: the system moves those", () => {
     const reachable = new Set(Object.values(TRANSITIONS).map((t) => t.to));
     for (const state of ["funded", "disbursed", "closed", "expired"] as const) {
       expect(NEED_STATES).toContain(state);
       expect(reachable.has(state)).toBe(false);
     }
+  });
+
+  it("expire, fund and unfund are system transitions: never a button, whatever the roles", () => {
+    const roles = ["caseworker", "verifier", "finance", "org_admin"] as const;
+    for (const state of NEED_STATES) {
+      const actions = availableActions(state, "someone", roles, author);
+      for (const system of SYSTEM_NEED_ACTIONS) expect(actions).not.toContain(system);
+    }
+    expect(decideSystemTransition("expire", "published")).toEqual({ ok: true, to: "expired" });
+    expect(decideSystemTransition("fund", "published")).toEqual({ ok: true, to: "funded" });
+    expect(decideSystemTransition("unfund", "funded")).toEqual({ ok: true, to: "published" });
+    for (const state of NEED_STATES.filter((s) => s !== "published")) {
+      expect(decideSystemTransition("expire", state)).toEqual({ ok: false, refusal: "invalid_transition" });
+      expect(decideSystemTransition("fund", state)).toEqual({ ok: false, refusal: "invalid_transition" });
+    }
+    expect(decideSystemTransition("unfund", "published")).toEqual({ ok: false, refusal: "invalid_transition" });
+  });
+
+  it("cancel is open to staff from published and verified (the release of pledges is the module's)", () => {
+    for (const state of ["verified", "published"] as const) {
+      expect(decideTransition({ action: "cancel", state, actorId: author, actorRoles: ["caseworker"], authorId: author, reason: "Family moved" }))
+        .toEqual({ ok: true, to: "cancelled", guarded: false });
+    }
+    expect(decideTransition({ action: "cancel", state: "funded", actorId: author, actorRoles: ["org_admin"], authorId: author, reason: "r" }))
+      .toEqual({ ok: false, refusal: "invalid_transition" });
+  });
+
+  it("a deadline lasts until the end of its day in the organisation's time zone", () => {
+    // 2026-03-10 ends at 22:00 UTC in Beirut (UTC+2 in March).
+    expect(deadlinePassed("2026-03-10", "Asia/Beirut", new Date("2026-03-10T21:59:59Z"))).toBe(false);
+    expect(deadlinePassed("2026-03-10", "Asia/Beirut", new Date("2026-03-10T22:00:00Z"))).toBe(true);
+    // The same instant is still the 10th in UTC.
+    expect(deadlinePassed("2026-03-10", "UTC", new Date("2026-03-10T22:00:00Z"))).toBe(false);
+    expect(deadlinePassed("2026-03-10", "UTC", new Date("2026-03-11T00:00:00Z"))).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@
  * The life cycle of a need. Pure: which transitions exist, who may make them, what they require.
  * The database enforces the four-eyes rule too (the verifier is never the author).
  */
+import { todayIn } from "./money";
 
 export const NEED_STATES = [
   "draft",
@@ -49,6 +50,41 @@ export const TRANSITIONS: Record<Exclude<NeedAction, "edit">, TransitionRule> = 
     guarded: false,
   },
 };
+
+/**
+ * Transitions the system makes, never a button a person presses: `expire` (the need-expiry job,
+ * a published need past the end of its deadline day in the organisation's time zone), `fund`
+ * (its fund reaches the target) and `unfund` (a refund or a reallocation takes the fund below the
+ * target: back to published). The actor is the system (need_transitions.actor_id null) or the
+ * person whose payment, refund or reallocation caused it.
+ */
+export const SYSTEM_TRANSITIONS = {
+  expire: { from: ["published"], to: "expired" },
+  fund: { from: ["published"], to: "funded" },
+  unfund: { from: ["funded"], to: "published" },
+} as const satisfies Record<string, { from: readonly NeedState[]; to: NeedState }>;
+export type SystemNeedAction = keyof typeof SYSTEM_TRANSITIONS;
+export const SYSTEM_NEED_ACTIONS = Object.keys(SYSTEM_TRANSITIONS) as SystemNeedAction[];
+
+export type SystemTransitionDecision = { ok: true; to: NeedState } | { ok: false; refusal: "invalid_transition" };
+
+/** Whether a system transition applies to a need in this state (and to which state it leads). */
+export function decideSystemTransition(action: SystemNeedAction, state: NeedState): SystemTransitionDecision {
+  const rule = SYSTEM_TRANSITIONS[action] as { from: readonly NeedState[]; to: NeedState } | undefined;
+  if (!rule || !rule.from.includes(state)) return { ok: false, refusal: "invalid_transition" };
+  return { ok: true, to: rule.to };
+}
+
+/**
+ * A need's deadline is a calendar day in the organisation's time zone; the need may still be
+ * pledged to until that day ends there. True once the day is over.
+ */
+export function deadlinePassed(deadline: string, timeZone: string, now: Date): boolean {
+  return todayIn(timeZone, now) > deadline;
+}
+
+/** States in which a cancel releases the need's live pledges (the other states never have any). */
+export const PLEDGEABLE_STATES: readonly NeedState[] = ["verified", "published"];
 
 /** States in which the author may still change the need's content. */
 export const EDITABLE_STATES: readonly NeedState[] = ["draft", "returned"];
