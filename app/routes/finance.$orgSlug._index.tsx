@@ -7,20 +7,24 @@ import { getLocale } from "~/utils/i18next.server";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { pledgeStatusCounts } from "~/modules/pledging/staff.server";
+import { paymentCounts } from "~/modules/payments/inbox.server";
+import { PAYMENT_QUEUES } from "~/modules/payments/schemas";
 import { Notice } from "~/components/forms";
 import { PageTitle, RoleBadges, Section, buttonClass, linkClass, useLocale } from "~/components/staff";
 import { currencyDigits, formatDateTime, formatNumber } from "~/utils/format";
 
 /**
- * The organisation's finance home: the pledges (how many wait for their money or need resolving,
- * and the link to record payments). Statements, reconciliation and disbursements arrive with the
+ * The organisation's finance home: money in (the payments queues: awaiting a second person,
+ * suspense, flagged, money on closed needs; links to the inbox, the ledger and the money accounts)
+ * and the pledges (how many wait for their money or need resolving). Statements, reconciliation and disbursements arrive with the
  * payments work; until then this page says so plainly.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, ["finance", "org_admin"]);
   const locale = await getLocale(request);
   const { org } = member;
-  const counts = await pledgeStatusCounts(await getDb(), org.id);
+  const db = await getDb();
+  const [counts, queues] = await Promise.all([pledgeStatusCounts(db, org.id), paymentCounts(db, org.id)]);
   return {
     title: await staffTitle(request, "staff:finance.title", orgName(org, locale)),
     org: {
@@ -33,14 +37,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     roles: member.roles,
     now: new Date().toISOString(),
     pledges: { waiting: counts.byStatus.pending, needsResolution: counts.needsResolution },
+    queues,
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
 export default function FinanceHome() {
-  const { org, roles, now, pledges } = useLoaderData<typeof loader>();
+  const { org, roles, now, pledges, queues } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("staff");
+  const { t: tf } = useTranslation("finance");
   const locale = useLocale();
   const digits = currencyDigits(org.defaultCurrency);
   return (
@@ -50,6 +56,32 @@ export default function FinanceHome() {
         <p className="font-bold">{t("finance.comingTitle")}</p>
         <p className="mt-1">{t("finance.comingBody")}</p>
       </Notice>
+      <Section id="money-in" title={tf("home.paymentsTitle")} description={tf("home.paymentsIntro")}>
+        <ul className="flex flex-wrap gap-2 text-sm" data-testid="finance-payment-queues">
+          {PAYMENT_QUEUES.map((queue) => (
+            <li key={queue}>
+              <Link
+                to={`/finance/${org.slug}/payments?queue=${queue}#payments`}
+                className={`inline-block rounded border px-3 py-1.5 ${queues[queue] > 0 ? "border-amber-400 bg-amber-50 font-bold text-amber-950 hover:bg-amber-100" : "border-stone-300 hover:bg-stone-50"}`}
+                data-testid={`finance-queue-${queue}`}
+              >
+                {tf(`payments.queues.${queue}`)}: <span className="tabular-nums">{formatNumber(queues[queue], locale)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <p className="mt-4 flex flex-wrap items-center gap-4">
+          <Link to={`/finance/${org.slug}/payments`} className={buttonClass} data-testid="finance-payments-link">
+            {tf("home.openInbox")}
+          </Link>
+          <Link to={`/finance/${org.slug}/ledger`} className={linkClass} data-testid="finance-ledger-link">
+            {tf("home.ledgerLink")}
+          </Link>
+          <Link to={`/finance/${org.slug}/accounts`} className={linkClass} data-testid="finance-accounts-link">
+            {tf("home.accountsLink")}
+          </Link>
+        </p>
+      </Section>
       <Section id="pledges" title={t("finance.pledges")} description={t("finance.pledgesIntro")}>
         <ul className="flex flex-wrap gap-x-6 gap-y-1 text-sm" data-testid="finance-pledge-counts">
           <li>

@@ -40,9 +40,11 @@ import { formatDateTime, formatMoney, formatNumber } from "~/utils/format";
 
 /**
  * /finance/:orgSlug/pledges — the organisation's pledges for finance officers and org admins:
- * counts per status, filters in the query string (plain GET form), and "record payment received"
- * for offline pledges (markPledgePaid). Card pledges are completed by the card processor and
- * deliveries on the need page, so neither can be recorded here.
+ * counts per status, filters in the query string (plain GET form), and for offline pledges a link
+ * to the payments inbox with the pledge chosen, where finance records what really arrived (amount,
+ * value date, reference, proof). The old one-click action (markPledgePaid, the outstanding amount
+ * dated today) stays for callers of this URL until it is retired. Card pledges are completed by the
+ * card processor and deliveries on the need page, so neither can be recorded here.
  */
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -356,24 +358,14 @@ export default function FinancePledgesPage() {
                       </td>
                       <td className={tdClass}>
                         {canRecordPayment(p) && (
-                          <details className="min-w-[12rem]" open={reply?.outcome === "refused" && reply.pledgeId === p.id}>
-                            <summary className="cursor-pointer font-bold text-brand-700 underline" data-testid="record-payment-open">
-                              {late ? t("pledges.record.openLate") : t("pledges.record.open")}
-                              <span className="sr-only"> {p.reference}</span>
-                            </summary>
-                            <Form method="post" className="mt-2 space-y-2" preventScrollReset>
-                              <input type="hidden" name="intent" value="recordPayment" />
-                              <input type="hidden" name="pledgeId" value={p.id} />
-                              <p className="text-sm">
-                                {t("pledges.record.confirm", { amount, reference: p.reference, method: t(`pledgeMethods.${p.method}`) })}
-                              </p>
-                              {late && <p className="text-sm font-bold text-amber-950">{t("pledges.record.confirmLate", { status: t(`pledgeStatus.${p.status}`) })}</p>}
-                              <button type="submit" className={buttonClass} data-testid="record-payment-submit">
-                                {t("pledges.record.submit")}
-                                <span className="sr-only"> {p.reference}</span>
-                              </button>
-                            </Form>
-                          </details>
+                          <Link
+                            to={`/finance/${org.slug}/payments?pledge=${p.id}#record`}
+                            className={`${linkClass} font-bold`}
+                            data-testid="record-payment-open"
+                          >
+                            {late ? t("pledges.record.openLate") : t("pledges.record.open")}
+                            <span className="sr-only"> {p.reference}</span>
+                          </Link>
                         )}
                       </td>
                     </tr>
