@@ -566,12 +566,18 @@ export default function NeedPage() {
             {d.transitions.map((tr) => (
               <li key={tr.id} className="border-b border-stone-200 pb-2 text-sm">
                 <span className="font-bold">{t(`actions.${tr.action}`)}</span>{" "}
-                {t("page.historyLine", {
-                  from: t(`states.${tr.fromState}`),
-                  to: t(`states.${tr.toState}`),
-                  name: tr.actorName,
-                  date: formatDateTime(tr.createdAt, locale, org.timeZone),
-                })}
+                {tr.actorId
+                  ? t("page.historyLine", {
+                      from: t(`states.${tr.fromState}`),
+                      to: t(`states.${tr.toState}`),
+                      name: tr.actorName,
+                      date: formatDateTime(tr.createdAt, locale, org.timeZone),
+                    })
+                  : t("page.historyLineSystem", {
+                      from: t(`states.${tr.fromState}`),
+                      to: t(`states.${tr.toState}`),
+                      date: formatDateTime(tr.createdAt, locale, org.timeZone),
+                    })}
                 {tr.reason && <p className="mt-1 whitespace-pre-line text-stone-800">{t("page.reasonLine", { reason: tr.reason })}</p>}
               </li>
             ))}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Db, DbOrTx } from "#db/client.server";
+import type { Db, DbOrTx, Tx } from "#db/client.server";
 import {
   duplicateMatches,
   householdIdentifiers,
@@ -22,7 +22,16 @@ import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-ne
 import { searchTextOf } from "~/modules/marketplace/search-text.server";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
-import { EDITABLE_STATES, NEED_STATES, decideTransition, mayEditContent, type NeedAction, type NeedState } from "./lifecycle";
+import {
+  EDITABLE_STATES,
+  NEED_STATES,
+  decideSystemTransition,
+  decideTransition,
+  mayEditContent,
+  type NeedAction,
+  type NeedState,
+  type SystemNeedAction,
+} from "./lifecycle";
 import { NeedError } from "./errors";
 import { DEFAULT_K, HIDEABLE_DETAILS, birthYearsOf, decideHides, type HideableDetail, type ReidentificationDecision } from "./k-anonymity";
 import { MAX_MINOR, todayIn } from "./money";
@@ -515,6 +524,49 @@ export async function transitionNeed(
   });
 }
 
+/**
+ * A transition only the system makes (expire, fund, unfund: lifecycle.ts), inside the caller's
+ * transaction with the need already locked: the state, a need_transitions row and the audit row.
+ * The actor is the system (SYSTEM_ACTOR: actor null in both) or the person whose payment, refund
+ * or reallocation caused it. Returns the updated need, or null (nothing written) when the
+ * transition does not apply to the need's current state, so a repeated call changes nothing.
+ */
+export async function applySystemTransition(
+  tx: Tx,
+  actor: Actor,
+  need: Need,
+  action: SystemNeedAction,
+  options: { now: Date; reason?: string | null; change?: Record<string, unknown> },
+): Promise<Need | null> {
+  const decision = decideSystemTransition(action, need.state);
+  if (!decision.ok) return null;
+  const { now } = options;
+  const [updated] = await tx
+    .update(needs)
+    .set({ state: decision.to, updatedAt: now })
+    .where(and(eq(needs.id, need.id), eq(needs.state, need.state)))
+    .returning();
+  if (!updated) return null;
+  await tx.insert(needTransitions).values({
+    needId: need.id,
+    orgId: need.orgId,
+    action,
+    fromState: need.state,
+    toState: decision.to,
+    actorId: actor.userId,
+    reason: options.reason ?? null,
+    createdAt: now,
+  });
+  await recordAudit(tx, actor, {
+    orgId: need.orgId,
+    action: `need.${action}`,
+    entityType: "need",
+    entityId: need.id,
+    change: { from: need.state, to: decision.to, ...(options.change ?? {}) },
+  });
+  return updated;
+}
+
 /** Both languages written (title and story), or the need is explicitly told in one language. */
 export function languagesComplete(need: Pick<Need, "titleAr" | "titleEn" | "storyAr" | "storyEn" | "onlyLanguage">): boolean {
   const has = (v: string | null) => Boolean(v?.trim());
@@ -712,10 +764,12 @@ export async function getNeedForStaff(db: DbOrTx, orgId: string, needId: string)
         toState: needTransitions.toState,
         reason: needTransitions.reason,
         createdAt: needTransitions.createdAt,
+        // null: the system did it (a job, a webhook): the page says "the system", never a person.
+        actorId: needTransitions.actorId,
         actorName: actor.displayName,
       })
       .from(needTransitions)
-      .innerJoin(actor, eq(actor.id, needTransitions.actorId))
+      .leftJoin(actor, eq(actor.id, needTransitions.actorId))
       .where(and(eq(needTransitions.needId, needId), eq(needTransitions.orgId, orgId)))
       .orderBy(asc(needTransitions.createdAt), asc(needTransitions.id)),
     orgOf(db, orgId),
