@@ -39,10 +39,57 @@ export function enhance(run: (button: HTMLElement) => void): void {
   doc.querySelectorAll<HTMLElement>("[data-js-only]").forEach((el) => {
     el.hidden = false;
   });
+  // Steps that only a browser without JavaScript needs (the pledge form's "show the total").
+  doc.querySelectorAll<HTMLElement>("[data-no-js]").forEach((el) => {
+    el.hidden = true;
+  });
   doc.addEventListener("click", (event) => {
     const target = event.target as Element | null;
     const button = target && target.closest ? target.closest<HTMLElement>("button[data-action]") : null;
     if (button) run(button);
+    // Quick amounts are links that reload the page with ?amount=; here they fill the field in place.
+    const fill = target && target.closest ? target.closest<HTMLElement>("a[data-fill]") : null;
+    const field = fill ? (doc.getElementById(fill.dataset.fillTarget || "") as HTMLInputElement | null) : null;
+    if (fill && field) {
+      event.preventDefault();
+      field.value = fill.dataset.fill || "";
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.focus();
+    }
+  });
+  // Money the page works out live: the pledge form's chosen items total and the card fee estimate.
+  const show = (out: HTMLElement, minor: number) => {
+    const digits = Number(out.dataset.digits || "0");
+    out.textContent = new Intl.NumberFormat(out.dataset.intlLocale || "en-GB", {
+      style: "currency",
+      currency: out.dataset.currency || "USD",
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(minor / Math.pow(10, digits));
+  };
+  doc.addEventListener("input", (event) => {
+    const input = event.target as HTMLInputElement;
+    const form = input.form;
+    if (!form) return;
+    if (input.dataset.unitCost !== undefined) {
+      let total = 0;
+      form.querySelectorAll<HTMLInputElement>("input[data-unit-cost]").forEach((line) => {
+        const quantity = Number(line.value);
+        if (Number.isInteger(quantity) && quantity > 0) total += quantity * Number(line.dataset.unitCost);
+      });
+      form.querySelectorAll<HTMLElement>("[data-items-total]").forEach((out) => show(out, total));
+    }
+    if (input.name === "amount") {
+      form.querySelectorAll<HTMLElement>("[data-fee-estimate]").forEach((out) => {
+        const digits = Number(out.dataset.digits || "0");
+        const typed = input.value.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace("\u066B", ".").trim();
+        const match = /^(\d{1,12})(?:\.(\d*))?$/.exec(typed);
+        if (!match || (match[2] || "").length > digits) return;
+        const minor = Number(match[1] + (match[2] || "").padEnd(digits, "0"));
+        if (minor <= 0) return;
+        show(out, Math.ceil((minor * Number(out.dataset.feeRate)) / 1e6) + Number(out.dataset.feeFixed));
+      });
+    }
   });
   // A second tap on a slow connection must not post twice (the server's idempotency key would
   // catch it, but the donor would wait for two answers). GET forms (filters) are left alone.

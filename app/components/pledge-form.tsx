@@ -1,13 +1,24 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
-import { effectiveMinimum, remainingOf, suggestedAmounts } from "~/modules/pledging/amounts";
+import { effectiveMinimum, minimumFor, suggestedAmounts } from "~/modules/pledging/amounts";
 import type { PledgeReply } from "~/modules/pledging/reply";
 import { minorToInput } from "~/modules/needs/money";
-import { formatMoney } from "~/utils/format";
+import { currencyDigits, formatMoney } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
 import { errorsAt, stringAt } from "./form-reply";
 import { ErrorList } from "./forms";
+import { NeedProgress } from "./need-progress";
+
+/** The card fee estimate the form shows beside "cover the fee" (estimateCardFee of app/modules/payments/card-fees.ts). */
+export interface CardFeeHint {
+  /** The fee for the amount in the field (prefilled or posted), or null when there is none yet. */
+  feeMinor: number | null;
+  /** A straight line through the estimate, for the inline script to follow the typed amount: parts per million… */
+  ratePpm: number;
+  /** …plus a fixed part, in minor units. */
+  fixedMinor: number;
+}
 
 export interface PledgeFormProps {
   /** The need's public projection, with `progress` as the public need page loads it. */
@@ -19,7 +30,7 @@ export interface PledgeFormProps {
   donorEmail?: string | null;
   /** The pledge action's answer when the form came back (useActionData of the pledge route). */
   reply?: PledgeReply | null;
-  /** What is left to pledge; by default target − raised − reserved from `need.progress`. */
+  /** What is left to pledge; by default the need's figures (`need.progress.remainingMinor`). */
   remainingMinor?: number;
   /** Per item line (same order as need.items), how many are still unpledged; default: the line's quantity. */
   itemsLeft?: number[];
@@ -29,21 +40,52 @@ export interface PledgeFormProps {
    * Delivery is added for in-kind needs.
    */
   methods: readonly string[];
+  /** An amount a quick-amount link asked for (`?amount=`), already checked; fills the field. */
+  prefillAmount?: string | null;
+  /** The chosen items' total from the "show the total" step (no JavaScript). */
+  itemsTotalMinor?: number | null;
+  /** When card is offered: the fee estimate for "cover the processing fee". */
+  cardFee?: CardFeeHint | null;
 }
 
 const inputClass = "block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-[invalid=true]:border-red-700";
 
+/** The amount hint's examples in a currency's own digits: "50" and "50.25" (USD), "250000" (SYP, no decimals). */
+export function amountExamples(currency: string): { whole: string; decimal: string | null } {
+  const digits = currencyDigits(currency);
+  const wholeMinor = minimumFor(currency) * 50;
+  const whole = minorToInput(wholeMinor, currency).replace(/\.0+$/, "");
+  return { whole, decimal: digits === 0 ? null : `${whole}.${"25".padEnd(digits, "0")}` };
+}
+
+/** The chosen items' total in minor units: Σ quantity × unit cost over `item-<position>` quantities. */
+export function itemsTotal(items: readonly { unitCostMinor: number }[], lines: readonly { position: number; quantity: number }[]): number {
+  return lines.reduce((sum, line) => sum + (items[line.position]?.unitCostMinor ?? 0) * line.quantity, 0);
+}
+
 /**
  * The pledge form for the need page's `#pledge` slot. Plain HTML that works without JavaScript:
- * it posts to /needs/:publicId/pledge, which redirects to /pledges/<reference> or renders the form
- * again with its messages.
+ * it posts to /needs/:publicId/pledge, which redirects to /pledges/<reference> (or to the card
+ * checkout) or renders the form again with its messages. The quick amounts are links that come
+ * back with the amount filled in (the page's inline script fills the field in place); for in-kind
+ * needs "show the total" posts the chosen items for their total (the script keeps it live).
  */
-export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, remainingMinor, itemsLeft, methods: offered }: PledgeFormProps) {
+export function PledgeForm({
+  need,
+  idempotencyKey,
+  locale,
+  donorEmail,
+  reply,
+  remainingMinor,
+  itemsLeft,
+  methods: offered,
+  prefillAmount,
+  itemsTotalMinor,
+  cardFee,
+}: PledgeFormProps) {
   const { t } = useTranslation("pledging");
   const currency = need.currency;
-  const remaining =
-    remainingMinor ??
-    remainingOf({ targetMinor: need.targetMinor, paidMinor: need.progress?.raisedMinor ?? 0, reservedMinor: need.progress?.reservedMinor ?? 0 });
+  const remaining = remainingMinor ?? need.progress?.remainingMinor ?? 0;
   const money = (minor: number) => formatMoney(minor, currency, locale);
   const open = !need.progress || need.progress.status === "open";
   const result = reply?.result ?? undefined;
@@ -54,6 +96,7 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
         <h2 id="pledge-heading" className="text-xl font-bold">
           {t("form.title")}
         </h2>
+        {need.progress && <NeedProgress need={need} progress={need.progress} locale={locale} />}
         <p role="status">{t(open ? "form.full" : "form.closed")}</p>
       </section>
     );
@@ -78,13 +121,19 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
     );
   }
   const postedMethod = stringAt(result, "method");
-  const postedChoice = stringAt(result, "amountChoice");
   const field = (name: string) => ({
     id: `pledge-${name}`,
     name,
     "aria-invalid": errorsAt(result, name)?.length ? true : undefined,
     "aria-describedby": errorsAt(result, name)?.length ? `pledge-${name}-error` : undefined,
   });
+  const digits = currencyDigits(currency);
+  const examples = amountExamples(currency);
+  const intlLocale = locale === "ar" ? "ar" : "en-GB";
+  const amountValue = stringAt(result, "amount") ?? prefillAmount ?? "";
+  const postedLines = need.items.map((_, i) => Number(stringAt(result, `item-${i}`) ?? 0) || 0);
+  const shownTotal = itemsTotalMinor ?? itemsTotal(need.items, postedLines.map((quantity, position) => ({ position, quantity })));
+  const pageUrl = `/needs/${need.publicId}/pledge`;
 
   return (
     <section aria-labelledby="pledge-heading" className="space-y-4 rounded-lg border border-stone-200 bg-white p-4">
@@ -92,6 +141,7 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
         {t("form.title")}
       </h2>
       <p className="text-sm text-stone-700">{t("form.intro")}</p>
+      {need.progress && <NeedProgress need={need} progress={need.progress} locale={locale} />}
       {reply?.message && (
         <div role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-red-900">
           <p className="font-bold">{reply.message}</p>
@@ -104,10 +154,9 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
           )}
         </div>
       )}
-      <Form method="post" action={`/needs/${need.publicId}/pledge`} className="space-y-4" data-testid="pledge-form">
+      <Form method="post" action={pageUrl} className="space-y-4" data-testid="pledge-form">
         <input type="hidden" name="currency" value={currency} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-        <p className="font-bold">{t("form.remaining", { remaining: money(remaining) })}</p>
 
         {inKind && (
           <fieldset className="space-y-2">
@@ -132,47 +181,89 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
                     defaultValue={stringAt(result, `item-${i}`) ?? "0"}
                     aria-label={t("form.itemQuantity", { label })}
                     disabled={left <= 0}
+                    data-unit-cost={item.unitCostMinor}
                     className="w-24 rounded border border-stone-400 px-2 py-1"
                   />
                 </div>
               );
             })}
+            <p className="font-bold" data-testid="pledge-items-total">
+              {t("form.itemsTotal")}{" "}
+              <output
+                htmlFor={need.items.map((_, i) => `pledge-item-${i}`).join(" ")}
+                aria-live="polite"
+                className="tabular-nums"
+                data-items-total=""
+                data-currency={currency}
+                data-digits={digits}
+                data-intl-locale={intlLocale}
+              >
+                {money(shownTotal)}
+              </output>
+            </p>
+            <button
+              type="submit"
+              name="intent"
+              value="preview"
+              formNoValidate
+              data-no-js=""
+              className="rounded border border-brand-700 px-3 py-1 text-brand-700"
+              data-testid="pledge-items-preview"
+            >
+              {t("form.itemsPreview")}
+            </button>
             <ErrorList id="pledge-items-error" errors={errorsAt(result, "items")} />
           </fieldset>
         )}
 
-        <fieldset className="space-y-2">
-          <legend className="font-bold">{t("form.suggested")}</legend>
-          <p className="text-sm text-stone-700">{t("form.minimum", { minimum: money(minimum) })}</p>
-          <div className="flex flex-wrap gap-2">
-            {suggestions.map((amount, i) => {
-              const value = minorToInput(amount, currency);
-              return (
-                <label key={amount} className="inline-flex items-center gap-2 rounded border border-stone-300 px-3 py-2">
-                  <input type="radio" name="amountChoice" value={value} defaultChecked={postedChoice ? postedChoice === value : i === 0} />
-                  <span>{i === 0 ? t("form.suggestedWhole", { amount: money(amount) }) : money(amount)}</span>
-                </label>
-              );
-            })}
-          </div>
+        <div className="space-y-2">
           <label htmlFor="pledge-amount" className="block font-bold">
             {t("form.amount", { currency })}
           </label>
-          <p id="pledge-amount-hint" className="text-sm text-stone-700">
-            {t("form.amountHint")}
+          <p id="pledge-amount-hint" className="text-sm text-stone-700" data-testid="pledge-amount-hint">
+            {examples.decimal
+              ? t("form.amountHintDecimal", { example: examples.whole, exampleDecimal: examples.decimal })
+              : t("form.amountHintWhole", { example: examples.whole })}{" "}
+            {t("form.minimum", { minimum: money(minimum) })}
+            {inKind ? ` ${t("form.amountInKind")}` : ""}
           </p>
           <input
             {...field("amount")}
             aria-describedby={["pledge-amount-hint", errorsAt(result, "amount")?.length ? "pledge-amount-error" : ""].filter(Boolean).join(" ")}
             type="text"
-            inputMode="decimal"
+            inputMode={digits === 0 ? "numeric" : "decimal"}
             autoComplete="off"
             dir="ltr"
-            defaultValue={stringAt(result, "amount") ?? ""}
+            defaultValue={amountValue}
             className={inputClass}
           />
           <ErrorList id="pledge-amount-error" errors={errorsAt(result, "amount")} />
-        </fieldset>
+          {suggestions.length > 0 && (
+            <div className="space-y-1">
+              <p className="text-sm font-bold" id="pledge-quick-label">
+                {t("form.suggested")}
+              </p>
+              {/* Links, not choices: each fills the field (a page load without JavaScript, in place with it); none is preselected. */}
+              <ul className="flex flex-wrap gap-2" aria-labelledby="pledge-quick-label" data-testid="pledge-quick-amounts">
+                {suggestions.map((amount, i) => {
+                  const value = minorToInput(amount, currency);
+                  return (
+                    <li key={amount}>
+                      <a
+                        href={`${pageUrl}?amount=${encodeURIComponent(value)}#pledge-amount`}
+                        data-fill={value}
+                        data-fill-target="pledge-amount"
+                        className="inline-block rounded border border-stone-300 px-3 py-2 text-brand-800 hover:border-brand-700"
+                      >
+                        {i === 0 ? t("form.suggestedWhole", { amount: money(amount) }) : money(amount)}
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+          )}
+        </div>
 
         <fieldset className="space-y-2">
           <legend className="font-bold">{t("form.method")}</legend>
@@ -186,6 +277,39 @@ export function PledgeForm({ need, idempotencyKey, locale, donorEmail, reply, re
             </label>
           ))}
           <ErrorList id="pledge-method-error" errors={errorsAt(result, "method")} />
+          {methods.includes("card") && cardFee && (
+            <div className="ms-6 space-y-1 rounded border border-stone-200 bg-stone-50 p-3" data-testid="pledge-cover-fee">
+              <label className="flex items-start gap-2">
+                <input
+                  type="checkbox"
+                  name="coverFee"
+                  value="on"
+                  defaultChecked={stringAt(result, "coverFee") === "on"}
+                  aria-describedby="pledge-cover-fee-hint"
+                  className="mt-1 h-4 w-4"
+                />
+                <span>{t("form.coverFee")}</span>
+              </label>
+              <p id="pledge-cover-fee-hint" className="text-sm text-stone-700">
+                {t("form.coverFeeEstimate")}{" "}
+                <output
+                  htmlFor="pledge-amount"
+                  aria-live="polite"
+                  className="font-bold tabular-nums"
+                  data-fee-estimate=""
+                  data-fee-rate={cardFee.ratePpm}
+                  data-fee-fixed={cardFee.fixedMinor}
+                  data-currency={currency}
+                  data-digits={digits}
+                  data-intl-locale={intlLocale}
+                  data-testid="pledge-fee-estimate"
+                >
+                  {cardFee.feeMinor === null ? t("form.coverFeeNoAmount") : money(cardFee.feeMinor)}
+                </output>{" "}
+                {t("form.coverFeeHint")}
+              </p>
+            </div>
+          )}
         </fieldset>
 
         {donorEmail ? (

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
@@ -6,23 +7,148 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FormMessage, Notice } from "~/components/forms";
 import { PledgeError } from "~/modules/pledging/errors";
-import { cancelPledge, listDonorPledges } from "~/modules/pledging/pledges.server";
+import { cancelPledge } from "~/modules/pledging/pledges.server";
+import { donorTrail, type DonorTrailRow } from "~/modules/pledging/donor-trail.server";
+import { receiptPath } from "~/modules/receipts/receipts.server";
 import { normalizeReference } from "~/modules/pledging/reference";
 import { actorOf, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 
-/** /account/pledges — the donor's pledges with status, reference and instructions; cancel a pending one. */
+/**
+ * /account/pledges — the donor's pledges with status, reference and instructions; cancel a pending
+ * one. Under each, its trail: pledged → paid (with the receipt) → in the need's fund → refunded or
+ * moved (to "another need of the organisation" or "the organisation's general fund", nothing
+ * more) → disbursed (a later issue: shown as not yet).
+ */
+
+type Fixed = Awaited<ReturnType<typeof getFixedT>>;
+type Locale = Awaited<ReturnType<typeof getLocale>>;
+
+export interface TrailStep {
+  step: "pledged" | "paid" | "fund" | "after" | "disbursed";
+  done: boolean;
+  lines: { text: string; href?: string }[];
+}
+
+/** The five steps of one pledge, as text in the donor's language. */
+function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale): TrailStep[] {
+  const fmt = (minor: number) => formatMoney(minor, p.currency, locale);
+  const day = (d: string) => formatDate(`${d}T12:00:00Z`, locale);
+  const released = p.status === "cancelled" || p.status === "expired" || p.status === "declined";
+  const paid: TrailStep = {
+    step: "paid",
+    done: p.money.payments.length > 0,
+    lines: [],
+  };
+  for (const payment of p.money.payments) {
+    paid.lines.push({
+      text: t("pledging:trail.paid", {
+        amount: fmt(payment.amountMinor),
+        date: day(payment.valueDate),
+      }),
+    });
+    if (payment.receipt)
+      paid.lines.push({
+        text: t("pledging:trail.receipt", { number: payment.receipt.number }),
+        href: receiptPath(payment.receipt.id),
+      });
+  }
+  if (p.status === "received") {
+    paid.done = true;
+    paid.lines.push({ text: t("pledging:trail.delivered") });
+  }
+  if (paid.lines.length === 0)
+    paid.lines.push({
+      text: t(released ? "pledging:trail.noPayment" : "pledging:trail.notYet"),
+    });
+
+  const inFund = paid.done;
+  const fund: TrailStep = {
+    step: "fund",
+    done: inFund,
+    lines: [
+      {
+        text: inFund
+          ? t("pledging:trail.fund", {
+              received: fmt(p.need.figures.receivedMinor),
+              target: fmt(p.need.targetMinor),
+            })
+          : t("pledging:trail.notYet"),
+      },
+    ],
+  };
+
+  const after: TrailStep = { step: "after", done: false, lines: [] };
+  for (const refund of p.money.refunds) {
+    if (refund.status === "failed") continue;
+    after.done = true;
+    const date = formatDate(refund.createdAt, locale);
+    after.lines.push({
+      text: t(refund.status === "succeeded" ? "pledging:trail.refunded" : "pledging:trail.refundPending", {
+        amount: fmt(refund.amountMinor),
+        date,
+      }),
+    });
+    if (refund.creditNote)
+      after.lines.push({
+        text: t("pledging:trail.creditNote", {
+          number: refund.creditNote.number,
+        }),
+        href: receiptPath(refund.creditNote.id),
+      });
+  }
+  for (const move of p.money.moves) {
+    after.done = true;
+    after.lines.push({
+      text: t(move.to === "other_need" ? "pledging:trail.movedNeed" : "pledging:trail.movedGeneral", {
+        amount: fmt(move.amountMinor),
+        date: day(move.valueDate),
+      }),
+    });
+  }
+  if (after.lines.length === 0) after.lines.push({ text: t("pledging:trail.nothingAfter") });
+
+  return [
+    {
+      step: "pledged",
+      done: true,
+      lines: [
+        {
+          text: t("pledging:trail.pledged", {
+            amount: fmt(p.amountMinor),
+            date: formatDate(p.createdAt, locale),
+          }),
+        },
+      ],
+    },
+    paid,
+    fund,
+    after,
+    {
+      step: "disbursed",
+      done: false,
+      lines: [{ text: t("pledging:trail.notYet") }],
+    },
+  ];
+}
 
 const CancelSchema = z.object({
   intent: z.literal("cancel"),
-  reference: z.string().max(40).refine((v) => normalizeReference(v) !== null, "pledging:errors.referenceInvalid"),
+  reference: z
+    .string()
+    .max(40)
+    .refine((v) => normalizeReference(v) !== null, "pledging:errors.referenceInvalid"),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [rows, locale, t] = await Promise.all([listDonorPledges(await getDb(), user.id), getLocale(request), getFixedT(request, ["pledging", "common"])]);
+  const [rows, locale, t] = await Promise.all([
+    donorTrail(await getDb(), user.id),
+    getLocale(request),
+    getFixedT(request, ["pledging", "common"]),
+  ]);
   const cancelled = normalizeReference(new URL(request.url).searchParams.get("cancelled"));
   return data(
     {
@@ -33,12 +159,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
         status: p.status,
         amount: formatMoney(p.amountMinor, p.currency, locale),
         date: formatDate(p.createdAt, locale),
-        needPublicId: p.needPublicId,
-        needTitle: (locale === "ar" ? p.needTitleAr ?? p.needTitleEn : p.needTitleEn ?? p.needTitleAr) ?? "",
-        cancellable: p.status === "pending" || p.status === "awaiting_payment",
+        needPublicId: p.need.publicId,
+        needTitle: (locale === "ar" ? p.need.titleAr ?? p.need.titleEn : p.need.titleEn ?? p.need.titleAr) ?? "",
+        cancellable: (p.status === "pending" || p.status === "awaiting_payment") && p.paidMinor === 0 && p.money.payments.length === 0,
+        trail: trailOf(p, t, locale),
       })),
     },
-    { headers: { "Cache-Control": "private, no-store" } },
+    { headers: { "Cache-Control": "private, no-store" } }
   );
 }
 
@@ -46,11 +173,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const submission = parseWithZod(await readForm(request), { schema: CancelSchema });
+  const submission = parseWithZod(await readForm(request), {
+    schema: CancelSchema,
+  });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const reference = normalizeReference(submission.value.reference)!;
   try {
-    await cancelPledge(await getDb(), { reference, userId: user.id, actor: actorOf(request, user) });
+    await cancelPledge(await getDb(), {
+      reference,
+      userId: user.id,
+      actor: actorOf(request, user),
+    });
   } catch (error) {
     if (!(error instanceof PledgeError)) throw error;
     return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: error.status });
@@ -80,43 +213,95 @@ export default function MyPledges() {
           <table className="w-full border-collapse text-start" data-testid="my-pledges">
             <thead>
               <tr className="border-b border-stone-300 text-start">
-                <th scope="col" className="p-2 text-start">{t("account.columns.date")}</th>
-                <th scope="col" className="p-2 text-start">{t("account.columns.need")}</th>
-                <th scope="col" className="p-2 text-start">{t("account.columns.amount")}</th>
-                <th scope="col" className="p-2 text-start">{t("account.columns.reference")}</th>
-                <th scope="col" className="p-2 text-start">{t("account.columns.status")}</th>
-                <th scope="col" className="p-2 text-start">{t("account.columns.actions")}</th>
+                <th scope="col" className="p-2 text-start">
+                  {t("account.columns.date")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("account.columns.need")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("account.columns.amount")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("account.columns.reference")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("account.columns.status")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("account.columns.actions")}
+                </th>
               </tr>
             </thead>
             <tbody>
               {pledges.map((p) => (
-                <tr key={p.reference} className="border-b border-stone-200">
-                  <td className="p-2">{p.date}</td>
-                  <td className="p-2">
-                    <Link to={`/needs/${p.needPublicId}`} className="underline">
-                      {p.needTitle}
-                    </Link>
-                  </td>
-                  <td className="p-2 tabular-nums">{p.amount}</td>
-                  <td className="p-2 font-mono" dir="ltr">
-                    {p.reference}
-                  </td>
-                  <td className="p-2">{t(`status.${p.status}`)}</td>
-                  <td className="space-x-2 p-2 rtl:space-x-reverse">
-                    <Link to={`/pledges/${p.reference}`} className="text-brand-700 underline">
-                      {t("account.instructions")}
-                    </Link>
-                    {p.cancellable && (
-                      <Form method="post" className="inline">
-                        <input type="hidden" name="intent" value="cancel" />
-                        <input type="hidden" name="reference" value={p.reference} />
-                        <button type="submit" className="text-red-800 underline" aria-label={`${t("account.cancel")} ${p.reference}`}>
-                          {t("account.cancel")}
-                        </button>
-                      </Form>
-                    )}
-                  </td>
-                </tr>
+                <Fragment key={p.reference}>
+                  <tr className="border-b border-stone-200">
+                    <td className="p-2">{p.date}</td>
+                    <td className="p-2">
+                      <Link to={`/needs/${p.needPublicId}`} className="underline">
+                        {p.needTitle}
+                      </Link>
+                    </td>
+                    <td className="p-2 tabular-nums">{p.amount}</td>
+                    <td className="p-2 font-mono" dir="ltr">
+                      {p.reference}
+                    </td>
+                    <td className="p-2">{t(`status.${p.status}`)}</td>
+                    <td className="space-x-2 p-2 rtl:space-x-reverse">
+                      <Link to={`/pledges/${p.reference}`} className="text-brand-700 underline">
+                        {t("account.instructions")}
+                      </Link>
+                      {p.cancellable && (
+                        <Form method="post" className="inline">
+                          <input type="hidden" name="intent" value="cancel" />
+                          <input type="hidden" name="reference" value={p.reference} />
+                          <button type="submit" className="text-red-800 underline" aria-label={`${t("account.cancel")} ${p.reference}`}>
+                            {t("account.cancel")}
+                          </button>
+                        </Form>
+                      )}
+                    </td>
+                  </tr>
+                  <tr className="border-b border-stone-300">
+                    <td colSpan={6} className="p-2 pb-4">
+                      <ol
+                        className="grid gap-2 text-sm sm:grid-cols-5"
+                        aria-label={t("trail.label", {
+                          reference: p.reference,
+                        })}
+                        data-testid="pledge-trail"
+                      >
+                        {p.trail.map((step) => (
+                          <li
+                            key={step.step}
+                            data-step={step.step}
+                            data-done={step.done ? "true" : "false"}
+                            className={`rounded border p-2 ${
+                              step.done ? "border-emerald-300 bg-emerald-50" : "border-stone-200 bg-stone-50 text-stone-700"
+                            }`}
+                          >
+                            <p className="font-bold">
+                              {t(`trail.steps.${step.step}`)}
+                              <span className="sr-only"> — {t(step.done ? "trail.done" : "trail.pending")}</span>
+                            </p>
+                            {step.lines.map((line, i) =>
+                              line.href ? (
+                                <p key={i}>
+                                  <a href={line.href} className="text-brand-700 underline">
+                                    {line.text}
+                                  </a>
+                                </p>
+                              ) : (
+                                <p key={i}>{line.text}</p>
+                              )
+                            )}
+                          </li>
+                        ))}
+                      </ol>
+                    </td>
+                  </tr>
+                </Fragment>
               ))}
             </tbody>
           </table>

@@ -5,9 +5,14 @@ import { readForm } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
 import { eq } from "drizzle-orm";
 import { needs } from "#db/schema";
-import { PledgeForm } from "~/components/pledge-form";
-import { parseMoney } from "~/modules/needs/money";
+import { PledgeForm, itemsTotal, type CardFeeHint } from "~/components/pledge-form";
+import { minorToInput, parseMoney } from "~/modules/needs/money";
 import { effectiveMinimum } from "~/modules/pledging/amounts";
+// CARD-SEAM: until the STRIPE helper's modules land (app/modules/payments/card-fees.ts, checkout.server.ts).
+const estimateCardFee = (giftMinor: number, _currency: string) => Math.ceil(giftMinor * 0.029) + 30;
+const startCheckout = async (_db: unknown, _input: { pledgeId: string; coverFee: boolean; origin: string; locale: string }): Promise<{ url: string }> => {
+  throw new Error("card checkout not available yet");
+};
 import { PledgeError } from "~/modules/pledging/errors";
 import { createPledge, getPledgeableNeed, newIdempotencyKey } from "~/modules/pledging/pledges.server";
 import type { PledgeReply } from "~/modules/pledging/reply";
@@ -24,9 +29,33 @@ import { appOrigin, getClientIp } from "~/utils/request.server";
  * /needs/:publicId/pledge — the action the need page's pledge form posts to (no JavaScript needed),
  * and a page of its own that shows the form again with its messages (400 bad input, 409 filled
  * meanwhile with the remaining amount and similar needs). Not nested in the need page's layout.
+ * `?amount=` (a quick amount's link) fills the amount field; `intent=preview` (in-kind "show the
+ * total") answers the chosen items' total and changes nothing; a card pledge goes on to Stripe
+ * Checkout (or its stand-in).
  */
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
+
+/** What the action answers when the form comes back: the pledge reply, or the items' total of a preview. */
+type DonorReply = PledgeReply & { itemsTotalMinor?: number | null };
+
+/** A quick amount's `?amount=`: kept only when it is a pledge this need would take now. */
+function prefillFrom(url: URL, currency: string, remainingMinor: number): { text: string; minor: number } | null {
+  const raw = url.searchParams.get("amount");
+  if (!raw || raw.length > 40) return null;
+  const parsed = parseMoney(raw, currency);
+  if (!parsed.ok || parsed.minor > remainingMinor || parsed.minor < effectiveMinimum(currency, remainingMinor)) return null;
+  return { text: minorToInput(parsed.minor, currency), minor: parsed.minor };
+}
+
+/** The fee estimate beside "cover the processing fee": exact for the amount shown, a straight line for the script. */
+function cardFeeHint(currency: string, amountMinor: number | null): CardFeeHint {
+  const unit = 10 ** 6;
+  const low = estimateCardFee(unit, currency);
+  const high = estimateCardFee(101 * unit, currency);
+  const ratePpm = Math.max(0, Math.round((high - low) / 100));
+  return { feeMinor: amountMinor ? estimateCardFee(amountMinor, currency) : null, ratePpm, fixedMinor: Math.max(0, low - ratePpm) };
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
@@ -34,14 +63,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw new Response("Not Found", { status: 404 });
   const t = await getFixedT(request, ["pledging", "common"]);
   const title = (locale === "ar" ? found.need.titleAr ?? found.need.titleEn : found.need.titleEn ?? found.need.titleAr) ?? "";
+  const prefill = prefillFrom(new URL(request.url), found.need.currency, found.need.progress?.remainingMinor ?? 0);
   return data(
     {
       title: `${t("pledging:form.pageTitle", { title })} — ${t("common:appName")}`,
       needTitle: title,
       need: found.need,
       itemsLeft: found.itemsLeft,
-      remainingMinor: found.remainingMinor,
+      remainingMinor: found.need.progress?.remainingMinor ?? 0,
       methods: found.methods,
+      prefillAmount: prefill?.text ?? null,
+      cardFee: found.methods.includes("card") ? cardFeeHint(found.need.currency, prefill?.minor ?? null) : null,
       idempotencyKey: newIdempotencyKey(),
       donorEmail: auth?.user.email ?? null,
       locale,
@@ -64,9 +96,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const publicId = params.publicId ?? "";
   const [auth, locale] = await Promise.all([getAuth(request), getLocale(request)]);
   const formData = await readForm(request);
-  const submission = parseWithZod(formData, { schema: PledgeFormSchema });
-  const reply = (body: PledgeReply, status: number, extra: Record<string, string> = {}) =>
+  const reply = (body: DonorReply, status: number, extra: Record<string, string> = {}) =>
     data(body, { status, headers: { ...NO_STORE, ...extra } });
+
+  if (formData.get("intent") === "preview") {
+    // In-kind "show the total" without JavaScript: the form comes back as it was, with the total.
+    const found = await getPledgeableNeed(await getDb(), publicId);
+    if (!found) throw new Response("Not Found", { status: 404 });
+    const initialValue = Object.fromEntries([...formData.entries()].filter(([name, v]) => typeof v === "string" && name !== "idempotencyKey"));
+    const lines = itemLinesFrom(formData);
+    if (lines === "invalid") return reply({ result: { initialValue, error: { items: ["pledging:errors.items_invalid"] } } }, 400);
+    return reply({ result: { initialValue, error: {} }, itemsTotalMinor: itemsTotal(found.need.items, lines) }, 200);
+  }
+
+  const submission = parseWithZod(formData, { schema: PledgeFormSchema });
   if (submission.status !== "success") return reply({ result: submission.reply() }, 400);
   const value = submission.value;
 
@@ -78,8 +121,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   let amountMinor = 0;
   if (lines.length === 0) {
-    const typed = value.amount?.trim() ? value.amount : value.amountChoice;
-    const parsed = parseMoney(typed, value.currency);
+    // One amount field: the quick amounts fill it, nothing is chosen for the donor.
+    const parsed = parseMoney(value.amount, value.currency);
     if (!parsed.ok) return reply({ result: submission.reply({ fieldErrors: { amount: [parsed.error] } }) }, 400);
     amountMinor = parsed.minor;
   }
@@ -104,6 +147,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
       rateLimit: { ip: getClientIp(request) },
     });
     kickOutbox();
+    if (pledge.method === "card" && pledge.status === "awaiting_payment") {
+      // Straight on to the card page; if it cannot open now, the pledge page offers "continue to card payment".
+      try {
+        const { url } = await startCheckout(db, {
+          pledgeId: pledge.id,
+          coverFee: formData.get("coverFee") === "on",
+          origin: appOrigin(request, env().APP_URL),
+          locale,
+        });
+        return redirect(url);
+      } catch (error) {
+        console.error("startCheckout failed; the pledge page offers to continue", error);
+      }
+    }
     return redirect(`/pledges/${pledge.reference}`);
   } catch (error) {
     if (!(error instanceof PledgeError)) throw error;
@@ -134,8 +191,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PledgePage() {
-  const { need, needTitle, itemsLeft, remainingMinor, methods, idempotencyKey, donorEmail, locale } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>() as PledgeReply | undefined;
+  const { need, needTitle, itemsLeft, methods, prefillAmount, cardFee, idempotencyKey, donorEmail, locale } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>() as DonorReply | undefined;
   const { t } = useTranslation("pledging");
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4">
@@ -152,9 +209,11 @@ export default function PledgePage() {
           locale={locale}
           donorEmail={donorEmail}
           reply={reply}
-          remainingMinor={reply?.remainingMinor ?? remainingMinor}
           itemsLeft={itemsLeft}
           methods={methods}
+          prefillAmount={prefillAmount}
+          itemsTotalMinor={reply?.itemsTotalMinor ?? null}
+          cardFee={cardFee}
         />
       </div>
     </div>

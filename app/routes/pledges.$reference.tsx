@@ -13,6 +13,8 @@ import { actorOf, getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import { fullHoldUntil } from "~/modules/pledging/holds";
+import { pledgeMoneyByReference } from "~/modules/pledging/donor-trail.server";
+import { receiptPath } from "~/modules/receipts/receipts.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
 
@@ -20,8 +22,15 @@ import { JsButton } from "~/components/enhance";
  * /pledges/:reference — the printable payment instructions of a pledge: amount, the reference code
  * (big, copyable), the organisation's bank / office / transfer-shop instructions and the expiry
  * date; a pending pledge can be cancelled here (a guest proves it with the email address).
+ * A pledge that is over (cancelled, expired, paid, refunded…) says so and shows no payment
+ * instructions; money that arrived is shown with its receipts (linked for the signed-in donor
+ * whose pledge it is; a guest has the link in the receipt email); a part-paid pledge shows what
+ * arrived and what is still expected; a card pledge waiting for payment offers to continue to it.
  * Shows no donor email and nothing of the household.
  */
+
+/** Pledges still waiting for money or an item: only these show how to pay. */
+const OPEN_STATUSES = ["pending", "awaiting_payment", "offered"] as const;
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
@@ -30,12 +39,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canonical = normalizeReference(raw);
   if (!canonical) throw new Response("Not Found", { status: 404 });
   if (canonical !== raw) throw redirect(`/pledges/${canonical}`);
-  const [found, auth, locale] = await Promise.all([getPledgeInstructions(await getDb(), canonical), getAuth(request), getLocale(request)]);
-  if (!found) throw new Response("Not Found", { status: 404 });
+  const db = await getDb();
+  const [found, auth, locale, money] = await Promise.all([
+    getPledgeInstructions(db, canonical),
+    getAuth(request),
+    getLocale(request),
+    pledgeMoneyByReference(db, canonical),
+  ]);
+  if (!found || !money) throw new Response("Not Found", { status: 404 });
   const t = await getFixedT(request, ["pledging", "common"]);
   const { pledge, need, org, details } = found;
   const tz = org.timeZone;
   const url = new URL(request.url);
+  const fmt = (minor: number) => formatMoney(minor, pledge.currency, locale);
+  const mine = Boolean(auth && pledge.donorUserId === auth.user.id);
+  const open = (OPEN_STATUSES as readonly string[]).includes(pledge.status);
+  const arrivedMinor = money.money.payments.reduce((sum, p) => sum + p.amountMinor, 0);
   return data(
     {
       title: `${t("pledging:instructions.title", { reference: pledge.reference })} — ${t("common:appName")}`,
@@ -46,8 +65,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         method: pledge.method,
         amount: formatMoney(pledge.amountMinor, pledge.currency, locale),
         expiresOn: pledge.expiresAt ? formatDate(pledge.expiresAt, locale, tz) : null,
-        mine: Boolean(auth && pledge.donorUserId === auth.user.id),
-        cancellable: pledge.status === "pending" || pledge.status === "awaiting_payment",
+        mine,
+        open,
+        // What arrived for it (net of refunds) and, while it is still open, what is still expected.
+        paid: money.paidMinor > 0 ? fmt(money.paidMinor) : null,
+        expected: open && money.paidMinor > 0 ? fmt(Math.max(0, pledge.amountMinor - money.paidMinor)) : null,
+        // Money that came after the pledge was cancelled or expired: kept for finance to resolve.
+        lateMoney: (pledge.status === "cancelled" || pledge.status === "expired") && arrivedMinor > 0 ? fmt(arrivedMinor) : null,
+        cancellable: (pledge.status === "pending" || pledge.status === "awaiting_payment") && money.paidMinor === 0,
         // A guest's pledge held 24 hours until confirmed by the emailed link (decision 053).
         unconfirmed: pledge.status === "pending" && !pledge.confirmedAt,
         confirmBy: pledge.expiresAt ? formatDateTime(pledge.expiresAt, locale, tz) : null,
@@ -69,6 +94,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         (locale === "ar"
           ? details?.transferShopInstructionsAr ?? details?.transferShopInstructionsEn
           : details?.transferShopInstructionsEn ?? details?.transferShopInstructionsAr) ?? null,
+      receipts: money.money.payments
+        .filter((p) => p.receipt)
+        .map((p) => ({
+          number: p.receipt!.number,
+          amount: fmt(p.amountMinor),
+          date: formatDate(`${p.valueDate}T12:00:00Z`, locale),
+          href: mine ? receiptPath(p.receipt!.id) : null,
+        })),
       cancelled: url.searchParams.has("cancelled"),
       confirmed: url.searchParams.has("confirmed"),
       signedIn: Boolean(auth),
@@ -103,7 +136,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PledgeInstructionsPage() {
-  const { pledge, need, org, bank, office, transferShop, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
+  const { pledge, need, org, bank, office, transferShop, receipts, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
   const bankRows = bank
@@ -127,7 +160,18 @@ export default function PledgeInstructionsPage() {
       )}
       <article id="pledge-instructions" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="pledge-instructions">
         <h1 className="text-2xl font-bold text-brand-800">{t("instructions.heading")}</h1>
-        <p>{t("instructions.intro")}</p>
+        {pledge.open ? (
+          <p>{t("instructions.intro")}</p>
+        ) : (
+          <p role="status" className="rounded border border-stone-300 bg-stone-50 p-3 font-bold" data-testid="pledge-over">
+            {t(`instructions.over.${pledge.status}`)}
+          </p>
+        )}
+        {pledge.lateMoney && (
+          <p className="rounded border border-amber-300 bg-amber-50 p-3" data-testid="pledge-late-money">
+            {t("instructions.lateMoney", { amount: pledge.lateMoney })}
+          </p>
+        )}
         <div className="rounded border-2 border-brand-700 p-4 text-center">
           <p className="text-sm font-bold">{t("instructions.reference")}</p>
           <p dir="ltr" className="select-all font-mono text-3xl font-bold tracking-widest sm:text-4xl" data-testid="pledge-reference">
@@ -157,7 +201,45 @@ export default function PledgeInstructionsPage() {
           <dd>{t(`form.methods.${pledge.method}`)}</dd>
           <dt className="font-bold">{t("instructions.status")}</dt>
           <dd data-testid="pledge-status">{t(`status.${pledge.status}`)}</dd>
+          {pledge.paid && (
+            <>
+              <dt className="font-bold">{t("instructions.arrived")}</dt>
+              <dd className="tabular-nums" data-testid="pledge-arrived">
+                {pledge.paid}
+              </dd>
+            </>
+          )}
+          {pledge.expected && (
+            <>
+              <dt className="font-bold">{t("instructions.expected")}</dt>
+              <dd className="font-bold tabular-nums" data-testid="pledge-expected">
+                {pledge.expected}
+              </dd>
+            </>
+          )}
         </dl>
+
+        {receipts.length > 0 && (
+          <section className="space-y-2" aria-labelledby="receipts-heading">
+            <h2 id="receipts-heading" className="text-lg font-bold">
+              {t("instructions.receipts")}
+            </h2>
+            <ul className="list-inside list-disc" data-testid="pledge-receipts">
+              {receipts.map((r) => (
+                <li key={r.number}>
+                  {r.href ? (
+                    <Link to={r.href} reloadDocument className="text-brand-700 underline">
+                      {t("instructions.receiptLine", { number: r.number, amount: r.amount, date: r.date })}
+                    </Link>
+                  ) : (
+                    t("instructions.receiptLine", { number: r.number, amount: r.amount, date: r.date })
+                  )}
+                </li>
+              ))}
+            </ul>
+            {receipts.some((r) => !r.href) && <p className="text-sm text-stone-700">{t("instructions.receiptEmailed")}</p>}
+          </section>
+        )}
 
         {pledge.status === "pending" && pledge.method === "bank_transfer" && (
           <section className="space-y-2">
@@ -193,7 +275,17 @@ export default function PledgeInstructionsPage() {
             <p className="whitespace-pre-line">{transferShop ?? t("instructions.noDetails")}</p>
           </section>
         )}
-        {pledge.status === "awaiting_payment" && <p>{t("instructions.card", { date: pledge.expiresOn ?? "" })}</p>}
+        {pledge.status === "awaiting_payment" && (
+          <section className="no-print space-y-2" data-testid="pledge-card-continue">
+            <p>{t("instructions.card", { date: pledge.expiresOn ?? "" })}</p>
+            {/* The card page of this pledge (Stripe Checkout or its stand-in) opens from a POST: no JavaScript needed. */}
+            <Form method="post" action={`/pledges/${pledge.reference}/pay`} reloadDocument>
+              <button type="submit" className="rounded bg-brand-700 px-5 py-3 text-lg font-bold text-white hover:bg-brand-800">
+                {t("instructions.cardContinue")}
+              </button>
+            </Form>
+          </section>
+        )}
         {pledge.status === "offered" && <p>{t("instructions.delivery")}</p>}
         {pledge.status === "pending" && pledge.expiresOn && !pledge.unconfirmed && (
           <p className="font-bold">{t("instructions.expires", { date: pledge.expiresOn })}</p>

@@ -62,7 +62,9 @@ test.describe("marketplace", () => {
   test("a need filled by pledges cannot be pledged again", async ({ page }) => {
     await openFirstNeed(page, `category=medication&currency=USD&org=${DEMO_ORG}`);
     const pledgePage = page.url();
-    // The first suggested amount is all that remains.
+    // The first quick amount is all that remains: it fills the amount field (nothing is preselected).
+    await page.getByTestId("pledge-quick-amounts").getByRole("link").first().click();
+    await expect(page.locator("#pledge-amount")).not.toHaveValue("");
     await pledge(page, { method: "cash", email: uniqueEmail("filler") });
     await page.goto(pledgePage);
     await expect(page.getByTestId("pledge-form")).toHaveCount(0);

@@ -34,10 +34,36 @@ export interface PublicNeed {
   progress?: PublicProgress;
 }
 
+/**
+ * The three figures every donor page shows of a need (card, need page, pledge form), in minor
+ * units of the need's currency: money that arrived, money pledged but not yet arrived, and what is
+ * left to pledge. Built only by `needFigures`.
+ */
+export interface NeedFigures {
+  /** Received: the need's paid_minor (its fund, plus in-kind items delivered). */
+  receivedMinor: number;
+  /** Pledged but not yet received: the need's reserved_minor. */
+  pledgedMinor: number;
+  /** Remaining: target − received − pledged, never below zero. */
+  remainingMinor: number;
+}
+
+/** The one computation of a need's donor figures (every donor page uses it, through the progress). */
+export function needFigures(need: { targetMinor: number; paidMinor: number; reservedMinor: number }): NeedFigures {
+  const receivedMinor = Math.max(0, Number(need.paidMinor));
+  const pledgedMinor = Math.max(0, Number(need.reservedMinor));
+  return { receivedMinor, pledgedMinor, remainingMinor: Math.max(0, Number(need.targetMinor) - receivedMinor - pledgedMinor) };
+}
+
 /** Where a need stands for donors: money received, promised, how many donors, and its status. */
 export interface PublicProgress {
+  /** Received (= figures.receivedMinor; kept under its old name for the lists and their tests). */
   raisedMinor: number;
+  /** Pledged but not yet received (= figures.pledgedMinor). */
   reservedMinor: number;
+  /** Left to pledge (= figures.remainingMinor). */
+  remainingMinor: number;
+  /** Donors whose money (or delivered item) has arrived. */
   donorCount: number;
   /** Whole percent of the target received, 0–100. */
   percent: number;
@@ -103,11 +129,14 @@ export function toPublicNeed(
 }
 
 export function toPublicProgress(targetMinor: number, row: ProgressLike): PublicProgress {
-  const raisedMinor = Number(row.paidMinor);
+  const figures = needFigures({ targetMinor, paidMinor: row.paidMinor, reservedMinor: row.reservedMinor });
+  const raisedMinor = figures.receivedMinor;
   const status = row.state === "funded" || row.state === "disbursed" || row.state === "closed" ? row.state : "open";
   return {
     raisedMinor,
-    reservedMinor: Number(row.reservedMinor),
+    reservedMinor: figures.pledgedMinor,
+    // Only an open need takes pledges: a funded or closed one has nothing left to pledge.
+    remainingMinor: status === "open" ? figures.remainingMinor : 0,
     donorCount: Number(row.donorCount),
     percent: targetMinor > 0 ? Math.min(100, Math.floor((raisedMinor * 100) / targetMinor)) : 0,
     status,

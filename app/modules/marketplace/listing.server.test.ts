@@ -71,7 +71,7 @@ describe("which needs are public", () => {
       expect(await getPublicNeed(db, byState[state]), state).toBeNull();
     }
     const funded = await getPublicNeed(db, byState.funded);
-    expect(funded?.progress).toEqual({ raisedMinor: 45000, reservedMinor: 0, donorCount: 0, percent: 100, status: "funded" });
+    expect(funded?.progress).toEqual({ raisedMinor: 45000, reservedMinor: 0, remainingMinor: 0, donorCount: 0, percent: 100, status: "funded" });
     expect(await getPublicNeed(db, "'; select 1 --")).toBeNull();
     expect(await getPublicNeed(db, "NOSUCHNEED00")).toBeNull();
   });
