@@ -167,8 +167,8 @@ export async function listMoneyAccounts(db: DbOrTx, orgId: string): Promise<Mone
   const rows = await db
     .select({
       account: moneyAccounts,
-      used: sql<boolean>`(exists (select 1 from ${payments} where ${payments.moneyAccountId} = ${moneyAccounts.id})
-        or exists (select 1 from ${ledgerAccounts} where ${ledgerAccounts.moneyAccountId} = ${moneyAccounts.id}))`,
+      used: sql<boolean>`(exists (select 1 from ${payments} p where p.money_account_id = "money_accounts"."id")
+        or exists (select 1 from ${ledgerAccounts} la where la.money_account_id = "money_accounts"."id"))`,
     })
     .from(moneyAccounts)
     .where(eq(moneyAccounts.orgId, orgId))
@@ -738,11 +738,11 @@ export async function needFunds(db: DbOrTx, orgId: string): Promise<NeedFundRow[
       paidMinor: needs.paidMinor,
       reservedMinor: needs.reservedMinor,
       fundMinor: sql<number>`coalesce((select -sum(p.amount_minor) from ${ledgerPostings} p join ${ledgerAccounts} a on a.id = p.account_id
-        where a.need_id = ${needs.id} and a.kind = 'need_fund'), 0)::bigint`.mapWith(Number),
+        where a.need_id = "needs"."id" and a.kind = 'need_fund'), 0)::bigint`.mapWith(Number),
       deliveriesMinor: sql<number>`coalesce((select sum(pl.amount_minor) from ${pledges} pl
-        where pl.need_id = ${needs.id} and pl.method = 'delivery' and pl.status = 'received'), 0)::bigint`.mapWith(Number),
+        where pl.need_id = "needs"."id" and pl.method = 'delivery' and pl.status = 'received'), 0)::bigint`.mapWith(Number),
       expectedReservedMinor: sql<number>`coalesce((select sum(pl.amount_minor - pl.paid_minor) from ${pledges} pl
-        where pl.need_id = ${needs.id} and pl.status in ('pending', 'awaiting_payment', 'offered')), 0)::bigint`.mapWith(Number),
+        where pl.need_id = "needs"."id" and pl.status in ('pending', 'awaiting_payment', 'offered')), 0)::bigint`.mapWith(Number),
     })
     .from(needs)
     .where(
@@ -751,7 +751,7 @@ export async function needFunds(db: DbOrTx, orgId: string): Promise<NeedFundRow[
         or(
           sql`${needs.paidMinor} > 0`,
           sql`${needs.reservedMinor} > 0`,
-          sql`exists (select 1 from ${ledgerAccounts} a where a.need_id = ${needs.id})`,
+          sql`exists (select 1 from ${ledgerAccounts} a where a.need_id = "needs"."id")`,
         ),
       ),
     )
@@ -793,12 +793,12 @@ async function journalEntryWhere(db: DbOrTx, orgId: string, filter: JournalFilte
     conditions.push(
       or(
         eq(ledgerEntries.needId, need.id),
-        sql`exists (select 1 from ${ledgerPostings} p2 join ${ledgerAccounts} a2 on a2.id = p2.account_id where p2.entry_id = ${ledgerEntries.id} and a2.need_id = ${need.id})`,
+        sql`exists (select 1 from ${ledgerPostings} p2 join ${ledgerAccounts} a2 on a2.id = p2.account_id where p2.entry_id = "ledger_entries"."id" and a2.need_id = ${need.id})`,
       ),
     );
   }
   if (postingConditions.length > 0) {
-    conditions.push(sql`exists (select 1 from ${ledgerPostings} p where p.entry_id = ${ledgerEntries.id} and ${sql.join(postingConditions, sql` and `)})`);
+    conditions.push(sql`exists (select 1 from ${ledgerPostings} p where p.entry_id = "ledger_entries"."id" and ${sql.join(postingConditions, sql` and `)})`);
   }
   return and(...conditions)!;
 }

@@ -191,13 +191,11 @@ export const MoneyAccountActionSchema = z.discriminatedUnion(
 );
 export type MoneyAccountAction = z.output<typeof MoneyAccountActionSchema>;
 
-/** Whether a currency code is one Intl knows (so the app can format it). */
+/** Whether a currency code is an ISO 4217 code this runtime knows (Intl accepts any three letters, so ask its list). */
+let knownCodes: Set<string> | null = null;
 export function knownCurrency(code: string): boolean {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().currency === code && /^[A-Z]{3}$/.test(code);
-  } catch {
-    return false;
-  }
+  knownCodes ??= new Set(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("currency") : []);
+  return /^[A-Z]{3}$/.test(code) && (knownCodes.size === 0 || knownCodes.has(code));
 }
 
 /**
