@@ -303,7 +303,7 @@ describe("delivery offers on the need's staff page", () => {
 
   it("received counts the offer as received (paid); declined releases it; a verifier's post is 403; the existing need actions still work", async () => {
     const { w, machine, thread } = await inKindWorld();
-    expect(await needRow(w.need.id)).toMatchObject({ reservedMinor: 18_500, paidMinor: 0, donorCount: 2 });
+    expect(await needRow(w.need.id)).toMatchObject({ reservedMinor: 18_500, paidMinor: 0, donorCount: 0 }); // counted once delivered
 
     const before = await snapshot(w.need.id);
     const byVerifier = await decide(w, w.verifier.id, machine.id, "received");
@@ -315,7 +315,7 @@ describe("delivery offers on the need's staff page", () => {
     expect(received.location).toBe(`/staff/${w.org.slug}/needs/${w.need.id}?notice=offerReceived#need-pledges`);
     expect(await pledgeRow(machine.id)).toMatchObject({ status: "received" });
     expect((await pledgeRow(machine.id)).paidAt).not.toBeNull();
-    expect(await needRow(w.need.id)).toMatchObject({ reservedMinor: 500, paidMinor: 18_000, donorCount: 2 });
+    expect(await needRow(w.need.id)).toMatchObject({ reservedMinor: 500, paidMinor: 18_000, donorCount: 1 });
 
     const declined = await decide(w, w.finance.id, thread.id, "declined");
     expect(declined.status).toBe(302);

@@ -42,7 +42,7 @@ describe("pledge action", () => {
     expect(res.status).toBe(302);
     const reference = res.location!.replace("/pledges/", "");
     expect(reference).toMatch(/^TDM-/);
-    expect(await counters(w.need.id)).toMatchObject({ reserved: 2_550, donors: 1, pledges: 1 });
+    expect(await counters(w.need.id)).toMatchObject({ reserved: 2_550, donors: 0, pledges: 1 });
 
     const page = await run(instructionsRoute.loader, makeRequest(`/pledges/${reference}`, { lng: "en" }), { reference });
     expect(page.status).toBe(200);

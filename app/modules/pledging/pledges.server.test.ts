@@ -17,7 +17,9 @@ import {
   expirePledges,
   markPledgePaid,
   offerDelivery,
+  settleNeedState,
 } from "./pledges.server";
+import { SYSTEM_ACTOR } from "~/modules/audit/audit.server";
 
 async function refusal(promise: Promise<unknown>): Promise<PledgeError> {
   try {
@@ -66,7 +68,7 @@ describe("creating a pledge", () => {
     // A guest: 24 hours until confirmed (then the organisation's 5 days from creation; decision 053).
     expect(pledge.expiresAt?.toISOString()).toBe("2026-11-24T10:00:00.000Z");
     expect(pledge.confirmedAt).toBeNull();
-    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_500, paid: 0, donors: 1 });
+    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_500, paid: 0, donors: 0 }); // a donor is counted once money arrives
 
     const [mail] = await (await getDb()).select().from(emailOutbox).where(eq(emailOutbox.toAddress, pledge.email));
     expect(mail.template).toBe("pledge-instructions");
@@ -101,7 +103,7 @@ describe("creating a pledge", () => {
     const second = await createPledge(await getDb(), { ...input });
     expect(second.created).toBe(false);
     expect(second.pledge.id).toBe(first.pledge.id);
-    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_000, donors: 1, pledges: 1 });
+    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_000, donors: 0, pledges: 1 });
     // The same key for another need or another email is refused, not merged.
     const other = await pledgeWorld();
     expect((await refusal(createPledge(await getDb(), { ...input, needPublicId: other.need.publicId }))).code).toBe("idempotency_conflict");
@@ -204,7 +206,7 @@ describe("capacity", () => {
       }
     }
     expect(ok).toBe(10);
-    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 10_000, donors: 10, pledges: 10 });
+    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 10_000, donors: 0, pledges: 10 });
   });
 
   it.runIf(Boolean(process.env.DATABASE_URL))("concurrent on PostgreSQL: 100 racing pledges, room for 10 → exactly the target reserved", async () => {
@@ -265,7 +267,7 @@ describe("cancel and expiry", () => {
     const first = await expirePledges(db, later);
     expect(first).toContain(a.pledge.reference);
     expect(first).not.toContain(b.pledge.reference);
-    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_000, donors: 1 });
+    expect(await snapshot(w.need.id)).toMatchObject({ reserved: 2_000, donors: 0 });
     const [row] = await db.select().from(pledges).where(eq(pledges.id, a.pledge.id));
     expect(row).toMatchObject({ status: "expired" });
 
@@ -294,6 +296,26 @@ describe("paid", () => {
     expect((await snapshot(w.need.id)).paid).toBe(5_000);
     const audit = await db.select().from(auditLog).where(eq(auditLog.orgId, w.org.id));
     expect(audit.map((x) => x.action)).toEqual(expect.arrayContaining(["pledge.paid", "need.fund"]));
+  });
+
+  it("the system funds and unfunds a need too: the transition and the audit row name no person", async () => {
+    const w = await pledgeWorld({ targetMinor: 5_000 });
+    const db = await getDb();
+    await db.update(needs).set({ paidMinor: 5_000 }).where(eq(needs.id, w.need.id));
+    expect(await db.transaction((tx) => settleNeedState(tx, SYSTEM_ACTOR, w.need.id, new Date()))).toBe("funded");
+    expect((await needRow(w.need.id)).state).toBe("funded");
+    // Nothing more to do: a second call changes nothing.
+    expect(await db.transaction((tx) => settleNeedState(tx, SYSTEM_ACTOR, w.need.id, new Date()))).toBeNull();
+    await db.update(needs).set({ paidMinor: 4_000 }).where(eq(needs.id, w.need.id));
+    expect(await db.transaction((tx) => settleNeedState(tx, SYSTEM_ACTOR, w.need.id, new Date()))).toBe("unfunded");
+    const transitions = await db.select().from(needTransitions).where(eq(needTransitions.needId, w.need.id));
+    const system = transitions.filter((t) => t.action === "fund" || t.action === "unfund");
+    expect(system.map((t) => [`${t.fromState}→${t.toState}`, t.actorId])).toEqual([
+      ["published→funded", null],
+      ["funded→published", null],
+    ]);
+    const audit = await db.select().from(auditLog).where(and(eq(auditLog.orgId, w.org.id), eq(auditLog.entityId, w.need.id)));
+    expect(audit.filter((a) => a.action === "need.fund" || a.action === "need.unfund").every((a) => a.actorUserId === null)).toBe(true);
   });
 
   it("only finance or an org admin of that organisation may mark a pledge paid", async () => {

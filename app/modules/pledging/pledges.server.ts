@@ -6,7 +6,6 @@ import {
   users,
   needItems,
   needs,
-  needTransitions,
   organizations,
   regions,
   orgPaymentDetails,
@@ -26,6 +25,7 @@ import { PledgeError } from "./errors";
 import { CARD_HOLD_MS, canConfirm, fullHoldUntil, initialHold } from "./holds";
 import { PLATFORM_CARD_PAYMENTS, methodsMissingDetails, offeredMethods, type OfflineMethod, type PaymentMethod } from "./methods";
 import { newReference, normalizeReference } from "./reference";
+import { applySystemTransition } from "~/modules/needs/needs.server";
 
 export { CARD_HOLD_MS };
 
@@ -36,9 +36,12 @@ export { CARD_HOLD_MS };
  * need, then pledge, so operations never deadlock each other.
  *
  * Counters on the need (see db/schema/pledging.ts for the statuses):
- * - reserved_minor: pending + awaiting_payment + offered pledges;
- * - paid_minor: paid + received pledges; reaching the target makes the need `funded`;
- * - donor_count: pledges that hold or have given money (a released pledge no longer counts).
+ * - reserved_minor: Σ (amount − paid) over pending + awaiting_payment + offered pledges;
+ * - paid_minor: the need's fund in the ledger (payments module) + received in-kind deliveries;
+ *   reaching the target makes the need `funded` (by the person or the system), falling below
+ *   makes it `published` again;
+ * - donor_count: pledges with money in (paid_minor > 0) and received deliveries — a donor is
+ *   counted once money arrives, never for a promise.
  */
 
 export type Pledge = typeof pledges.$inferSelect;
@@ -125,61 +128,66 @@ async function lockPledge(tx: Tx, where: ReturnType<typeof eq>): Promise<{ pledg
   return { pledge, need };
 }
 
-async function releaseReservation(tx: Tx, pledge: Pledge, need: Need, now: Date, status: "cancelled" | "expired" | "declined") {
-  await tx
-    .update(needs)
-    .set({
-      reservedMinor: sql`${needs.reservedMinor} - ${pledge.amountMinor}`,
-      donorCount: sql`greatest(${needs.donorCount} - 1, 0)`,
-      updatedAt: now,
-    })
-    .where(eq(needs.id, need.id));
+/**
+ * Gives back what a live pledge still holds (amount − paid) and ends it. A pledge that already
+ * received part of its money ends `part_paid` (its paid part stays counted); otherwise `status`.
+ * The donor count does not move: a donor is counted once money arrives, never for a promise.
+ * Call under the need's then the pledge's row lock.
+ */
+export async function releaseReservation(tx: Tx, pledge: Pledge, need: Pick<Need, "id">, now: Date, status: "cancelled" | "expired" | "declined") {
+  const outstanding = pledge.amountMinor - pledge.paidMinor;
+  if (outstanding > 0) {
+    await tx
+      .update(needs)
+      .set({ reservedMinor: sql`${needs.reservedMinor} - ${outstanding}`, updatedAt: now })
+      .where(eq(needs.id, need.id));
+  }
+  const finalStatus = pledge.paidMinor > 0 ? "part_paid" : status;
   const [updated] = await tx
     .update(pledges)
-    .set({ status, releasedAt: now, updatedAt: now, ...(status === "cancelled" ? { cancelledAt: now } : {}) })
+    .set({ status: finalStatus, releasedAt: now, updatedAt: now, ...(status === "cancelled" ? { cancelledAt: now } : {}) })
     .where(eq(pledges.id, pledge.id))
     .returning();
   return updated;
 }
 
-/** Moves a reserving pledge's amount to paid; funds the need when paid reaches the target. */
-async function countAsPaid(tx: Tx, actor: Actor, pledge: Pledge, need: Need, now: Date, status: "paid" | "received") {
-  const [updatedNeed] = await tx
+/**
+ * After the need's paid total moved: `published` → `funded` when paid reaches the target, `funded`
+ * → `published` when it fell below. The actor is the person whose act caused it, or the system
+ * (SYSTEM_ACTOR: need_transitions.actor_id and the audit actor null). Returns what happened.
+ */
+export async function settleNeedState(tx: Tx, actor: Actor, needId: string, now: Date): Promise<"funded" | "unfunded" | null> {
+  const [need] = await tx.select().from(needs).where(eq(needs.id, needId));
+  if (!need) return null;
+  if (need.state === "published" && need.paidMinor >= need.targetMinor) {
+    const moved = await applySystemTransition(tx, actor, need, "fund", { now, change: { paidMinor: need.paidMinor, currency: need.currency } });
+    return moved ? "funded" : null;
+  }
+  if (need.state === "funded" && need.paidMinor < need.targetMinor) {
+    const moved = await applySystemTransition(tx, actor, need, "unfund", { now, change: { paidMinor: need.paidMinor, currency: need.currency } });
+    return moved ? "unfunded" : null;
+  }
+  return null;
+}
+
+/** An in-kind delivery received: its whole amount moves from reserved to paid; the donor is counted. */
+async function countAsReceived(tx: Tx, actor: Actor, pledge: Pledge, need: Need, now: Date) {
+  const outstanding = pledge.amountMinor - pledge.paidMinor;
+  await tx
     .update(needs)
     .set({
-      reservedMinor: sql`${needs.reservedMinor} - ${pledge.amountMinor}`,
-      paidMinor: sql`${needs.paidMinor} + ${pledge.amountMinor}`,
+      reservedMinor: sql`${needs.reservedMinor} - ${outstanding}`,
+      paidMinor: sql`${needs.paidMinor} + ${outstanding}`,
+      donorCount: pledge.paidMinor > 0 ? needs.donorCount : sql`${needs.donorCount} + 1`,
       updatedAt: now,
     })
-    .where(eq(needs.id, need.id))
-    .returning();
+    .where(eq(needs.id, need.id));
   const [updated] = await tx
     .update(pledges)
-    .set({ status, paidAt: now, updatedAt: now })
+    .set({ status: "received", paidMinor: pledge.amountMinor, paidAt: now, updatedAt: now })
     .where(eq(pledges.id, pledge.id))
     .returning();
-  let funded = false;
-  if (updatedNeed.paidMinor >= updatedNeed.targetMinor && updatedNeed.state === "published" && actor.userId) {
-    await tx.update(needs).set({ state: "funded", updatedAt: now }).where(eq(needs.id, need.id));
-    await tx.insert(needTransitions).values({
-      needId: need.id,
-      orgId: need.orgId,
-      action: "fund",
-      fromState: "published",
-      toState: "funded",
-      actorId: actor.userId,
-      reason: null,
-      createdAt: now,
-    });
-    await recordAudit(tx, actor, {
-      orgId: need.orgId,
-      action: "need.fund",
-      entityType: "need",
-      entityId: need.id,
-      change: { from: "published", to: "funded", paidMinor: updatedNeed.paidMinor, currency: need.currency },
-    });
-    funded = true;
-  }
+  const funded = (await settleNeedState(tx, actor, need.id, now)) === "funded";
   return { pledge: updated, funded };
 }
 
@@ -343,7 +351,6 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
       .update(needs)
       .set({
         reservedMinor: sql`${needs.reservedMinor} + ${amountMinor}`,
-        donorCount: sql`${needs.donorCount} + 1`,
         updatedAt: now,
       })
       .where(eq(needs.id, need.id));
@@ -543,7 +550,22 @@ export async function markPledgePaid(db: Db, actor: Actor, pledgeId: string, now
       return { outcome: "needs_resolution", pledge: updated };
     }
     if (pledge.status !== "pending" && pledge.status !== "awaiting_payment") throw new PledgeError("invalid_state");
-    const { pledge: updated, funded } = await countAsPaid(tx, actor, pledge, need, now, "paid");
+    const outstanding = pledge.amountMinor - pledge.paidMinor;
+    await tx
+      .update(needs)
+      .set({
+        reservedMinor: sql`${needs.reservedMinor} - ${outstanding}`,
+        paidMinor: sql`${needs.paidMinor} + ${outstanding}`,
+        donorCount: pledge.paidMinor > 0 ? needs.donorCount : sql`${needs.donorCount} + 1`,
+        updatedAt: now,
+      })
+      .where(eq(needs.id, need.id));
+    const [updated] = await tx
+      .update(pledges)
+      .set({ status: "paid", paidMinor: pledge.amountMinor, paidAt: now, updatedAt: now })
+      .where(eq(pledges.id, pledge.id))
+      .returning();
+    const funded = (await settleNeedState(tx, actor, need.id, now)) === "funded";
     await recordAudit(tx, actor, {
       orgId: pledge.orgId,
       action: "pledge.paid",
@@ -563,7 +585,7 @@ export async function decideOffer(db: Db, actor: Actor, pledgeId: string, decisi
     await requireStaff(tx, actor, pledge.orgId, ["caseworker", "finance", "org_admin"]);
     if (pledge.status !== "offered") throw new PledgeError("invalid_state");
     let result: { pledge: Pledge; funded: boolean };
-    if (decision === "received") result = await countAsPaid(tx, actor, pledge, need, now, "received");
+    if (decision === "received") result = await countAsReceived(tx, actor, pledge, need, now);
     else result = { pledge: await releaseReservation(tx, pledge, need, now, "declined"), funded: false };
     await recordAudit(tx, actor, {
       orgId: pledge.orgId,
