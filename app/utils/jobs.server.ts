@@ -7,6 +7,7 @@ import {
 } from "~/modules/notifications/dispatch.server";
 import { createResendTransport } from "~/modules/notifications/resend-transport.server";
 import { expirePledges } from "~/modules/pledging/pledges.server";
+import { expireNeeds } from "~/modules/needs/expiry.server";
 import { pruneLoginAttempts, pruneRateLimits } from "~/modules/identity/accounts.server";
 import { deleteExpiredSessions } from "~/modules/identity/session.server";
 import { env } from "./env.server";
@@ -15,6 +16,8 @@ import { env } from "./env.server";
 export const OUTBOX_QUEUE = "email-outbox";
 /** The queue whose jobs mean "release unpaid pledges whose time is up" (every 5 minutes). */
 export const PLEDGE_EXPIRY_QUEUE = "pledge-expiry";
+/** The queue whose jobs mean "expire published needs past their deadline day" (every 15 minutes), as the system. */
+export const NEED_EXPIRY_QUEUE = "need-expiry";
 /** Daily housekeeping: login attempts and rate-limit counts older than a day (throttling looks back 15 minutes, rate limits a day) and dead sessions. */
 export const HOUSEKEEPING_QUEUE = "housekeeping";
 /** pg-boss's own tables live in this schema, beside the app's. */
@@ -93,6 +96,13 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       });
       await boss.schedule(PLEDGE_EXPIRY_QUEUE, "*/5 * * * *", {}, { tz: "UTC" });
       await boss.send(PLEDGE_EXPIRY_QUEUE, {}); // and once at start-up, for pledges that fell due while down
+      // Need expiry: idempotent too (each need under its row lock, state read again); its emails go out with the next sweep.
+      await boss.createQueue(NEED_EXPIRY_QUEUE, { name: NEED_EXPIRY_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 });
+      await boss.work(NEED_EXPIRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        await runNeedExpiry(database.db);
+      });
+      await boss.schedule(NEED_EXPIRY_QUEUE, "*/15 * * * *", {}, { tz: "UTC" });
+      await boss.send(NEED_EXPIRY_QUEUE, {}); // and once at start-up, for deadlines that passed while down
       await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, policy: "stately", retryLimit: 2, expireInSeconds: 15 * 60 });
       await boss.work(HOUSEKEEPING_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
         await pruneLoginAttempts(database.db);
@@ -113,6 +123,16 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
     if (globalForJobs.__tadamonJobs === starting) globalForJobs.__tadamonJobs = undefined;
   });
   await starting;
+}
+
+/** What a `need-expiry` job does: expire the needs past their deadline day now, then ask for an outbox sweep for the donors' emails. */
+export async function runNeedExpiry(db: Database["db"], now: Date = new Date()): Promise<string[]> {
+  const expired = await expireNeeds(db, now);
+  if (expired.length > 0) {
+    if (env().NODE_ENV !== "test") console.info(`[needs] expired ${expired.length}`);
+    kickOutbox();
+  }
+  return expired;
 }
 
 /** Stops the worker, letting a running sweep finish. Call before closing the database. */

@@ -13,6 +13,7 @@ import {
   needTransitions,
   organizations,
   platformSettings,
+  type pledges,
   regions,
   users,
 } from "#db/schema";
@@ -20,11 +21,15 @@ import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { blockingHits, checkPublicText, type GuardHit, type PrivateStrings } from "~/modules/anonymization/guard";
 import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
 import { searchTextOf } from "~/modules/marketplace/search-text.server";
+import { enqueueEmail } from "~/modules/notifications/outbox.server";
+import { releaseNeedPledges } from "~/modules/payments/payments.server";
+import { formatMoney } from "~/utils/format";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
 import {
   EDITABLE_STATES,
   NEED_STATES,
+  PLEDGEABLE_STATES,
   decideSystemTransition,
   decideTransition,
   mayEditContent,
@@ -38,6 +43,7 @@ import { MAX_MINOR, todayIn } from "./money";
 import type { NeedFields, NeedItemInput } from "./schemas";
 
 type Need = typeof needs.$inferSelect;
+type Pledge = typeof pledges.$inferSelect;
 type Role = (typeof memberships.$inferSelect)["role"];
 export type TransitionAction = Exclude<NeedAction, "edit">;
 
@@ -495,7 +501,12 @@ export async function transitionNeed(
     if (finalState === "published") set.publishedAt = now;
     if (reason && ["return", "reject", "cancel"].includes(input.action)) set.lastReason = reason;
 
-    const [updated] = await tx.update(needs).set(set).where(eq(needs.id, need.id)).returning();
+    let [updated] = await tx.update(needs).set(set).where(eq(needs.id, need.id)).returning();
+    if (input.action === "cancel" && PLEDGEABLE_STATES.includes(need.state)) {
+      // Its live pledges go with it, in this transaction; money already in its fund stays there for finance.
+      const released = await releaseAndTell(tx, actor, updated, "cancelled", now);
+      if (released.length > 0) [updated] = await tx.select().from(needs).where(eq(needs.id, need.id));
+    }
     for (const step of steps) {
       await tx.insert(needTransitions).values({
         needId: need.id,
@@ -565,6 +576,40 @@ export async function applySystemTransition(
     change: { from: need.state, to: decision.to, ...(options.change ?? {}) },
   });
   return updated;
+}
+
+/** The need's public title in a language (the other language when it has only one). */
+function publicTitleIn(need: Pick<Need, "titleAr" | "titleEn">, locale: "ar" | "en"): string {
+  return (locale === "ar" ? (need.titleAr ?? need.titleEn) : (need.titleEn ?? need.titleAr)) ?? "";
+}
+
+/**
+ * Releases a cancelled or expired need's live pledges (pending, awaiting payment, offered) in the
+ * caller's transaction (payments module: counters, statuses, audit) and writes each donor an
+ * email in the pledge's language: the need's public title, the reference, that nothing more is
+ * expected and, when part was already paid, that finance will move or refund that money. Only
+ * what the donor already knows and public text: nothing of the household, not the staff's reason.
+ */
+export async function releaseAndTell(tx: Tx, actor: Actor, need: Need, status: "cancelled" | "expired", now: Date): Promise<Pledge[]> {
+  const released = await releaseNeedPledges(tx, actor, need.id, status, now);
+  if (released.length === 0) return released;
+  const org = await orgOf(tx, need.orgId);
+  for (const pledge of released) {
+    const locale = pledge.locale;
+    await enqueueEmail(tx, pledge.email, locale, {
+      template: "pledge-released",
+      data: {
+        name: pledge.displayName ?? "",
+        reference: pledge.reference,
+        needTitle: publicTitleIn(need, locale),
+        orgName: locale === "ar" ? org.nameAr : org.nameEn,
+        reason: status,
+        amount: pledge.amountMinor > 0 ? formatMoney(pledge.amountMinor, pledge.currency, locale) : "",
+        paid: pledge.paidMinor > 0 ? formatMoney(pledge.paidMinor, pledge.currency, locale) : null,
+      },
+    });
+  }
+  return released;
 }
 
 /** Both languages written (title and story), or the need is explicitly told in one language. */
