@@ -107,6 +107,9 @@ describe("need expiry", () => {
     const cancelled = await publishedNeed(w);
     await transitionNeed(db, actorFor(w.admin.id), { orgId: w.org.id, needId: cancelled.id, action: "cancel", reason: "Duplicate" });
     await setDeadline(cancelled.id, yesterdayIn(w.org.timeZone));
+    // A funded need past its deadline stays funded (its money is there; disbursement is next).
+    const funded = await publishedNeed(w);
+    await db.update(needs).set({ state: "funded", deadline: yesterdayIn(w.org.timeZone) }).where(eq(needs.id, funded.id));
 
     // (On a shared PostgreSQL another file's job may run it first: the state says what happened either way.)
     const expired = await runNeedExpiry(db);
@@ -118,6 +121,7 @@ describe("need expiry", () => {
     expect(need.reservedMinor).toBe(0);
     expect((await needRow(today.id)).state).toBe("published");
     expect((await needRow(cancelled.id)).state).toBe("cancelled");
+    expect((await needRow(funded.id)).state).toBe("funded");
 
     const released = await db.select().from(pledges).where(eq(pledges.needId, w.need.id));
     expect(released.map((p) => p.status)).toEqual(["expired", "expired"]);
