@@ -6,7 +6,9 @@ import { emailOutbox, needTransitions, pledges } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { transitionNeed } from "~/modules/needs/needs.server";
 import { createPledge, offerDelivery } from "~/modules/pledging/pledges.server";
+import * as needPage from "~/routes/staff.$orgSlug.needs.$needId._index";
 import { actorFor, needsWorld, sewingMachine } from "../fixtures/needs";
+import { makeRequest, run, signIn } from "../fixtures/routes";
 import { needRow, pledgeInput, pledgeWorld, publishedNeed } from "../fixtures/pledging";
 
 // One address whose email cannot be written: proves the release and the emails share the cancel's transaction.
@@ -102,5 +104,22 @@ describe("cancelling a need with live pledges", () => {
     const updated = await transitionNeed(db, actorFor(w.verifier.id), { orgId: w.org.id, needId: need.id, action: "cancel", reason: "Withdrawn" });
     expect(updated.state).toBe("cancelled");
     expect(await db.select().from(pledges).where(eq(pledges.needId, need.id))).toHaveLength(0);
+  });
+
+  it("through the staff page: the cancel button (with its reason) releases the pledges and the donor is told", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const { pledge } = await createPledge(db, pledgeInput(w.need, { amountMinor: 2_500 }));
+    const params = { orgSlug: w.org.slug, needId: w.need.id };
+    const url = `/staff/${w.org.slug}/needs/${w.need.id}`;
+    const cookie = await signIn(w.admin.id);
+    const noReason = await run(needPage.action, makeRequest(url, { cookie, form: { intent: "cancel", reason: "" } }), params);
+    expect(noReason.status).toBe(400);
+    expect((await db.select().from(pledges).where(eq(pledges.id, pledge.id)))[0].status).toBe("pending");
+    const ok = await run(needPage.action, makeRequest(url, { cookie, form: { intent: "cancel", reason: "Treatment no longer needed" } }), params);
+    expect(ok.status).toBe(302);
+    expect((await needRow(w.need.id))).toMatchObject({ state: "cancelled", reservedMinor: 0 });
+    expect((await db.select().from(pledges).where(eq(pledges.id, pledge.id)))[0].status).toBe("cancelled");
+    expect(await releasedMail(pledge.email)).toHaveLength(1);
   });
 });
