@@ -26,6 +26,9 @@ import { CARD_HOLD_MS, canConfirm, fullHoldUntil, initialHold } from "./holds";
 import { PLATFORM_CARD_PAYMENTS, methodsMissingDetails, offeredMethods, type OfflineMethod, type PaymentMethod } from "./methods";
 import { newReference, normalizeReference } from "./reference";
 import { applySystemTransition } from "~/modules/needs/needs.server";
+import { todayIn } from "~/modules/needs/money";
+import { recordPayment } from "~/modules/payments/payments.server";
+import { PaymentError } from "~/modules/payments/errors";
 
 export { CARD_HOLD_MS };
 
@@ -517,64 +520,49 @@ export type MarkPaidResult =
   | { outcome: "needs_resolution"; pledge: Pledge };
 
 /**
- * Finance (or, later, the payments module) records that a pledge's money arrived.
- * - pending / awaiting_payment → paid: reserved moves to paid; at the target the need becomes
- *   `funded` (need_transitions + audit). Capacity cannot overflow: the amount was reserved.
+ * The old one-click "payment received", kept as a thin wrapper over recordPayment (payments
+ * module) until the finance UI's payments inbox replaces its button: records the pledge's
+ * outstanding amount, value date today (organisation's time zone), by the pledge's offline method.
+ * - pending / awaiting_payment → paid (ledger entry, receipt); at the target the need is `funded`.
  * - paid → nothing changes (safe to retry).
- * - cancelled / expired → the money is NOT lost and NOT counted: the pledge gets paid_at,
- *   late_paid_minor and finance_flag, the need's totals do not move (its capacity may be gone),
- *   and finance resolves it (re-pledge, move to another need, or refund). The caller answers 409.
+ * - cancelled / expired → the money goes to suspense, flagged (pledge finance_flag too); the
+ *   need's totals do not move and finance resolves it in the payments inbox. The caller answers 409.
  * The actor must be finance or org_admin of the pledge's organisation.
  */
 export async function markPledgePaid(db: Db, actor: Actor, pledgeId: string, now: Date = new Date()): Promise<MarkPaidResult> {
   if (!UUID.test(pledgeId)) throw new PledgeError("pledge_not_found");
-  return db.transaction(async (tx): Promise<MarkPaidResult> => {
-    const { pledge, need } = await lockPledge(tx, eq(pledges.id, pledgeId));
-    await requireStaff(tx, actor, pledge.orgId, ["finance", "org_admin"]);
-    if (pledge.status === "paid") return { outcome: "already_paid", pledge };
-    if (pledge.status === "cancelled" || pledge.status === "expired") {
-      if (pledge.financeFlag) return { outcome: "needs_resolution", pledge };
-      const financeFlag = pledge.status === "cancelled" ? "paid_after_cancelled" : "paid_after_expired";
-      const [updated] = await tx
-        .update(pledges)
-        .set({ financeFlag, latePaidMinor: pledge.amountMinor, paidAt: now, updatedAt: now })
-        .where(eq(pledges.id, pledge.id))
-        .returning();
-      await recordAudit(tx, actor, {
-        orgId: pledge.orgId,
-        action: "pledge.paid_after_release",
-        entityType: "pledge",
-        entityId: pledge.id,
-        change: { reference: pledge.reference, status: pledge.status, financeFlag, amountMinor: pledge.amountMinor, currency: pledge.currency },
-      });
-      return { outcome: "needs_resolution", pledge: updated };
-    }
-    if (pledge.status !== "pending" && pledge.status !== "awaiting_payment") throw new PledgeError("invalid_state");
-    const outstanding = pledge.amountMinor - pledge.paidMinor;
-    await tx
-      .update(needs)
-      .set({
-        reservedMinor: sql`${needs.reservedMinor} - ${outstanding}`,
-        paidMinor: sql`${needs.paidMinor} + ${outstanding}`,
-        donorCount: pledge.paidMinor > 0 ? needs.donorCount : sql`${needs.donorCount} + 1`,
-        updatedAt: now,
-      })
-      .where(eq(needs.id, need.id));
-    const [updated] = await tx
-      .update(pledges)
-      .set({ status: "paid", paidMinor: pledge.amountMinor, paidAt: now, updatedAt: now })
-      .where(eq(pledges.id, pledge.id))
-      .returning();
-    const funded = (await settleNeedState(tx, actor, need.id, now)) === "funded";
-    await recordAudit(tx, actor, {
+  const [pledge] = await db.select().from(pledges).where(eq(pledges.id, pledgeId)).limit(1);
+  if (!pledge) throw new PledgeError("pledge_not_found");
+  await db.transaction((tx) => requireStaff(tx, actor, pledge.orgId, ["finance", "org_admin"]));
+  if (pledge.status === "paid") return { outcome: "already_paid", pledge };
+  if ((pledge.status === "cancelled" || pledge.status === "expired") && pledge.financeFlag) return { outcome: "needs_resolution", pledge };
+  if (pledge.method === "delivery") throw new PledgeError("invalid_state");
+  const [org] = await db.select({ timeZone: organizations.timeZone }).from(organizations).where(eq(organizations.id, pledge.orgId));
+  const released = pledge.status === "cancelled" || pledge.status === "expired";
+  const amountMinor = released ? pledge.amountMinor : pledge.amountMinor - pledge.paidMinor;
+  if (amountMinor <= 0) throw new PledgeError("invalid_state");
+  try {
+    const result = await recordPayment(db, actor, {
       orgId: pledge.orgId,
-      action: "pledge.paid",
-      entityType: "pledge",
-      entityId: pledge.id,
-      change: { reference: pledge.reference, from: pledge.status, amountMinor: pledge.amountMinor, currency: pledge.currency },
+      pledgeId: pledge.id,
+      method: (OFFLINE_METHODS as readonly string[]).includes(pledge.method) ? (pledge.method as OfflineMethod) : "bank_transfer",
+      amountMinor,
+      currency: pledge.currency,
+      valueDate: todayIn(org.timeZone, now),
+      idempotencyKey: `mark-paid:${pledge.id}:${pledge.paidMinor}:${pledge.status}`,
+      now,
     });
-    return { outcome: "paid", pledge: updated, funded };
-  });
+    const [current] = await db.select().from(pledges).where(eq(pledges.id, pledge.id));
+    if (result.outcome === "recorded") return { outcome: "paid", pledge: current, funded: result.funded };
+    if (result.outcome === "suspense") return { outcome: "needs_resolution", pledge: current };
+    return { outcome: current.status === "paid" ? "already_paid" : "needs_resolution", pledge: current };
+  } catch (error) {
+    if (error instanceof PaymentError) {
+      const map: Partial<Record<string, PledgeError["code"]>> = { not_allowed: "not_allowed", pledge_not_found: "pledge_not_found", currency_mismatch: "currency_mismatch" };
+      throw new PledgeError(map[error.code] ?? "invalid_state");
+    }
+    throw error;
+  }
 }
 
 /** Staff confirm an offered in-kind delivery (counts in progress, may fund the need) or decline it (released). */
