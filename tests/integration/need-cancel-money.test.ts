@@ -10,6 +10,7 @@ import { createPledge } from "~/modules/pledging/pledges.server";
 import { recordPayment } from "~/modules/payments/payments.server";
 import { needFundBalance } from "~/modules/ledger/ledger.server";
 import { todayIn } from "~/modules/needs/money";
+import { expireNeeds } from "~/modules/needs/expiry.server";
 import { actorFor } from "../fixtures/needs";
 import { idemKey, needRow, pledgeInput, pledgeWorld } from "../fixtures/pledging";
 
@@ -51,5 +52,31 @@ describe("a cancelled need's money", () => {
     // A need with money cannot be deleted (the database refuses), and it is still there.
     await expect(db.delete(needs).where(eq(needs.id, w.need.id))).rejects.toThrow();
     expect((await needRow(w.need.id)).paidMinor).toBe(1_500);
+  });
+
+  it("an expiring need keeps its money the same way, as the system", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const { pledge } = await createPledge(db, pledgeInput(w.need, { amountMinor: 5_000, locale: "ar" }));
+    const paid = await recordPayment(db, actorFor(w.finance.id), {
+      orgId: w.org.id,
+      pledgeId: pledge.id,
+      method: "bank_transfer",
+      amountMinor: 2_000,
+      currency: "USD",
+      valueDate: todayIn(w.org.timeZone),
+      idempotencyKey: idemKey(),
+    });
+    expect(paid.outcome).toBe("recorded");
+    await db.update(needs).set({ deadline: todayIn(w.org.timeZone, new Date(Date.now() - 86_400_000)) }).where(eq(needs.id, w.need.id));
+    await expireNeeds(db, new Date(), { orgId: w.org.id });
+    expect(await needRow(w.need.id)).toMatchObject({ state: "expired", reservedMinor: 0, paidMinor: 2_000 });
+    expect(await needFundBalance(db, w.need.id)).toBe(2_000);
+    const [row] = await db.select().from(pledges).where(eq(pledges.id, pledge.id));
+    expect(row).toMatchObject({ status: "part_paid", paidMinor: 2_000 });
+    const [mail] = await releasedMail(pledge.email);
+    expect(mail.locale).toBe("ar");
+    expect(mail.text).toContain("انتهت مهلة الاحتياج");
+    expect(mail.text).toContain("كنت قد دفعت");
   });
 });
