@@ -304,9 +304,12 @@ describe("refunds, reallocation, releases", () => {
     await reallocatePayment(db, actorFor(w.finance.id), { paymentId: paid.payment.id, to: "unrestricted", idempotencyKey: idemKey() });
     expect(await needRow(w.need.id)).toMatchObject({ paidMinor: 0, donorCount: 0 });
     expect(await needFundBalance(db, w.need.id)).toBe(0);
-    // Refunding it now takes it from the other need (it left funded) and the unrestricted fund.
-    await requestRefund(db, actorFor(w.finance.id), { paymentId: paid.payment.id, amountMinor: 3_000, idempotencyKey: idemKey(), offlineReference: "returned" });
-    expect(await needRow(other.id)).toMatchObject({ paidMinor: 0, state: "published" });
+    // Money moved to another need belongs to it now: a refund takes only what is still the payment's own.
+    const settled = await state(w);
+    expect((await refusal(requestRefund(db, actorFor(w.finance.id), { paymentId: paid.payment.id, amountMinor: 3_000, idempotencyKey: idemKey(), offlineReference: "x" }))).code).toBe("refund_too_large");
+    expect(await state(w)).toEqual(settled);
+    await requestRefund(db, actorFor(w.finance.id), { paymentId: paid.payment.id, amountMinor: 1_000, idempotencyKey: idemKey(), offlineReference: "returned" });
+    expect(await needRow(other.id)).toMatchObject({ paidMinor: 2_000, state: "funded" });
     await expectSound(w.org.id);
   });
 

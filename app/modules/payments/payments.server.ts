@@ -188,13 +188,21 @@ function allocationAccount(payment: Pick<Payment, "allocation" | "needId">): Acc
   return payment.allocation === "suspense" ? SUSPENSE : UNRESTRICTED;
 }
 
-/** The payment's holdings in the order money is taken back: its allocation, other funds, suspense, the unrestricted fund, the fee cover. */
-function orderedHoldings(payment: Payment, holdings: Holding[]): Holding[] {
+/**
+ * The payment's holdings in the order money is taken back: its allocation, its pledge's need,
+ * suspense, the unrestricted fund, the fee cover. Money finance moved to another need belongs to
+ * that need now: a refund does not take it (`anyNeed` only for what Stripe took back itself).
+ */
+function orderedHoldings(payment: Payment, holdings: Holding[], options: { pledgeNeedId?: string | null; anyNeed?: boolean } = {}): Holding[] {
   const main = accountKey(allocationAccount(payment));
   const rank = (h: Holding) => {
     const key = accountKey(h.account);
+    if (h.account.kind === "need_fund") {
+      if (h.account.needId === options.pledgeNeedId && key === main) return 0;
+      if (h.account.needId === options.pledgeNeedId || options.anyNeed) return 1;
+      return 9;
+    }
     if (key === main) return 0;
-    if (h.account.kind === "need_fund") return 1;
     if (h.account.kind === "suspense") return 2;
     if (h.account.kind === "unrestricted_fund") return 3;
     if (h.account.kind === "fee_cover") return 4;
@@ -881,8 +889,8 @@ export type StripeRefundFn = (args: { paymentIntentId: string; stripeAmount: num
  * unrestricted surplus, then the fee cover): the need's paid total and the pledge go down, the
  * rest of a live pledge's reservation is released, the need leaves `funded` below its target.
  */
-async function drawBack(tx: Tx, actor: Actor, payment: Payment, pledge: Pledge | null, amountMinor: number, now: Date): Promise<Holding[]> {
-  const holdings = orderedHoldings(payment, await paymentHoldings(tx, payment.id));
+async function drawBack(tx: Tx, actor: Actor, payment: Payment, pledge: Pledge | null, amountMinor: number, now: Date, anyNeed = false): Promise<Holding[]> {
+  const holdings = orderedHoldings(payment, await paymentHoldings(tx, payment.id), { pledgeNeedId: pledge?.needId ?? null, anyNeed });
   let sources: Holding[];
   try {
     sources = takeFrom(holdings, amountMinor);
@@ -1103,7 +1111,7 @@ export async function recordStripeRefund(
       .onConflictDoNothing()
       .returning();
     if (!refund) return "already" as const;
-    const sources = await drawBack(tx, actor, payment, pledge, input.amountMinor, now);
+    const sources = await drawBack(tx, actor, payment, pledge, input.amountMinor, now, true);
     const { entryId } = await postEntry(tx, {
       orgId: payment.orgId,
       currency: payment.currency,
@@ -1181,10 +1189,10 @@ export async function closeDispute(
         .set({ status: statusAfterRefunds(payment.amountMinor, payment.refundedMinor), flagResolvedAt: now, updatedAt: now })
         .where(eq(payments.id, payment.id));
     } else {
-      const holdings = orderedHoldings(payment, await paymentHoldings(tx, payment.id));
+      const holdings = orderedHoldings(payment, await paymentHoldings(tx, payment.id), { pledgeNeedId: pledge?.needId ?? null, anyNeed: true });
       const lost = holdings.reduce((t, h) => t + h.amountMinor, 0);
       if (lost > 0) {
-        const sources = await drawBack(tx, actor, payment, pledge, lost, now);
+        const sources = await drawBack(tx, actor, payment, pledge, lost, now, true);
         const org = await orgOf(tx, payment.orgId);
         await postEntry(tx, {
           orgId: payment.orgId,
