@@ -1305,6 +1305,20 @@ export interface DemoPledge {
   anonymous?: boolean;
   message?: string;
   outcome: DemoPledgeOutcome;
+  /**
+   * How the money really moved (issue 9), recorded through the payments functions:
+   * - payment: the paid pledge's transfer as the bank showed it (a bank fee taken on the way, its reference);
+   * - partMinor: a pending pledge of which only this much arrived (the rest still expected);
+   * - refund: later refunded (offline), this much, so many days ago;
+   * - moveTo: money that arrived after the pledge expired, moved by finance to another need of the
+   *   organisation (by its household head and English title), or to the unrestricted fund.
+   */
+  money?: {
+    payment?: { feeMinor?: number; reference?: string };
+    partMinor?: number;
+    refund?: { amountMinor: number; daysAgo: number; reason: string };
+    moveTo?: { head: string; titleEn: string } | "unrestricted";
+  };
 }
 
 /** The one demo need pledged in full on purpose (its pledges are all paid, so it is `funded`). */
@@ -1332,6 +1346,7 @@ export const DEMO_PLEDGES: DemoPledge[] = [
     displayName: "ليلى م.",
     message: "بالتوفيق للأولاد في عامهم الدراسي",
     outcome: { status: "paid", createdDaysAgo: 9, settledDaysAgo: 6 },
+    money: { payment: { feeMinor: 300, reference: "BLOM-TRF-88213" } },
   },
   {
     key: "bayader-02",
@@ -1406,6 +1421,7 @@ export const DEMO_PLEDGES: DemoPledge[] = [
     displayName: "أم خليل",
     message: "تأخر التحويل من البنك، سامحونا",
     outcome: { status: "expired", expiredDaysAgo: 9, paidLateDaysAgo: 2 },
+    money: { moveTo: { head: "فاطمة خضر الشولي", titleEn: "School fees and books for three children" } },
   },
   {
     key: "bayader-09",
@@ -1447,6 +1463,7 @@ export const DEMO_PLEDGES: DemoPledge[] = [
     amountMinor: 4_000,
     anonymous: true,
     outcome: { status: "paid", createdDaysAgo: 5, settledDaysAgo: 3 },
+    money: { refund: { amountMinor: 4_000, daysAgo: 1, reason: "The donor paid twice by mistake and asked for one back." } },
   },
   {
     key: "bayader-13",
@@ -1457,6 +1474,7 @@ export const DEMO_PLEDGES: DemoPledge[] = [
     amountMinor: 15_000,
     message: "بداية موفقة ورزق واسع",
     outcome: { status: "pending", createdDaysAgo: 0.5 },
+    money: { partMinor: 5_000 },
   },
 
   // ------------------------------------------------------------ Al-Shahba (SYP, no card payments)

@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { Actor } from "~/modules/audit/audit.server";
 import { PledgeError, type PledgeErrorCode } from "~/modules/pledging/errors";
 import {
@@ -14,9 +14,10 @@ import {
   type CreatePledgeInput,
   type Pledge,
 } from "~/modules/pledging/pledges.server";
+import { reallocatePayment, recordPayment, requestRefund } from "~/modules/payments/payments.server";
 import type { Db, DbOrTx, Tx } from "./client.server";
 import { DEMO_CASE_STAFF, DEMO_PLEDGES, DEMO_USERS, type DemoPledge } from "./demo-data";
-import { needs, pledges } from "./schema";
+import { needs, organizations, payments, pledges } from "./schema";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Without payment details an organisation's offline pledges expire after this many days (the column's default). */
@@ -214,14 +215,37 @@ async function advance(
   };
   const finance = () => staff(financeOf(demo.org));
 
+  const money = demo.money;
   switch (o.status) {
     case "pending":
+      // Part of it arrived; the rest is still expected (the pledge stays pending until it expires).
+      if (money?.partMinor && pledge.status === "pending" && pledge.paidMinor === 0) {
+        await recordDemoPayment(db, finance(), demo, pledge, { amountMinor: money.partMinor, at: ctx.at(Math.max(o.createdDaysAgo / 2, 0.05)) });
+      }
+      return;
     case "awaiting_payment":
     case "offered":
       return;
-    case "paid":
-      if (open) await markPledgePaid(db, finance(), pledge.id, ctx.at(o.settledDaysAgo));
+    case "paid": {
+      if (open) {
+        if (money?.payment) await recordDemoPayment(db, finance(), demo, pledge, { amountMinor: pledge.amountMinor, at: ctx.at(o.settledDaysAgo), ...money.payment });
+        else await markPledgePaid(db, finance(), pledge.id, ctx.at(o.settledDaysAgo));
+      }
+      if (money?.refund) {
+        const [payment] = await db.select().from(payments).where(eq(payments.pledgeId, pledge.id)).limit(1);
+        if (payment) {
+          await requestRefund(db, finance(), {
+            paymentId: payment.id,
+            amountMinor: money.refund.amountMinor,
+            reason: money.refund.reason,
+            offlineReference: `CASH-OUT-${demo.key}`,
+            idempotencyKey: `tadamon-demo-refund:${demo.key}`,
+            now: ctx.at(money.refund.daysAgo),
+          });
+        }
+      }
       return;
+    }
     case "received":
       if (pledge.status === "offered") await decideOffer(db, staff(DEMO_CASE_STAFF[demo.org]?.caseworker), pledge.id, "received", ctx.at(o.settledDaysAgo));
       return;
@@ -241,9 +265,65 @@ async function advance(
         // The money arrived after the reservation was released: kept and flagged, the need untouched.
         await markPledgePaid(db, finance(), current.id, ctx.at(o.paidLateDaysAgo));
       }
+      if (money?.moveTo && o.paidLateDaysAgo !== undefined) {
+        // Finance resolves the late money: to another need of the organisation, or the unrestricted fund.
+        const [payment] = await db.select().from(payments).where(eq(payments.pledgeId, pledge.id)).limit(1);
+        const target = money.moveTo === "unrestricted" ? undefined : await demoNeedByTitle(db, ctx, demo.org, money.moveTo);
+        if (payment && (money.moveTo === "unrestricted" || target)) {
+          await reallocatePayment(db, finance(), {
+            paymentId: payment.id,
+            to: target ? { needId: target } : "unrestricted",
+            idempotencyKey: `tadamon-demo-move:${demo.key}`,
+            now: ctx.at(Math.max(o.paidLateDaysAgo - 0.5, 0.05)),
+          });
+        }
+      }
       return;
     }
   }
+}
+
+/** Records a demo payment as finance would in the payments inbox (idempotent by its key). */
+async function recordDemoPayment(
+  db: Db,
+  actor: Actor,
+  demo: DemoPledge,
+  pledge: Pledge,
+  input: { amountMinor: number; at: Date; feeMinor?: number; reference?: string },
+) {
+  const method = pledge.method === "cash" || pledge.method === "money_transfer" ? pledge.method : "bank_transfer";
+  await recordPayment(db, actor, {
+    orgId: pledge.orgId,
+    pledgeId: pledge.id,
+    method,
+    amountMinor: input.amountMinor,
+    feeMinor: input.feeMinor ?? 0,
+    currency: pledge.currency,
+    valueDate: await valueDateOf(db, pledge.orgId, input.at),
+    externalId: input.reference ?? null,
+    note: null,
+    idempotencyKey: `tadamon-demo-payment:${demo.key}`,
+    now: input.at,
+  });
+}
+
+/** The calendar day of an instant in the organisation's time zone (YYYY-MM-DD). */
+async function valueDateOf(db: DbOrTx, orgId: string, at: Date): Promise<string> {
+  const [org] = await db.select({ timeZone: organizations.timeZone }).from(organizations).where(eq(organizations.id, orgId));
+  return new Intl.DateTimeFormat("en-CA", { timeZone: org?.timeZone ?? "UTC", year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** A demo need's id by its household head and English title, in the demo organisation. */
+async function demoNeedByTitle(db: DbOrTx, ctx: DemoPledgeContext, org: string, need: { head: string; titleEn: string }): Promise<string | undefined> {
+  const householdId = ctx.householdOf(org, need.head);
+  if (!householdId) return undefined;
+  const [row] = await db
+    .select({ id: needs.id })
+    .from(needs)
+    .where(and(eq(needs.householdId, householdId), eq(needs.titleEn, need.titleEn)))
+    .orderBy(asc(needs.createdAt))
+    .limit(1);
+  return row?.id;
 }
 
 /**
