@@ -12,9 +12,8 @@ import { checkLedger } from "~/modules/ledger/ledger.server";
 const slugs = DEMO_ORGANIZATIONS.map((o) => o.slug);
 const keys = DEMO_PLEDGES.map(demoPledgeKey);
 const OFFLINE = ["bank_transfer", "cash", "money_transfer"] as const;
-/** Statuses that hold capacity (reserved) and that count as given (paid), as pledges.server.ts keeps them. */
+/** Statuses that hold capacity (reserved), as pledges.server.ts keeps them. */
 const RESERVING = ["pending", "awaiting_payment", "offered"] as const;
-const COUNTED = ["paid", "received"] as const;
 
 /** The demo need a demo pledge is on, with its organisation. */
 function demoNeedOf(p: DemoPledge) {
