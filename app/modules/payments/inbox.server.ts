@@ -861,3 +861,13 @@ export async function journalCsvRows(db: DbOrTx, orgId: string, filter: JournalF
   if (!where) return [];
   return journalPostings(db, orgId, where, CSV_MAX_ROWS + 1, true);
 }
+
+/** The payment a request (its idempotency key) already recorded in this organisation, if any. */
+export async function paymentByRequestKey(db: DbOrTx, orgId: string, idempotencyKey: string): Promise<{ id: string } | null> {
+  const [row] = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.orgId, orgId), eq(payments.idempotencyKey, idempotencyKey)))
+    .limit(1);
+  return row ?? null;
+}
