@@ -41,3 +41,12 @@ export const stripeRefund: StripeRefundFn = async ({ paymentIntentId, stripeAmou
   const refund = await stripe.refunds.create({ payment_intent: paymentIntentId, amount: stripeAmount }, { idempotencyKey });
   return { id: refund.id, status: refund.status ?? "pending" };
 };
+
+/**
+ * Whether the platform can take cards at all: with STRIPE_SECRET_KEY, or through the built-in
+ * stand-in outside production. In production without the key card is hidden everywhere (the
+ * organisation settings say why).
+ */
+export function cardPaymentsAvailable(): boolean {
+  return Boolean(process.env.STRIPE_SECRET_KEY?.trim()) || process.env.NODE_ENV !== "production";
+}
