@@ -1,12 +1,21 @@
 // `npm run ledger:check`: prints the trial balance per organisation and currency and each need's
 // counters against its fund (DATABASE_URL, or the embedded PGlite in DATA_DIR), and exits 1 on any
 // difference. CI runs it at the end against the e2e database.
+//
+// `--e2e` judges the database the end-to-end tests ran against (playwright.config.ts): E2E_DATABASE_URL,
+// else DATABASE_URL, else the embedded one in tmp/e2e-db. `npm run test:e2e` ends with it.
 import { asc } from "drizzle-orm";
 import { organizations } from "#db/schema";
 import { checkLedger } from "~/modules/ledger/ledger.server";
 import { runWithDatabase } from "./cli";
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
+
+if (process.argv.includes("--e2e")) {
+  const url = process.env.E2E_DATABASE_URL || process.env.DATABASE_URL;
+  if (url) process.env.DATABASE_URL = url;
+  else process.env.DATA_DIR = "tmp/e2e-db";
+}
 
 runWithDatabase(async (database, where) => {
   const db = database.db;
