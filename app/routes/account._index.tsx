@@ -118,6 +118,10 @@ export default function Account() {
         <Link to="/account/pledges" className={linkClass} data-testid="account-pledges-link">
           {t("account.pledgesLink")}
         </Link>
+        <span aria-hidden="true"> · </span>
+        <Link to="/account/receipts" className={linkClass} data-testid="account-receipts-link">
+          {t("account.receiptsLink")}
+        </Link>
       </p>
 
       <section
