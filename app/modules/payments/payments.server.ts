@@ -24,6 +24,7 @@ import { releaseReservation, settleNeedState, type Pledge } from "~/modules/pled
 import { normalizeReference } from "~/modules/pledging/reference";
 import { issueCreditNote, issueReceipt } from "~/modules/receipts/receipts.server";
 import { PaymentError } from "./errors";
+import { toStripeAmount } from "./stripe-currency";
 
 /**
  * Money in (decision 056): payments as their own records, each landing exactly once in the
@@ -873,15 +874,6 @@ export async function reallocatePayment(
 
 // ---------------------------------------------------------------- refunds
 
-/** Stripe's minor units for an amount in the app's (CLDR) minor units. */
-function stripeAmountOf(minor: number, currency: string): number {
-  const zero = ["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
-  const three = ["BHD", "JOD", "KWD", "OMR", "TND"];
-  const stripeDigits = zero.includes(currency) ? 0 : three.includes(currency) ? 3 : 2;
-  const appDigits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return minor * 10 ** (stripeDigits - appDigits);
-}
-
 export type StripeRefundFn = (args: { paymentIntentId: string; stripeAmount: number; idempotencyKey: string }) => Promise<{ id: string; status: string }>;
 
 /**
@@ -989,7 +981,7 @@ export async function requestRefund(
       try {
         answer = await input.stripeRefund!({
           paymentIntentId: payment.externalId!,
-          stripeAmount: stripeAmountOf(input.amountMinor, payment.currency),
+          stripeAmount: toStripeAmount(input.amountMinor, payment.currency),
           idempotencyKey: `tadamon-refund-${key}`,
         });
       } catch (error) {

@@ -50,3 +50,16 @@ export const stripeRefund: StripeRefundFn = async ({ paymentIntentId, stripeAmou
 export function cardPaymentsAvailable(): boolean {
   return Boolean(process.env.STRIPE_SECRET_KEY?.trim()) || process.env.NODE_ENV !== "production";
 }
+
+/** The fixed webhook secret of the stand-in (and of a developer without STRIPE_WEBHOOK_SECRET): never used in production. */
+export const DEV_WEBHOOK_SECRET = "whsec_tadamon_dev_standin_not_secret";
+
+/**
+ * The secret webhook signatures are checked with: STRIPE_WEBHOOK_SECRET, or outside production the
+ * fixed dev secret (the stand-in signs with it). Null in production without one: every event is refused.
+ */
+export function webhookSecret(): string | null {
+  const secret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
+  if (secret) return secret;
+  return process.env.NODE_ENV === "production" ? null : DEV_WEBHOOK_SECRET;
+}
