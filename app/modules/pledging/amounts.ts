@@ -1,3 +1,4 @@
+import { stripeTakes } from "~/modules/payments/stripe-currency";
 import { currencyDigits } from "~/utils/format";
 
 /**
@@ -18,11 +19,9 @@ const MINIMUM_MAJOR: Record<string, number> = {
   IQD: 1000,
 };
 
-/** Currencies the card processor (Stripe) is offered in; any other need is offline only. */
-export const CARD_CURRENCIES: readonly string[] = ["USD", "EUR", "GBP", "EGP", "JOD", "TRY", "LBP", "IQD"];
-
+/** Whether the card processor (Stripe) takes this currency (its currency list; never SYP); any other need is offline only. */
 export function cardAvailable(currency: string): boolean {
-  return CARD_CURRENCIES.includes(currency.toUpperCase());
+  return stripeTakes(currency);
 }
 
 function unit(currency: string): number {

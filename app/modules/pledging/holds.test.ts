@@ -49,8 +49,10 @@ describe("offered methods (pure)", () => {
   it("only the ticked ones; card once the platform takes cards and only in a card currency", () => {
     expect(offeredMethods({ ...all, offeredMethods: ["cash"] }, "USD")).toEqual(["cash"]);
     expect(offeredMethods({ ...all, offeredMethods: [] }, "USD")).toEqual([]);
-    expect(offeredMethods(all, "USD", true)).toContain("card");
-    expect(offeredMethods(all, "SYP", true)).not.toContain("card");
+    expect(offeredMethods(all, "USD", true)).not.toContain("card"); // the organisation has not switched card on
+    expect(offeredMethods({ ...all, cardEnabled: true }, "USD", true)).toContain("card");
+    expect(offeredMethods({ ...all, cardEnabled: true }, "USD", false)).not.toContain("card"); // the platform cannot take cards
+    expect(offeredMethods({ ...all, cardEnabled: true }, "SYP", true)).not.toContain("card"); // Stripe does not take SYP
   });
   it("a ticked method without its details is reported", () => {
     expect(hasDetailsFor("cash", { officeInstructionsEn: "x" })).toBe(true);

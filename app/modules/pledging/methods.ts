@@ -8,8 +8,10 @@ import { cardAvailable } from "./amounts";
  *   with an account number, cash with office instructions, a money-transfer shop with its
  *   instructions (in either language). The org_admin ticks which of those to offer; never having
  *   ticked any (null) means every offline method whose details are filled in.
- * - Card only when card payments are on for the platform (the payments issue switches them on;
- *   until then never) and the currency is one the processor takes.
+ * - Card only when the platform can take cards (`cardPayments`: servers pass
+ *   cardPaymentsAvailable() of app/modules/payments/checkout.server.ts — a Stripe key, or the
+ *   stand-in outside production), the organisation has switched card on (`cardEnabled`), and
+ *   Stripe takes the currency (never SYP).
  * - Delivery (in-kind offers) is not a payment method: the pledge form offers it for in-kind needs.
  */
 
@@ -17,7 +19,10 @@ export const OFFLINE_METHOD_NAMES = ["bank_transfer", "cash", "money_transfer"] 
 export type OfflineMethod = (typeof OFFLINE_METHOD_NAMES)[number];
 export type PaymentMethod = OfflineMethod | "card";
 
-/** Card payments for the whole platform. Off until Stripe Checkout is built (the payments issue). */
+/**
+ * The default of `cardPayments` for pure callers that do not know the platform's configuration:
+ * off. Server code passes cardPaymentsAvailable() (checkout.server.ts) instead.
+ */
 export const PLATFORM_CARD_PAYMENTS = false;
 
 export interface MethodDetails {
@@ -27,6 +32,8 @@ export interface MethodDetails {
   transferShopInstructionsAr?: string | null;
   transferShopInstructionsEn?: string | null;
   offeredMethods?: readonly string[] | null;
+  /** The organisation's card switch (org_payment_details.card_enabled). */
+  cardEnabled?: boolean | null;
 }
 
 const filled = (...values: (string | null | undefined)[]) => values.some((v) => typeof v === "string" && v.trim() !== "");
@@ -52,7 +59,7 @@ export function offeredMethods(
 ): PaymentMethod[] {
   const chosen = details?.offeredMethods ?? OFFLINE_METHOD_NAMES;
   const out: PaymentMethod[] = OFFLINE_METHOD_NAMES.filter((m) => chosen.includes(m) && hasDetailsFor(m, details));
-  if (cardPayments && cardAvailable(currency)) out.push("card");
+  if (cardPayments && details?.cardEnabled === true && cardAvailable(currency)) out.push("card");
   return out;
 }
 
