@@ -78,7 +78,7 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       // Written once: an admin's later edits in /staff/:org/settings survive a re-seed.
       await tx
         .insert(orgPaymentDetails)
-        .values({ orgId: row.id, currency: profile.defaultCurrency, ...payment })
+        .values({ orgId: row.id, currency: profile.defaultCurrency, cardEnabled: true, ...payment })
         .onConflictDoNothing({ target: orgPaymentDetails.orgId });
       regionCount += await upsertRegions(tx, row.id, null, tree, 0, [org.slug], regionIds);
     }
