@@ -26,6 +26,12 @@ const EnvSchema = z.object({
   /** Base URL of Resend's API (tests point it at a local stand-in). */
   RESEND_BASE_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default("Tadamon <no-reply@tadamon.local>"),
+  /** Stripe secret key (sk_live_… / sk_test_…). Unset: card payments use the built-in stand-in outside production, and are hidden in production. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** Signing secret of the /webhooks/stripe endpoint (whsec_…). Unset outside production: a fixed dev secret (the stand-in signs with it). */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Base URL of Stripe's API (tests point the SDK at a local stand-in through its host, port and protocol). */
+  STRIPE_API_BASE: z.string().url().optional(),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Trust X-Forwarded-For for the client IP (behind a reverse proxy). */
@@ -81,6 +87,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (env.NODE_ENV === "production" && !env.IDENTITY_HASH_SECRET) {
     throw new Error("Invalid environment variables:\n  IDENTITY_HASH_SECRET: required in production (32 characters or more)");
+  }
+  if (env.STRIPE_SECRET_KEY && env.NODE_ENV === "production" && !env.STRIPE_WEBHOOK_SECRET) {
+    throw new Error("Invalid environment variables:\n  STRIPE_WEBHOOK_SECRET: required in production with STRIPE_SECRET_KEY (card payments land through the webhook)");
   }
   if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
     throw new Error("Invalid environment variables:\n  S3_BUCKET: required when STORAGE_DRIVER=s3");
