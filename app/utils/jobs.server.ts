@@ -10,6 +10,7 @@ import { expirePledges } from "~/modules/pledging/pledges.server";
 import { expireNeeds } from "~/modules/needs/expiry.server";
 import { pruneLoginAttempts, pruneRateLimits } from "~/modules/identity/accounts.server";
 import { deleteExpiredSessions } from "~/modules/identity/session.server";
+import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/stripe-events.server";
 import { env } from "./env.server";
 
 /** The queue whose jobs mean "sweep the email outbox now". */
@@ -20,6 +21,8 @@ export const PLEDGE_EXPIRY_QUEUE = "pledge-expiry";
 export const NEED_EXPIRY_QUEUE = "need-expiry";
 /** Daily housekeeping: login attempts and rate-limit counts older than a day (throttling looks back 15 minutes, rate limits a day) and dead sessions. */
 export const HOUSEKEEPING_QUEUE = "housekeeping";
+/** Stripe's stored events: a job per event sent by the webhook, and every minute the deferred/failed ones whose retry time came. */
+export const STRIPE_EVENTS_QUEUE = "stripe-events";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -110,6 +113,18 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         await deleteExpiredSessions(database.db);
       });
       await boss.schedule(HOUSEKEEPING_QUEUE, "17 3 * * *", {}, { tz: "UTC" });
+      // Stripe events: idempotent per event (Stripe's ids, the payments module's keys); a job with
+      // an eventId processes that event, the minute's schedule (no eventId) the due ones.
+      await boss.createQueue(STRIPE_EVENTS_QUEUE, { name: STRIPE_EVENTS_QUEUE, retryLimit: 2, expireInSeconds: 15 * 60 });
+      await boss.work<{ eventId?: string }>(STRIPE_EVENTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 }, async (jobs) => {
+        for (const job of jobs) {
+          if (job.data?.eventId) await processStripeEvent(database.db, job.data.eventId);
+          else await processDueStripeEvents(database.db);
+        }
+        kickOutbox(); // receipts and donor emails written by the payments
+      });
+      await boss.schedule(STRIPE_EVENTS_QUEUE, "* * * * *", {}, { tz: "UTC" });
+      await boss.send(STRIPE_EVENTS_QUEUE, {}); // and once at start-up
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };
@@ -133,6 +148,19 @@ export async function runNeedExpiry(db: Database["db"], now: Date = new Date()):
     kickOutbox();
   }
   return expired;
+}
+
+/**
+ * Queues the processing of a stored Stripe event; false when no worker runs in this process
+ * (JOBS=off, tests): the caller processes it inline instead.
+ */
+export async function enqueueStripeEvent(eventId: string): Promise<boolean> {
+  const starting = globalForJobs.__tadamonJobs;
+  if (!starting) return false;
+  const jobs = await starting.catch(() => undefined);
+  if (!jobs) return false;
+  await jobs.boss.send(STRIPE_EVENTS_QUEUE, { eventId }, { singletonKey: eventId });
+  return true;
 }
 
 /** Stops the worker, letting a running sweep finish. Call before closing the database. */
