@@ -1,12 +1,12 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
-import { requireMember } from "~/utils/auth.server";
+import { requireMember, type Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
-import { getLocale } from "~/utils/i18next.server";
+import { parseForm, readForm } from "~/utils/forms.server";
+import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { updateOrganizationProfile } from "~/modules/organizations/organizations.server";
 import { addRegion, listRegions, removeRegion, renameRegion } from "~/modules/organizations/regions.server";
 import { buildRegionTree, childLevel, type RegionNode } from "~/modules/organizations/regions";
@@ -22,7 +22,20 @@ import {
 } from "~/modules/organizations/route-helpers.server";
 import { ErrorList, Field, FormMessage, Notice, SubmitButton } from "~/components/forms";
 import { PaymentDetailsForm } from "~/components/payment-details-form";
+import { errorsAt, stringAt, type ReplyResult } from "~/components/form-reply";
 import { isPaymentDetailsPost, paymentDetailsAction, paymentDetailsFor } from "~/modules/pledging/settings.server";
+import {
+  LEGAL_NAME_MAX,
+  MoneySettingsError,
+  MoneySettingsFormSchema,
+  REGISTRATION_NUMBER_MAX,
+  cardBlockFor,
+  getMoneySettings,
+  saveMoneySettings,
+  thresholdInput,
+  thresholdOf,
+  type CardBlock,
+} from "~/modules/payments/org-settings.server";
 import {
   PageTitle,
   Section,
@@ -53,6 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     notice: noticeFrom(new URL(request.url), NOTICES),
     paymentDetails: await paymentDetailsFor(org.id),
     paymentDetailsSaved: new URL(request.url).searchParams.get("notice") === "paymentDetailsSaved",
+    money: await moneyFor(request, org.id),
   };
 }
 
@@ -61,6 +75,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, ["org_admin"]);
   if (await isPaymentDetailsPost(request)) return paymentDetailsAction(request, member);
+  if ((await readForm(request)).get("intent") === "moneySettings") return moneySettingsAction(request, member);
   const { submission } = await parseForm(request, SettingsActionSchema);
   const meta = formMeta(submission, ["regionId", "parentId"]);
   if (submission.status !== "success") return invalid(submission, meta);
@@ -87,6 +102,65 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return redirect(`${here}?notice=regionRemoved#regions`);
     }
   });
+}
+
+// ---------------------------------------------------------------- the "Money" section
+
+/** What the Money section shows: the stored values (the threshold as typed text), why card is blocked, and the saved notice in the request's language. */
+async function moneyFor(request: Request, orgId: string) {
+  const settings = await getMoneySettings(await getDb(), orgId);
+  const t = await getFixedT(request, "staff");
+  const saved = new URL(request.url).searchParams.get("notice") === "moneySaved";
+  return {
+    legalName: settings.legalName ?? "",
+    registrationNumber: settings.registrationNumber ?? "",
+    cardEnabled: settings.cardEnabled,
+    cashFourEyes: thresholdInput(settings.cashFourEyesMinor, settings.currency),
+    currency: settings.currency,
+    cardBlock: cardBlockFor(settings.currency),
+    notice: saved ? t("moneySettings.saved") : null,
+  };
+}
+
+/**
+ * `intent=moneySettings`: zod checks the form, the money helpers read the threshold in the
+ * organisation's default currency, the module saves (org_admin, one transaction, audited). A
+ * refusal answers 4xx with the form's errors and their text in the request's language; nothing changes.
+ */
+async function moneySettingsAction(request: Request, member: Member) {
+  const submission = parseWithZod(await readForm(request), { schema: MoneySettingsFormSchema });
+  const t = await getFixedT(request, ["staff", "errors", "common"]);
+  const reply = (status: number, result: ReturnType<typeof submission.reply>) => {
+    const messages = Object.values(result.error ?? {})
+      .flat()
+      .filter((m): m is string => typeof m === "string")
+      .map((key) => t(key));
+    return data({ intent: "moneySettings", target: null, result, messages }, { status });
+  };
+  if (submission.status !== "success") return reply(400, submission.reply());
+  const v = submission.value;
+  const currency = member.org.defaultCurrency;
+  const threshold = thresholdOf(v.cashFourEyes, currency);
+  if (!threshold.ok) return reply(400, submission.reply({ fieldErrors: { cashFourEyes: [threshold.error] } }));
+  // While card is blocked the checkbox is disabled (never posted): keep what is stored; a posted "on" is refused below.
+  const blocked = cardBlockFor(currency) !== null;
+  const cardEnabled = v.cardEnabled === "on" ? true : blocked ? undefined : false;
+  try {
+    await saveMoneySettings(await getDb(), member.actor, member.org.id, {
+      legalName: v.legalName ?? null,
+      registrationNumber: v.registrationNumber ?? null,
+      cardEnabled,
+      cashFourEyesMinor: threshold.minor,
+    });
+  } catch (error) {
+    if (error instanceof MoneySettingsError) {
+      if (error.code === "org_not_found") throw new Response("Not Found", { status: 404 });
+      const field = error.code === "card_unavailable" || error.code === "card_currency" ? "cardEnabled" : "";
+      return reply(error.status, submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }));
+    }
+    throw error;
+  }
+  return redirect(`/staff/${member.org.slug}/settings?notice=moneySaved#money`);
 }
 
 type Reply = FormReply | undefined;
@@ -146,6 +220,94 @@ function ProfileForm({ org, lastResult }: { org: { nameAr: string; nameEn: strin
       </div>
       <div className="sm:col-span-2">
         <SubmitButton>{t("settings.save")}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+type MoneyView = {
+  legalName: string;
+  registrationNumber: string;
+  cardEnabled: boolean;
+  cashFourEyes: string;
+  currency: string;
+  cardBlock: CardBlock;
+};
+
+/** The Money section's form: plain HTML (works without JavaScript), refilled from the reply after a refusal. */
+function MoneySettingsForm({ money, result }: { money: MoneyView; result: ReplyResult | undefined }) {
+  const { t } = useTranslation("staff");
+  const text = (name: "legalName" | "registrationNumber" | "cashFourEyes", label: string, hint: string, extra: Record<string, unknown>) => {
+    const id = `money-${name}`;
+    const errors = errorsAt(result, name);
+    return (
+      <div className="space-y-1">
+        <label htmlFor={id} className="block font-bold">
+          {label}
+        </label>
+        <p id={`${id}-hint`} className="text-sm text-stone-700">
+          {hint}
+        </p>
+        <input
+          id={id}
+          name={name}
+          defaultValue={stringAt(result, name) ?? money[name]}
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={[`${id}-hint`, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ")}
+          className={inputClass}
+          {...extra}
+        />
+        <ErrorList id={`${id}-error`} errors={errors} />
+      </div>
+    );
+  };
+  const blocked = money.cardBlock !== null;
+  const cardErrors = errorsAt(result, "cardEnabled");
+  const postedCard = result?.initialValue ? result.initialValue.cardEnabled === "on" : undefined;
+  return (
+    <Form method="post" noValidate className="grid gap-4 sm:grid-cols-2">
+      <input type="hidden" name="intent" value="moneySettings" />
+      <div className="sm:col-span-2">
+        <FormMessage errors={result?.error?.[""] ?? undefined} />
+      </div>
+      {text("legalName", t("moneySettings.legalName"), t("moneySettings.legalNameHint"), { dir: "auto", maxLength: LEGAL_NAME_MAX })}
+      {text("registrationNumber", t("moneySettings.registrationNumber"), t("moneySettings.registrationNumberHint"), {
+        dir: "auto",
+        maxLength: REGISTRATION_NUMBER_MAX,
+      })}
+      <div className="sm:col-span-2">
+        <label className="inline-flex items-start gap-2">
+          <input
+            type="checkbox"
+            name="cardEnabled"
+            id="money-cardEnabled"
+            defaultChecked={postedCard ?? money.cardEnabled}
+            disabled={blocked}
+            aria-describedby="money-cardEnabled-hint"
+            aria-invalid={cardErrors?.length ? true : undefined}
+            className="mt-1 h-4 w-4"
+          />
+          <span>
+            <span className="block font-bold">{t("moneySettings.cardEnabled")}</span>
+            <span id="money-cardEnabled-hint" className="block text-sm text-stone-700">
+              {money.cardBlock === "platform_unavailable"
+                ? t("moneySettings.cardPlatformUnavailable")
+                : money.cardBlock === "currency_unsupported"
+                  ? t("moneySettings.cardCurrencyUnsupported", { currency: money.currency })
+                  : t("moneySettings.cardEnabledHint")}
+            </span>
+          </span>
+        </label>
+        <ErrorList id="money-cardEnabled-error" errors={cardErrors} />
+      </div>
+      {text("cashFourEyes", t("moneySettings.cashFourEyes", { currency: money.currency }), t("moneySettings.cashFourEyesHint"), {
+        dir: "ltr",
+        inputMode: "decimal",
+        autoComplete: "off",
+        maxLength: 40,
+      })}
+      <div className="sm:col-span-2">
+        <SubmitButton>{t("moneySettings.save")}</SubmitButton>
       </div>
     </Form>
   );
@@ -276,7 +438,7 @@ function RegionItem({ node, reply }: { node: RegionNode; reply: Reply }) {
 }
 
 export default function SettingsPage() {
-  const { org, regions, notice, paymentDetails, paymentDetailsSaved } = useLoaderData<typeof loader>();
+  const { org, regions, notice, paymentDetails, paymentDetailsSaved, money } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply;
   const location = useLocation();
   const { t } = useTranslation("staff");
@@ -307,6 +469,11 @@ export default function SettingsPage() {
       <Section id="payment-details" title={tp("settings.title")} description={tp("settings.help")}>
         {paymentDetailsSaved && !reply && <Notice tone="success">{tp("settings.saved")}</Notice>}
         <PaymentDetailsForm key={`pay-${location.key}`} details={paymentDetails} result={replyFor(reply, "paymentDetails", null)} />
+      </Section>
+
+      <Section id="money" title={t("moneySettings.title")} description={t("moneySettings.help")}>
+        {money.notice && !reply && <Notice tone="success">{money.notice}</Notice>}
+        <MoneySettingsForm key={`money-${location.key}`} money={money} result={replyFor(reply, "moneySettings", null)} />
       </Section>
     </div>
   );
