@@ -116,10 +116,12 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       // Stripe events: idempotent per event (Stripe's ids, the payments module's keys); a job with
       // an eventId processes that event, the minute's schedule (no eventId) the due ones.
       await boss.createQueue(STRIPE_EVENTS_QUEUE, { name: STRIPE_EVENTS_QUEUE, retryLimit: 2, expireInSeconds: 15 * 60 });
-      await boss.work<{ eventId?: string }>(STRIPE_EVENTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 }, async (jobs) => {
+      await boss.work<{ eventId?: string; origin?: string }>(STRIPE_EVENTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 }, async (jobs) => {
+        const origin = env().APP_URL?.replace(/\/$/, "");
         for (const job of jobs) {
-          if (job.data?.eventId) await processStripeEvent(database.db, job.data.eventId);
-          else await processDueStripeEvents(database.db);
+          if (job.data?.eventId) await processStripeEvent(database.db, job.data.eventId, { origin: job.data.origin ?? origin });
+          // Then whatever it unblocked (a refund that came before its payment), and the due ones.
+          await processDueStripeEvents(database.db, { origin: job.data?.origin ?? origin });
         }
         kickOutbox(); // receipts and donor emails written by the payments
       });
@@ -151,15 +153,16 @@ export async function runNeedExpiry(db: Database["db"], now: Date = new Date()):
 }
 
 /**
- * Queues the processing of a stored Stripe event; false when no worker runs in this process
- * (JOBS=off, tests): the caller processes it inline instead.
+ * Queues the processing of a stored Stripe event and answers at once: false when no worker runs in
+ * this process (JOBS=off, tests) — the webhook then processes it inline. A job that cannot be sent
+ * is not lost: the event is stored and the minute's schedule picks it up.
  */
-export async function enqueueStripeEvent(eventId: string): Promise<boolean> {
+export function queueStripeEvent(eventId: string, origin?: string): boolean {
   const starting = globalForJobs.__tadamonJobs;
   if (!starting) return false;
-  const jobs = await starting.catch(() => undefined);
-  if (!jobs) return false;
-  await jobs.boss.send(STRIPE_EVENTS_QUEUE, { eventId }, { singletonKey: eventId });
+  void starting
+    .then(({ boss }) => boss.send(STRIPE_EVENTS_QUEUE, { eventId, origin }, { singletonKey: eventId }))
+    .catch((error) => console.error("[jobs] stripe event queue failed", error));
   return true;
 }
 
