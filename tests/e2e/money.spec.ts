@@ -16,9 +16,9 @@ import type { Browser, Page } from "@playwright/test";
  *   pledge is paid and the receipt email is in the dev mailbox;
  * - Arabic: a signed-in demo donor pledges, finance records the money and refunds part of it
  *   offline; the donor's trail shows the refund and the credit note email arrives;
- * - Arabic staff, English finance: a fresh need (so no other spec's demo need is touched) is paid
- *   into, cancelled by its caseworker, and finance moves the money from the closed-needs queue to
- *   another need of the organisation.
+ * - Arabic staff, English donor and finance: a fresh need (so no other spec's demo need is touched)
+ *   is paid into, cancelled by its caseworker, and finance moves the money from the closed-needs
+ *   queue to another need of the organisation; the donor's trail says it was moved.
  * Every step goes through payments.server.ts, so the ledger stays balanced (`ledger:check` after the run).
  */
 
@@ -28,6 +28,7 @@ const FINANCE = "bayader.finance@demo.tadamon.org";
 const CASEWORKER = "bayader.caseworker@demo.tadamon.org";
 const VERIFIER = "bayader.verifier@demo.tadamon.org";
 const DONOR = "donor.beirut@demo.tadamon.org"; // an Arabic-speaking demo donor
+const DIASPORA_DONOR = "donor.diaspora@demo.tadamon.org"; // an English-speaking demo donor
 /** A Bayader need no other spec pledges on (its target leaves plenty of room). */
 const NEED_CATEGORY = "surgery";
 /** Where the cancelled need's money goes: a published Bayader need no other spec uses. */
@@ -195,6 +196,12 @@ test.describe("money in", () => {
     expect(email.text).toContain(en.email.receipt.heading);
     expect(email.text).toContain(receiptNumber);
     expect(email.text).toContain(reference);
+    // Its link opens the printable receipt, for a guest too.
+    expect(email.links.length).toBeGreaterThan(0);
+    await page.goto(email.links[0]);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(receiptNumber);
+    await expect(page.locator("main")).toContainText(usd(pledgeMinor, lang));
+    await expectNoSeriousA11yViolations(page);
   });
 
   test("بالعربية: استرداد جزء من دفعة يظهر في مسار تبرع المتبرع مع إشعار دائن", async ({ page, browser, mailbox }) => {
@@ -250,7 +257,7 @@ test.describe("money in", () => {
     expect(email.text).toContain(usd(refundMinor, lang));
   });
 
-  test("a cancelled need's paid money is moved by finance (English) to another need; the staff cancel in Arabic", async ({
+  test("a cancelled need's paid money is moved by finance (English) to another need and the donor's trail says so; the staff cancel in Arabic", async ({
     page,
     browser,
   }) => {
@@ -301,10 +308,11 @@ test.describe("money in", () => {
     const publicId = new RegExp(`^${pattern(ar.needs.page.heading).source.replace(".+?", "(\\S+)")}$`).exec(heading)?.[1];
     expect(publicId, `the public id in «${heading}»`).toBeTruthy();
 
-    // A guest pledges on it in Arabic; finance records the money.
-    await page.goto("/?lng=ar");
+    // A demo donor, signed in, pledges on it in English; finance records the money.
+    await signIn(page, DIASPORA_DONOR, DEMO_PASSWORD);
+    await page.goto("/?lng=en");
     await page.goto(`/needs/${publicId}/pledge`);
-    const reference = await pledgeByBankTransfer(page, "ar", "20", uniqueEmail("moved"));
+    const reference = await pledgeByBankTransfer(page, "en", "20");
     const finance = await personIn(browser, FINANCE, "en");
     const paymentId = await recordBankTransfer(finance.page, "en", {
       reference,
@@ -352,5 +360,14 @@ test.describe("money in", () => {
     await fp.goto(`/finance/${ORG}/payments?queue=closed`);
     await expect(fp.locator(`[data-testid="payment-row"][data-payment-id="${paymentId}"]`)).toHaveCount(0);
     await finance.context.close();
+
+    // The donor's trail says the money was moved to another need of the organisation.
+    await page.goto("/account/pledges");
+    const trail = page.getByRole("list", { name: fill(en.pledging.trail.label, { reference }) });
+    await expect(trail.locator('[data-step="paid"]')).toContainText(pattern(en.pledging.trail.paid, { amount: usd(pledgeMinor, "en") }));
+    const after = trail.locator('[data-step="after"]');
+    await expect(after).toHaveAttribute("data-done", "true");
+    await expect(after).toContainText(pattern(en.pledging.trail.movedNeed, { amount: usd(pledgeMinor, "en") }));
+    await expectNoSeriousA11yViolations(page);
   });
 });
