@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, count, desc, eq, gt } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "#db/client.server";
-import { checkoutSessions, needs, orgPaymentDetails, pledges } from "#db/schema";
+import { checkoutSessions, needs, orgPaymentDetails, organizations, pledges } from "#db/schema";
 import { coverAmountFor } from "./card-fees";
 import { cardPaymentsAvailable, stripeClient } from "./stripe-client.server";
 import { StripeAmountError, stripeTakes, toStripeAmount } from "./stripe-currency";
@@ -178,4 +178,38 @@ export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<
       .onConflictDoNothing();
     return { url, sessionId: id };
   });
+}
+
+/** What the card pages (continue, return, stand-in) show of a pledge, by its reference: null when unknown. */
+export async function cardPledgeView(db: Db, reference: string) {
+  const [row] = await db
+    .select({
+      pledge: {
+        id: pledges.id,
+        reference: pledges.reference,
+        status: pledges.status,
+        method: pledges.method,
+        amountMinor: pledges.amountMinor,
+        paidMinor: pledges.paidMinor,
+        currency: pledges.currency,
+        expiresAt: pledges.expiresAt,
+        email: pledges.email,
+        displayName: pledges.displayName,
+        locale: pledges.locale,
+        donorUserId: pledges.donorUserId,
+        orgId: pledges.orgId,
+      },
+      need: { titleAr: needs.titleAr, titleEn: needs.titleEn, publicId: needs.publicId },
+      org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, timeZone: organizations.timeZone },
+      cardEnabled: orgPaymentDetails.cardEnabled,
+    })
+    .from(pledges)
+    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .innerJoin(organizations, eq(organizations.id, pledges.orgId))
+    .leftJoin(orgPaymentDetails, eq(orgPaymentDetails.orgId, pledges.orgId))
+    .where(eq(pledges.reference, reference))
+    .limit(1);
+  if (!row) return null;
+  const payable = row.pledge.method === "card" && row.pledge.status === "awaiting_payment";
+  return { ...row, payable, cardOffered: cardOfferedFor({ cardEnabled: row.cardEnabled }, row.pledge.currency) };
 }
