@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -60,7 +61,7 @@ export async function startStripeMock(): Promise<StripeMock> {
         const key = headers["idempotency-key"];
         const existing = key ? sessions.get(key) : undefined;
         if (existing) return send(200, existing);
-        const id = `cs_test_mock_${sessions.size + 1}`;
+        const id = `cs_test_mock_${sessions.size + 1}_${randomBytes(8).toString("hex")}`;
         const session = {
           id,
           object: "checkout.session",
