@@ -212,6 +212,31 @@ describe("POST /webhooks/stripe", () => {
     await ledgerSound(w.org.id);
   });
 
+  it("a lost dispute whose events come before the payment: deferred, then flagged and booked once after it", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const p = await cardPledge(w, 3_000);
+    const pi = `pi_${randomUUID().replace(/-/g, "")}`;
+    const dispute = (type: string, status: string) =>
+      ({ id: evtId("dispute"), object: "event", type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: `dp_${pi}`, object: "dispute", payment_intent: pi, status, amount: 3_000, currency: "usd" } } }) as const;
+    const closed = dispute("charge.dispute.closed", "lost");
+    const created = dispute("charge.dispute.created", "needs_response");
+    expect((await deliver(closed)).status).toBe(200);
+    expect((await deliver(created)).status).toBe(200);
+    expect(await eventRow(closed.id)).toMatchObject({ status: "deferred" });
+    expect(await eventRow(created.id)).toMatchObject({ status: "deferred" });
+
+    await deliver(completed(p, { pi }));
+    await processDueStripeEvents(db, { now: new Date(Date.now() + 3_600_000) });
+    await processDueStripeEvents(db, { now: new Date(Date.now() + 7_200_000) });
+    expect(await eventRow(closed.id)).toMatchObject({ status: "processed" });
+    expect(await eventRow(created.id)).toMatchObject({ status: "processed" });
+    const [row] = await paymentsOf(pi);
+    expect(row.flag).toBe("dispute_lost");
+    expect(await db.select().from(ledgerEntries).where(and(eq(ledgerEntries.paymentId, row.id), eq(ledgerEntries.kind, "adjustment")))).toHaveLength(1);
+    await ledgerSound(w.org.id);
+  });
+
   it("an unknown event type is stored and ignored", async () => {
     const event = { id: evtId("other"), object: "event", type: "customer.created", created: 1, livemode: false, data: { object: { id: "cus_1" } } };
     expect((await deliver(event)).status).toBe(200);
