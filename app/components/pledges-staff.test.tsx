@@ -110,7 +110,7 @@ describe("finance pledges page", () => {
     pages: 1,
   };
 
-  it("renders the table, filters and a two-step record form for offline pledges only", async () => {
+  it("renders the table, filters and a link to record a payment for offline pledges only", async () => {
     const html = await render("en", <FinancePledgesPage />, loaderData);
     expect(html).toContain("<th scope=\"col\"");
     expect(html).toContain("US$25.50");
@@ -118,12 +118,13 @@ describe("finance pledges page", () => {
     expect(html).toContain("donor@example.test");
     expect(html).toContain('href="/staff/org/needs/6f1c3d2e-0000-4000-8000-000000000002"');
     expect(html).toContain("School fees");
-    // One record form: the card pledge has none, the flagged one is already recorded.
-    expect(html.match(/name="intent" value="recordPayment"/g)).toHaveLength(1);
-    expect(html).toContain("<details");
-    // The GET filter form and the post keep the query string (works without JavaScript).
+    // One link into the payments inbox with the pledge chosen: the card pledge has none (Stripe
+    // records it), the flagged one is resolved in the inbox's queue.
+    expect(html.match(/data-testid="record-payment-open"/g)).toHaveLength(1);
+    expect(html).toMatch(/href="\/finance\/org\/payments\?pledge=[0-9a-f-]+#record"/);
+    // The GET filter form works without JavaScript; recording happens in the inbox (no post here).
     expect(html).toMatch(/<form method="get"/);
-    expect(html).toMatch(/<form method="post" action="\/finance\/org\/pledges\?q=tdm"/);
+    expect(html).not.toMatch(/<form method="post"/);
     expect(html).toContain("Paid after cancellation: needs resolution");
     expect(html).toContain('href="/finance/org/pledges?flag=1"');
     expect(html).toContain('<label for="pledges-q"');

@@ -24,6 +24,7 @@ import {
   useLocale,
 } from "~/components/staff";
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
+import { queryParam } from "~/utils/request-screen.server";
 
 /**
  * /finance/:orgSlug/ledger — the organisation's ledger, read only: the trial balance per currency
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, FINANCE_ROLES);
   const { org } = member;
   const url = new URL(request.url);
-  const get = (name: string) => url.searchParams.get(name) || undefined;
+  const get = (name: string) => queryParam(url, name) || undefined;
   const raw = { kind: get("kind"), from: get("from"), to: get("to"), account: get("account"), need: get("need"), currency: get("currency") };
   const db = await getDb();
   const locale = await getLocale(request);

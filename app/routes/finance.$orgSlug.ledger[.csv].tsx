@@ -7,6 +7,7 @@ import { CSV_MAX_ROWS, journalCsvRows } from "~/modules/payments/inbox.server";
 import { JournalFilterSchema } from "~/modules/payments/schemas";
 import { currencyDigits } from "~/utils/format";
 import { minorToInput } from "~/modules/needs/money";
+import { queryParam } from "~/utils/request-screen.server";
 
 /**
  * /finance/:orgSlug/ledger.csv — the journal with the ledger page's filter, one row per posting,
@@ -44,7 +45,7 @@ function csvCell(value: string | number | null | undefined, text = true): string
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, FINANCE_ROLES);
   const url = new URL(request.url);
-  const get = (name: string) => url.searchParams.get(name) || undefined;
+  const get = (name: string) => queryParam(url, name) || undefined;
   const parsed = JournalFilterSchema.safeParse({
     kind: get("kind"),
     from: get("from"),

@@ -13,6 +13,7 @@ import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { readForm } from "~/utils/forms.server";
+import { queryParam } from "~/utils/request-screen.server";
 import { getLocale } from "~/utils/i18next.server";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
@@ -91,7 +92,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, FINANCE_ROLES);
   const { org } = member;
   const url = new URL(request.url);
-  const get = (name: string) => url.searchParams.get(name) || undefined;
+  // Control characters (a NUL would fail the query) are dropped, like every loader's query values.
+  const get = (name: string) => queryParam(url, name) || undefined;
   const raw = {
     method: get("method"),
     status: get("status"),
