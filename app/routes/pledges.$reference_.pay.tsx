@@ -89,6 +89,7 @@ export default function PayByCardPage() {
       )}
       {page.state === "payable" && (
         <Form method="post" reloadDocument className="space-y-3">
+          <input type="hidden" name="intent" value="pay" />
           <label className="flex items-start gap-2">
             <input type="checkbox" name="coverFee" className="mt-1" />
             <span>
