@@ -119,9 +119,9 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       await boss.work<{ eventId?: string; origin?: string }>(STRIPE_EVENTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 }, async (jobs) => {
         const origin = env().APP_URL?.replace(/\/$/, "");
         for (const job of jobs) {
-          if (job.data?.eventId) await processStripeEvent(database.db, job.data.eventId, { origin: job.data.origin ?? origin });
-          // Then whatever it unblocked (a refund that came before its payment), and the due ones.
-          await processDueStripeEvents(database.db, { origin: job.data?.origin ?? origin });
+          const status = job.data?.eventId ? await processStripeEvent(database.db, job.data.eventId, { origin: job.data.origin ?? origin }) : null;
+          // Then whatever it unblocked (a refund that came before its payment: at once), and the due ones.
+          await processDueStripeEvents(database.db, { origin: job.data?.origin ?? origin, allDeferred: status === "processed" });
         }
         kickOutbox(); // receipts and donor emails written by the payments
       });
