@@ -90,8 +90,9 @@ export async function handleStripeWebhook(
     return Response.json({ error: "invalid signature" }, { status: 400 });
   }
   if (received.process && !options.enqueue(received.eventId, options.origin)) {
-    await processStripeEvent(db, received.eventId, { origin: options.origin });
-    await processDueStripeEvents(db, { origin: options.origin });
+    const status = await processStripeEvent(db, received.eventId, { origin: options.origin });
+    // A processed event may be what deferred ones wait for (a payment before its refund): retry them now.
+    await processDueStripeEvents(db, { origin: options.origin, allDeferred: status === "processed" });
   }
   return Response.json({ received: true });
 }
