@@ -13,6 +13,7 @@ import { createPledge } from "~/modules/pledging/pledges.server";
 import { processDueStripeEvents } from "~/modules/payments/stripe-events.server";
 import { webhookSecret } from "~/modules/payments/stripe-client.server";
 import * as webhook from "~/routes/webhooks.stripe";
+import { screenRequest } from "~/utils/request-screen.server";
 import { pledgeInput, pledgeWorld } from "../fixtures/pledging";
 import { startStripeMock, type StripeMock } from "../mocks/stripe";
 
@@ -234,6 +235,16 @@ describe("POST /webhooks/stripe", () => {
     expect(row.flag).toBe("dispute_lost");
     expect(await db.select().from(ledgerEntries).where(and(eq(ledgerEntries.paymentId, row.id), eq(ledgerEntries.kind, "adjustment")))).toHaveLength(1);
     await ledgerSound(w.org.id);
+  });
+
+  it("is a machine route: Stripe's JSON POST passes the request screen (a form is required elsewhere); GET is 405; never cached", async () => {
+    const json = new Headers({ "content-type": "application/json", "content-length": "120" });
+    expect(screenRequest("POST", "/webhooks/stripe", json)).toBeNull();
+    expect(screenRequest("POST", "/needs", json)?.status).toBe(415);
+    const get = webhook.loader();
+    expect(get.status).toBe(405);
+    expect(get.headers.get("cache-control")).toBe("no-store");
+    expect((await deliver({ id: evtId("x"), object: "event", type: "ping", created: 1, livemode: false, data: { object: {} } })).cache).toBe("no-store");
   });
 
   it("an unknown event type is stored and ignored", async () => {
