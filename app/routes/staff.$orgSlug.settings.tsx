@@ -24,11 +24,10 @@ import { ErrorList, Field, FormMessage, Notice, SubmitButton } from "~/component
 import { PaymentDetailsForm } from "~/components/payment-details-form";
 import { errorsAt, stringAt, type ReplyResult } from "~/components/form-reply";
 import { isPaymentDetailsPost, paymentDetailsAction, paymentDetailsFor } from "~/modules/pledging/settings.server";
+import { LEGAL_NAME_MAX, REGISTRATION_NUMBER_MAX } from "~/modules/payments/org-settings";
 import {
-  LEGAL_NAME_MAX,
   MoneySettingsError,
   MoneySettingsFormSchema,
-  REGISTRATION_NUMBER_MAX,
   cardBlockFor,
   getMoneySettings,
   saveMoneySettings,

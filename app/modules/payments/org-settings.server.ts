@@ -15,8 +15,9 @@ import { stripeTakes } from "./stripe-currency";
  * default currency; null = never). Messages are keys of the `staff` namespace (`moneySettings.*`).
  */
 
-export const LEGAL_NAME_MAX = 200;
-export const REGISTRATION_NUMBER_MAX = 100;
+import { LEGAL_NAME_MAX, REGISTRATION_NUMBER_MAX } from "./org-settings";
+
+export { LEGAL_NAME_MAX, REGISTRATION_NUMBER_MAX };
 
 export type MoneySettingsErrorCode = "not_allowed" | "org_not_found" | "card_unavailable" | "card_currency" | "invalid";
 
