@@ -8,11 +8,8 @@ import { needs } from "#db/schema";
 import { PledgeForm, itemsTotal, type CardFeeHint } from "~/components/pledge-form";
 import { minorToInput, parseMoney } from "~/modules/needs/money";
 import { effectiveMinimum } from "~/modules/pledging/amounts";
-// CARD-SEAM: until the STRIPE helper's modules land (app/modules/payments/card-fees.ts, checkout.server.ts).
-const estimateCardFee = (giftMinor: number, _currency: string) => Math.ceil(giftMinor * 0.029) + 30;
-const startCheckout = async (_db: unknown, _input: { pledgeId: string; coverFee: boolean; origin: string; locale: string }): Promise<{ url: string }> => {
-  throw new Error("card checkout not available yet");
-};
+import { estimateCardFee } from "~/modules/payments/card-fees";
+import { cardPaymentsAvailable, startCheckout } from "~/modules/payments/checkout.server";
 import { PledgeError } from "~/modules/pledging/errors";
 import { createPledge, getPledgeableNeed, newIdempotencyKey } from "~/modules/pledging/pledges.server";
 import type { PledgeReply } from "~/modules/pledging/reply";
@@ -59,7 +56,7 @@ function cardFeeHint(currency: string, amountMinor: number | null): CardFeeHint 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
-  const [found, auth, locale] = await Promise.all([getPledgeableNeed(db, params.publicId ?? ""), getAuth(request), getLocale(request)]);
+  const [found, auth, locale] = await Promise.all([getPledgeableNeed(db, params.publicId ?? "", cardPaymentsAvailable()), getAuth(request), getLocale(request)]);
   if (!found) throw new Response("Not Found", { status: 404 });
   const t = await getFixedT(request, ["pledging", "common"]);
   const title = (locale === "ar" ? found.need.titleAr ?? found.need.titleEn : found.need.titleEn ?? found.need.titleAr) ?? "";
@@ -101,7 +98,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (formData.get("intent") === "preview") {
     // In-kind "show the total" without JavaScript: the form comes back as it was, with the total.
-    const found = await getPledgeableNeed(await getDb(), publicId);
+    const found = await getPledgeableNeed(await getDb(), publicId, cardPaymentsAvailable());
     if (!found) throw new Response("Not Found", { status: 404 });
     const initialValue = Object.fromEntries([...formData.entries()].filter(([name, v]) => typeof v === "string" && name !== "idempotencyKey"));
     const lines = itemLinesFrom(formData);
@@ -145,6 +142,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       origin: appOrigin(request, env().APP_URL),
       // Per IP and per email (decision 053); the domain refuses a method the organisation does not offer.
       rateLimit: { ip: getClientIp(request) },
+      cardPayments: cardPaymentsAvailable(),
     });
     kickOutbox();
     if (pledge.method === "card" && pledge.status === "awaiting_payment") {

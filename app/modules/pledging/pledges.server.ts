@@ -716,6 +716,8 @@ export async function savePaymentDetails(db: Db, actor: Actor, orgId: string, in
 export async function getPledgeableNeed(
   db: DbOrTx,
   publicId: string,
+  /** Whether the platform takes cards (servers pass cardPaymentsAvailable()); default off. */
+  cardPayments: boolean = PLATFORM_CARD_PAYMENTS,
 ): Promise<{ need: PublicNeed; itemsLeft: number[]; remainingMinor: number; methods: PaymentMethod[] } | null> {
   if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) return null;
   const [row] = await db
@@ -748,6 +750,6 @@ export async function getPledgeableNeed(
     need,
     itemsLeft,
     remainingMinor: row.need.state === "published" ? remainingOf(row.need) : 0,
-    methods: offeredMethods(details, row.need.currency),
+    methods: offeredMethods(details, row.need.currency, cardPayments),
   };
 }
