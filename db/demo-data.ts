@@ -1318,6 +1318,8 @@ export interface DemoPledge {
     partMinor?: number;
     refund?: { amountMinor: number; daysAgo: number; reason: string };
     moveTo?: { head: string; titleEn: string } | "unrestricted";
+    /** A card pledge paid through the stand-in checkout (outside production, without a Stripe key). */
+    card?: { coverFee: boolean };
   };
 }
 
@@ -1475,6 +1477,21 @@ export const DEMO_PLEDGES: DemoPledge[] = [
     message: "بداية موفقة ورزق واسع",
     outcome: { status: "pending", createdDaysAgo: 0.5 },
     money: { partMinor: 5_000 },
+  },
+
+  {
+    key: "bayader-14",
+    org: "bayader-camps",
+    need: { head: "خالد محمود شهابي", titleEn: "A vegetable cart and scales for a father seeking a steady income" },
+    donor: account("donor.beirut"),
+    method: "card",
+    amountMinor: 10_000,
+    displayName: "ليلى م.",
+    message: "رزق حلال ومستقبل أفضل",
+    // Paid through the built-in stand-in checkout (a signed checkout.session.completed to the
+    // webhook's code path), the donor covering the processing fee.
+    outcome: { status: "paid", createdDaysAgo: 0.2, settledDaysAgo: 0.19 },
+    money: { card: { coverFee: true } },
   },
 
   // ------------------------------------------------------------ Al-Shahba (SYP, no card payments)

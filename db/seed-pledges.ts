@@ -15,6 +15,9 @@ import {
   type Pledge,
 } from "~/modules/pledging/pledges.server";
 import { reallocatePayment, recordPayment, requestRefund } from "~/modules/payments/payments.server";
+import { startCheckout } from "~/modules/payments/checkout.server";
+import { signedWebhookRequest, standInActive, standInCompletedEvent, standInSession } from "~/modules/payments/standin.server";
+import { handleStripeWebhook } from "~/modules/payments/stripe-events.server";
 import type { Db, DbOrTx, Tx } from "./client.server";
 import { DEMO_CASE_STAFF, DEMO_PLEDGES, DEMO_USERS, type DemoPledge } from "./demo-data";
 import { needs, organizations, payments, pledges } from "./schema";
@@ -227,7 +230,9 @@ async function advance(
     case "offered":
       return;
     case "paid": {
-      if (open) {
+      if (open && pledge.method === "card") {
+        if (standInActive()) await payByStandIn(db, pledge, { coverFee: money?.card?.coverFee ?? false, origin: originOf(), at: ctx.at(o.settledDaysAgo) });
+      } else if (open) {
         if (money?.payment) await recordDemoPayment(db, finance(), demo, pledge, { amountMinor: pledge.amountMinor, at: ctx.at(o.settledDaysAgo), ...money.payment });
         else await markPledgePaid(db, finance(), pledge.id, ctx.at(o.settledDaysAgo));
       }
@@ -281,6 +286,22 @@ async function advance(
       return;
     }
   }
+}
+
+const originOf = () => (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "");
+
+/**
+ * A card pledge paid as a donor would on the built-in stand-in checkout: the Checkout Session is
+ * opened, then the signed `checkout.session.completed` goes through the webhook's own handler
+ * (signature, stored event, processing as the system): payment, ledger entry, receipt.
+ */
+async function payByStandIn(db: Db, pledge: Pledge, input: { coverFee: boolean; origin: string; at: Date }) {
+  const { sessionId } = await startCheckout(db, { pledgeId: pledge.id, coverFee: input.coverFee, origin: input.origin, locale: pledge.locale, now: input.at });
+  const found = await standInSession(db, sessionId);
+  if (!found) return;
+  const event = standInCompletedEvent(found, input.origin, input.at);
+  const response = await handleStripeWebhook(db, signedWebhookRequest(event, input.origin), { origin: input.origin, enqueue: () => false });
+  if (response.status !== 200) throw new Error(`demo card payment ${pledge.reference}: the webhook answered ${response.status}`);
 }
 
 /** Records a demo payment as finance would in the payments inbox (idempotent by its key). */

@@ -278,12 +278,16 @@ export default function PledgeInstructionsPage() {
         {pledge.status === "awaiting_payment" && (
           <section className="no-print space-y-2" data-testid="pledge-card-continue">
             <p>{t("instructions.card", { date: pledge.expiresOn ?? "" })}</p>
-            {/* The card page of this pledge (Stripe Checkout or its stand-in) opens from a POST: no JavaScript needed. */}
-            <Form method="post" action={`/pledges/${pledge.reference}/pay`} reloadDocument>
-              <button type="submit" className="rounded bg-brand-700 px-5 py-3 text-lg font-bold text-white hover:bg-brand-800">
+            {/* The pay page offers the fee cover, then opens Stripe Checkout (or its stand-in) by a POST: no JavaScript needed. */}
+            <p>
+              <Link
+                to={`/pledges/${pledge.reference}/pay`}
+                className="inline-block rounded bg-brand-700 px-5 py-3 text-lg font-bold text-white hover:bg-brand-800"
+                data-testid="card-continue"
+              >
                 {t("instructions.cardContinue")}
-              </button>
-            </Form>
+              </Link>
+            </p>
           </section>
         )}
         {pledge.status === "offered" && <p>{t("instructions.delivery")}</p>}

@@ -126,12 +126,12 @@ describe("the pledge page", () => {
       expect(after).not.toContain(BANK);
     });
 
-    it(`a card pledge waiting for payment offers "continue to card payment" as a POST form (${lng})`, async () => {
+    it(`a card pledge waiting for payment links "continue to card payment" to its pay page (${lng})`, async () => {
       const w = await pledgeWorld({ targetMinor: 10_000 });
       const pledge = await pledgeThroughForm(w);
       await setPledge(pledge.id, { method: "card", status: "awaiting_payment" });
       const html = await (await serveDonor(`/pledges/${pledge.reference}`, { cookie: await lngCookie(lng) })).text();
-      expect(html).toMatch(new RegExp(`<form method="post" action="/pledges/${pledge.reference}/pay"`));
+      expect(html).toMatch(new RegExp(`<a[^>]* href="/pledges/${pledge.reference}/pay"`));
       expect(html).toContain(esc(strings[lng].instructions.cardContinue));
       expect(html).not.toContain(BANK);
     });
