@@ -111,6 +111,29 @@ export type EmailMessage =
       };
     }
   | {
+      template: "payment-moved";
+      /**
+       * Finance moved a donor's paid money (to another need of the organisation or its general
+       * fund), or matched money that had no usable reference to the donor's pledge: where it went.
+       * Amounts already formatted; the needs' public titles only, never anything of the household.
+       */
+      data: {
+        name: string;
+        /** The pledge's reference; null for money recorded without a pledge. */
+        reference: string | null;
+        /** The amount moved (attached: what went to the pledge's need). */
+        amount: string;
+        /** The need the money was for (moved); null when it sat in no need. */
+        fromNeedTitle: string | null;
+        orgName: string;
+        kind: "moved" | "attached";
+        /** The need it went to; null: the organisation's general (unrestricted) fund. */
+        toNeedTitle: string | null;
+        /** Attached: what the pledge could not take, now in the general fund; else null. */
+        unrestricted: string | null;
+      };
+    }
+  | {
       template: "credit-note";
       /** A refund's credit note, referring to the receipt it corrects. */
       data: ReceiptEmailCommon & { receiptNumber: string };
@@ -143,6 +166,7 @@ export const EMAIL_TEMPLATES = [
   "pledge-released",
   "receipt",
   "credit-note",
+  "payment-moved",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -14,6 +14,7 @@ import SignupAttempt, { subject as signupAttemptSubject } from "#emails/signup-a
 import PledgeReleased, { subject as pledgeReleasedSubject } from "#emails/pledge-released";
 import ReceiptEmail, { subject as receiptSubject } from "#emails/receipt";
 import CreditNoteEmail, { subject as creditNoteSubject } from "#emails/credit-note";
+import PaymentMoved, { subject as paymentMovedSubject } from "#emails/payment-moved";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -89,6 +90,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: creditNoteSubject(t, message.data),
         element: <CreditNoteEmail locale={locale} t={t} data={message.data} />,
+      };
+    case "payment-moved":
+      return {
+        subject: paymentMovedSubject(t, message.data),
+        element: <PaymentMoved locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;
