@@ -19,12 +19,15 @@ import {
   type Holding,
 } from "~/modules/ledger/ledger";
 import { paymentHoldings, postEntry } from "~/modules/ledger/ledger.server";
+import { normalizeEmail } from "~/modules/identity/tokens";
+import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { todayIn } from "~/modules/needs/money";
 import { releaseReservation, settleNeedState, type Pledge } from "~/modules/pledging/pledges.server";
 import { normalizeReference } from "~/modules/pledging/reference";
 import { issueCreditNote, issueReceipt } from "~/modules/receipts/receipts.server";
 import { PaymentError } from "./errors";
 import { toStripeAmount } from "./stripe-currency";
+import { formatMoney } from "~/utils/format";
 
 /**
  * Money in (decision 056): payments as their own records, each landing exactly once in the
@@ -134,6 +137,49 @@ async function orgOf(tx: Tx, orgId: string) {
   const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
   if (!org) throw new PaymentError("not_allowed");
   return org;
+}
+
+/** A need's public title in a language (the other language when it has only one). */
+function publicTitle(need: Pick<Need, "titleAr" | "titleEn">, locale: "ar" | "en"): string {
+  return (locale === "ar" ? (need.titleAr ?? need.titleEn) : (need.titleEn ?? need.titleAr)) ?? "";
+}
+
+/**
+ * Tells the donor where finance put their money (email `payment-moved`, in the donor's language,
+ * through the outbox in the caller's transaction): the pledge's donor, else the contact recorded
+ * with the payment; nobody when there is no address. Public titles only, nothing of the household.
+ */
+async function tellDonorWhereMoneyWent(
+  tx: Tx,
+  input: {
+    payment: Payment;
+    pledge: Pledge | null;
+    kind: "moved" | "attached";
+    amountMinor: number;
+    fromNeed: Need | null;
+    toNeed: Need | null;
+    unrestrictedMinor?: number;
+  },
+): Promise<void> {
+  const { payment, pledge } = input;
+  const email = normalizeEmail(pledge?.email ?? payment.donorEmail ?? "");
+  if (!email) return;
+  const locale = pledge ? pledge.locale : payment.locale;
+  const org = await orgOf(tx, payment.orgId);
+  const money = (minor: number) => formatMoney(minor, payment.currency, locale);
+  await enqueueEmail(tx, email, locale, {
+    template: "payment-moved",
+    data: {
+      name: (pledge ? pledge.displayName : payment.donorName) ?? "",
+      reference: pledge?.reference ?? null,
+      amount: money(input.amountMinor),
+      fromNeedTitle: input.fromNeed ? publicTitle(input.fromNeed, locale) || null : null,
+      orgName: locale === "ar" ? org.nameAr : org.nameEn,
+      kind: input.kind,
+      toNeedTitle: input.toNeed ? publicTitle(input.toNeed, locale) || null : null,
+      unrestricted: input.unrestrictedMinor ? money(input.unrestrictedMinor) : null,
+    },
+  });
 }
 
 function validDay(value: unknown): value is string {
@@ -744,7 +790,7 @@ export async function attachPayment(
     const applied = Math.max(0, Math.min(available, room));
     if (applied === 0) throw new PaymentError("need_full", { remainingMinor: 0, currency: need.currency });
     const rest = available - applied;
-    await postEntry(tx, {
+    const entry = await postEntry(tx, {
       orgId: payment.orgId,
       currency: payment.currency,
       kind: "reallocation",
@@ -782,6 +828,9 @@ export async function attachPayment(
       entityId: payment.id,
       change: { pledge: pledge.reference, appliedMinor: applied, unrestrictedMinor: rest, currency: payment.currency },
     });
+    if (entry.created) {
+      await tellDonorWhereMoneyWent(tx, { payment, pledge: updatedPledge ?? pledge, kind: "attached", amountMinor: applied, fromNeed: null, toNeed: need, unrestrictedMinor: rest });
+    }
     return { payment, pledge: updatedPledge!, funded, surplusMinor: rest };
   });
 }
@@ -835,7 +884,8 @@ export async function reallocatePayment(
       throw new PaymentError("nothing_to_move");
     }
     const org = await orgOf(tx, payment.orgId);
-    await postEntry(tx, {
+    const fromNeed = source.kind === "need_fund" ? (ctx.needs.get(source.needId!) ?? null) : null;
+    const entry = await postEntry(tx, {
       orgId: payment.orgId,
       currency: payment.currency,
       kind: "reallocation",
@@ -868,6 +918,7 @@ export async function reallocatePayment(
       entityId: payment.id,
       change: { from: accountKey(source), to: accountKey(destination), amountMinor: moved, currency: payment.currency },
     });
+    if (entry.created) await tellDonorWhereMoneyWent(tx, { payment, pledge: ctx.pledge, kind: "moved", amountMinor: moved, fromNeed, toNeed });
     return { payment, movedMinor: moved, funded };
   });
 }
