@@ -7,6 +7,8 @@ import arPledging from "../../app/locales/ar/pledging.json" with { type: "json" 
 import enPledging from "../../app/locales/en/pledging.json" with { type: "json" };
 import arEmail from "../../app/locales/ar/email.json" with { type: "json" };
 import enEmail from "../../app/locales/en/email.json" with { type: "json" };
+import arCard from "../../app/locales/ar/card.json" with { type: "json" };
+import enCard from "../../app/locales/en/card.json" with { type: "json" };
 import type { Browser, Page } from "@playwright/test";
 
 /**
@@ -389,4 +391,67 @@ test.describe("money in", () => {
     await expect(after).toContainText(pattern(en.pledging.trail.movedNeed, { amount: usd(pledgeMinor, "en") }));
     await expectNoSeriousA11yViolations(page);
   });
+});
+
+test.describe("card payment through the stand-in checkout", () => {
+  const cases = [
+    { lang: "ar" as const, donor: DONOR, coverFee: true, declinedFirst: true },
+    { lang: "en" as const, donor: DIASPORA_DONOR, coverFee: false, declinedFirst: false },
+  ];
+  for (const c of cases) {
+    test(`${c.lang}: a signed-in donor pays by card (test card), the receipt is in the mailbox and the account`, async ({ page, mailbox, consoleErrors }) => {
+      test.setTimeout(120_000);
+      const s = L[c.lang];
+      const card = c.lang === "ar" ? arCard : enCard;
+      await signIn(page, c.donor, DEMO_PASSWORD);
+      await page.goto(`/?lng=${c.lang}`);
+      const before = await mailbox.ids(c.donor);
+
+      // The pledge form offers card (the stand-in takes cards outside production); the fee cover shows its estimate.
+      await openPledgeForm(page);
+      const form = page.getByTestId("pledge-form");
+      await form.locator("#pledge-amount").fill("12");
+      await form.locator('input[name="method"][value="card"]').check();
+      await expect(form.getByTestId("pledge-cover-fee")).toBeVisible();
+      if (c.coverFee) await form.locator('input[name="coverFee"]').check();
+      await form.getByRole("button", { name: s.pledging.form.submit, exact: true }).click();
+
+      // The stand-in checkout, clearly a test.
+      await expect(page).toHaveURL(/\/dev\/checkout\/cs_test_standin_/);
+      await expect(page.getByTestId("standin-banner")).toHaveText(card.standin.banner);
+      const checkout = page.getByTestId("standin-checkout");
+      // With the fee covered the page splits gift and cover; without, it charges the gift alone.
+      if (c.coverFee) await expect(checkout).toContainText(fill(card.standin.gift, { amount: usd(1_200, c.lang) }));
+      else await expect(checkout.getByRole("heading", { level: 1 })).toHaveText(fill(card.standin.heading, { amount: usd(1_200, c.lang) }));
+      await expectNoSeriousA11yViolations(page);
+      if (c.declinedFirst) {
+        consoleErrors.allow(/status of 402/); // the stand-in answers a declined test card with 402, like a refused form
+        await page.locator('input[name="cardNumber"]').fill("4000 0000 0000 0002");
+        await page.getByTestId("standin-pay").click();
+        await expect(page.getByTestId("standin-error")).toHaveText(card.standin.declined);
+      }
+      await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
+      await page.getByTestId("standin-pay").click();
+
+      // Back on Tadamon: the job confirms the payment (refresh until it has).
+      await expect(page).toHaveURL(/\/pledges\/TDM-[0-9A-Z-]+\/card-return/);
+      await expect
+        .poll(async () => {
+          if (await page.getByTestId("card-return-paid").count()) return true;
+          await page.reload();
+          return false;
+        }, { timeout: 20_000 })
+        .toBe(true);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(card.return.paidHeading);
+      const receiptLine = page.getByTestId("card-return-paid").locator("li").first();
+      const number = /R-\d{4}-\d{6}/.exec(await receiptLine.innerText())![0];
+
+      // The receipt email in the donor's language, and the receipt in the account.
+      const email = await waitForEmailWith(mailbox, c.donor, number, before);
+      expect(email.text).toContain(s.email.receipt.heading);
+      await page.goto("/account/receipts");
+      await expect(page.getByTestId("my-receipts")).toContainText(number);
+      await expectNoSeriousA11yViolations(page);
+    });
+  }
 });
