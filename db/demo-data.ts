@@ -24,6 +24,9 @@ export interface DemoOrganization {
   country: string;
   defaultCurrency: string;
   timeZone: string;
+  /** Printed on receipts (fictional): the registered legal name and registration number. */
+  legalName?: string;
+  registrationNumber?: string;
   /** governorate → district → camp or neighbourhood */
   regions: DemoRegion[];
   /** Where donors send offline money (fictional accounts; written once, an admin's edits stay). */
@@ -61,6 +64,8 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     country: "LB",
     defaultCurrency: "USD",
     timeZone: "Asia/Beirut",
+    legalName: "جمعية بيادر لرعاية الأسر في المخيمات (Bayader Association for Camp Families)",
+    registrationNumber: "LB-NGO-0421/2016 (fictional)",
     payment: {
       bankName: "Banque Démo du Liban (fictional)",
       accountName: "Bayader Association for Camp Families",
@@ -135,6 +140,8 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     country: "SY",
     defaultCurrency: "SYP",
     timeZone: "Asia/Damascus",
+    legalName: "مديرية الشهباء للشؤون الاجتماعية (Al-Shahba Social Affairs Directorate)",
+    registrationNumber: "SY-ALP-1187 (fictional)",
     payment: {
       bankName: "Demo Commercial Bank of Syria (fictional)",
       accountName: "Al-Shahba Social Affairs Association",
@@ -177,6 +184,8 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     country: "EG",
     defaultCurrency: "EGP",
     timeZone: "Africa/Cairo",
+    legalName: "جمعية نخيل سوهاج للتنمية المجتمعية (Sohag Palms Community Development Association)",
+    registrationNumber: "EG-MOSS-2209/2019 (fictional)",
     payment: {
       bankName: "Demo National Bank of Egypt (fictional)",
       accountName: "Sohag Palms Community Development Association",

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { emailOutbox, orgPaymentDetails, pledges, rateLimitHits, users } from "#db/schema";
 import { getDb } from "~/utils/db.server";
@@ -49,7 +49,7 @@ async function confirmLink(email: string) {
 describe("payment methods the organisation offers", () => {
   it("a method the organisation does not offer → 400 with a localized message, no row", async () => {
     const w = await pledgeWorld();
-    await (await getDb()).update(orgPaymentDetails).set({ offeredMethods: ["bank_transfer"] }).where(eq(orgPaymentDetails.orgId, w.org.id));
+    await (await getDb()).update(orgPaymentDetails).set({ offeredMethods: ["bank_transfer"], cardEnabled: false }).where(eq(orgPaymentDetails.orgId, w.org.id));
     const page = await run(pledgeRoute.loader, makeRequest(`/needs/${w.need.publicId}/pledge`), { publicId: w.need.publicId });
     expect(page.body.methods).toEqual(["bank_transfer"]);
     const res = await post(w.need.publicId, pledgeForm({ method: "cash" }), { ip: ip(), lng: "en" });
@@ -62,8 +62,28 @@ describe("payment methods the organisation offers", () => {
     expect((await needRow(w.need.id)).reservedMinor).toBe(0);
   });
 
-  it("card while the platform takes no cards → 400, no row; the form never offers it", async () => {
+  it("card while the platform takes no cards (production without a Stripe key) → 400, no row; the form never offers it", async () => {
     const w = await pledgeWorld();
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("STRIPE_SECRET_KEY", "");
+    try {
+      const page = await run(pledgeRoute.loader, makeRequest(`/needs/${w.need.publicId}/pledge`), { publicId: w.need.publicId });
+      expect(page.body.methods).not.toContain("card");
+      const res = await post(w.need.publicId, pledgeForm({ method: "card" }), { ip: ip() });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("method_not_offered");
+      expect(await pledgesOf(w.need.id)).toHaveLength(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // The same need with the stand-in (outside production): card is offered, since the organisation has it on.
+    const page = await run(pledgeRoute.loader, makeRequest(`/needs/${w.need.publicId}/pledge`), { publicId: w.need.publicId });
+    expect(page.body.methods).toContain("card");
+  });
+
+  it("card while the organisation has it off → 400, no row; the form never offers it", async () => {
+    const w = await pledgeWorld();
+    await (await getDb()).update(orgPaymentDetails).set({ cardEnabled: false }).where(eq(orgPaymentDetails.orgId, w.org.id));
     const page = await run(pledgeRoute.loader, makeRequest(`/needs/${w.need.publicId}/pledge`), { publicId: w.need.publicId });
     expect(page.body.methods).not.toContain("card");
     const res = await post(w.need.publicId, pledgeForm({ method: "card" }), { ip: ip() });
