@@ -1,6 +1,7 @@
 import { DEMO_PASSWORD, expect, expectNoSeriousA11yViolations, test } from "./fixtures";
 import { signIn, strings, uniqueEmail } from "./helpers";
 import arPledging from "../../app/locales/ar/pledging.json" with { type: "json" };
+import arFinance from "../../app/locales/ar/finance.json" with { type: "json" };
 import type { Page } from "@playwright/test";
 
 /**
@@ -51,6 +52,24 @@ async function findByReference(page: Page, reference: string) {
   return row;
 }
 
+/**
+ * From the pledge's row on the pledges page into the payments inbox with the pledge chosen: the
+ * amount still owed and today's date are filled in; preview, confirm (two steps, plain forms),
+ * then the payment page; back on the pledges page the pledge is paid.
+ */
+async function recordFromRow(page: Page, row: ReturnType<Page["locator"]>, reference: string) {
+  await row.getByTestId("record-payment-open").click();
+  await expect(page).toHaveURL(new RegExp(`/finance/${ORG}/payments\\?pledge=`));
+  await expect(page.getByTestId("record-pledge")).toContainText(reference);
+  await page.getByTestId("record-preview-submit").click();
+  await expect(page.getByTestId("record-preview")).toHaveAttribute("data-outcome", "paid");
+  await page.getByTestId("record-confirm").click();
+  await expect(page).toHaveURL(/\/payments\/[0-9a-f-]{36}\?notice=recorded/);
+  await expect(page.getByTestId("payment-notice")).toHaveText(arFinance.payment.notices.recorded);
+  await page.goto(`/finance/${ORG}/pledges?q=${encodeURIComponent(reference)}`);
+  return page.locator(`[data-testid="pledge-row"][data-reference="${reference}"]`);
+}
+
 test.describe("finance: pledges", () => {
   test("a guest pledges by bank transfer; the finance officer finds it by reference and records the payment", async ({ page }) => {
     await openPledgeForm(page, "school_fees");
@@ -69,13 +88,10 @@ test.describe("finance: pledges", () => {
     await expect(row).toContainText(ar.staff.pledgeMethods.bank_transfer);
     await expectNoSeriousA11yViolations(page);
 
-    // Two steps: open the confirmation, then confirm.
-    await row.getByTestId("record-payment-open").click();
-    await expect(row.getByTestId("record-payment-submit")).toBeVisible();
-    await row.getByTestId("record-payment-submit").click();
-    await expect(page.getByTestId("record-payment-notice")).toContainText(reference);
-    await expect(row.getByTestId("pledge-status")).toHaveText(ar.staff.pledgeStatus.paid);
-    await expect(row.getByTestId("record-payment-open")).toHaveCount(0);
+    // Into the payments inbox: what arrived is recorded in two steps.
+    const paid = await recordFromRow(page, row, reference);
+    await expect(paid.getByTestId("pledge-status")).toHaveText(ar.staff.pledgeStatus.paid);
+    await expect(paid.getByTestId("record-payment-open")).toHaveCount(0);
     await expectNoSeriousA11yViolations(page);
 
     // Filtering by status finds it among the paid pledges.
@@ -122,7 +138,7 @@ test.describe("finance: pledges", () => {
 test.describe("finance: pledges without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("the search and the two-step payment record work with plain forms", async ({ page }) => {
+  test("the search, the inbox and the two-step payment record work with plain forms", async ({ page }) => {
     await openPledgeForm(page, "school_fees");
     const form = page.getByTestId("pledge-form");
     await form.locator("#pledge-amount").fill("10");
@@ -132,10 +148,8 @@ test.describe("finance: pledges without JavaScript", () => {
 
     await openFinancePledges(page);
     const row = await findByReference(page, reference);
-    await row.getByTestId("record-payment-open").click();
-    await row.getByTestId("record-payment-submit").click();
-    await expect(page.getByTestId("record-payment-notice")).toContainText(reference);
-    await expect(page.locator(`[data-testid="pledge-row"][data-reference="${reference}"]`).getByTestId("pledge-status")).toHaveText(
+    const paid = await recordFromRow(page, row, reference);
+    await expect(paid.getByTestId("pledge-status")).toHaveText(
       ar.staff.pledgeStatus.paid,
     );
   });
