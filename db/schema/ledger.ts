@@ -39,8 +39,16 @@ import { pledges } from "./pledging";
  * | liability | suspense           | credit      | organisation + currency          |
  * | expense   | processing_fees    | debit       | organisation + currency          |
  * | income    | fee_cover          | credit      | organisation + currency          |
+ * | expense   | bank_charges       | debit       | organisation + currency          |
+ * | income    | interest_income    | credit      | organisation + currency          |
+ * | asset     | in_transit         | debit       | organisation + currency          |
+ * | equity    | opening_balance    | credit      | organisation + currency          |
+ *
+ * in_transit holds money between two of the organisation's own accounts (out of one, not yet
+ * into the other); opening_balance is the other side of a money account's balance brought in
+ * when the organisation started keeping its books here.
  */
-export const ledgerAccountTypeEnum = pgEnum("ledger_account_type", ["asset", "liability", "expense", "income"]);
+export const ledgerAccountTypeEnum = pgEnum("ledger_account_type", ["asset", "liability", "expense", "income", "equity"]);
 export const ledgerAccountKindEnum = pgEnum("ledger_account_kind", [
   "bank",
   "cash",
@@ -52,6 +60,10 @@ export const ledgerAccountKindEnum = pgEnum("ledger_account_kind", [
   "suspense",
   "processing_fees",
   "fee_cover",
+  "bank_charges",
+  "interest_income",
+  "in_transit",
+  "opening_balance",
 ]);
 
 export const ledgerAccounts = pgTable(
@@ -85,6 +97,11 @@ export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", [
   "adjustment",
   "reversal",
   "disbursement",
+  "payout",
+  "bank_charge",
+  "interest",
+  "internal_transfer",
+  "opening_balance",
 ]);
 
 export const ledgerEntries = pgTable(

@@ -17,6 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./identity";
 import { organizations, regions } from "./organizations";
+import { payeeKindEnum, payees } from "./payees";
 import { households } from "./registry";
 
 export const needCategoryEnum = pgEnum("need_category", [
@@ -47,7 +48,6 @@ export const needStateEnum = pgEnum("need_state", [
 ]);
 
 export const urgencyEnum = pgEnum("need_urgency", ["critical", "high", "normal"]);
-export const payeeKindEnum = pgEnum("payee_kind", ["school", "hospital", "pharmacy", "vendor", "household"]);
 export const ageBandEnum = pgEnum("age_band", ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"]);
 export const genderEnum = pgEnum("beneficiary_gender", ["female", "male"]);
 
@@ -70,6 +70,8 @@ export const needs = pgTable(
     deadline: date({ mode: "string" }).notNull(),
     urgency: urgencyEnum().notNull().default("normal"),
     payeeKind: payeeKindEnum().notNull(),
+    /** The payee record (issue 10); the free text below is kept as the caseworker's note and migrated into a payee. */
+    payeeId: uuid().references(() => payees.id),
     /** Private: who is paid and how (school, hospital…); never public. */
     payeeName: text(),
     payeeDetails: text(),
@@ -100,6 +102,8 @@ export const needs = pgTable(
     reservedMinor: bigint({ mode: "number" }).notNull().default(0),
     paidMinor: bigint({ mode: "number" }).notNull().default(0),
     donorCount: integer().notNull().default(0),
+    /** Money paid out of the need's fund to its payee (disbursement batches marked paid), minor units. */
+    disbursedMinor: bigint({ mode: "number" }).notNull().default(0),
     /**
      * The author's "this is not the person's name" confirmations: occurrence ids of the guard's
      * confirm-hits (`field:word:n`). Only ids matching a current confirm-hit are kept on save.

@@ -68,6 +68,7 @@ export const paymentStatusEnum = pgEnum("payment_status", [
   "refunded",
   "disputed",
   "rejected",
+  "reversed",
 ]);
 
 /**
@@ -126,6 +127,11 @@ export const payments = pgTable(
     refundedMinor: bigint({ mode: "number" }).notNull().default(0),
     flag: paymentFlagEnum(),
     flagResolvedAt: timestamp({ withTimezone: true }),
+    /** Reversed (issue 10): a wrong statement match undone; its entry reversed, its external id free again. */
+    reversedAt: timestamp({ withTimezone: true }),
+    reversedBy: uuid().references(() => users.id),
+    /** The Stripe payout that carried this card payment to the bank (issue 10). */
+    stripePayoutId: text(),
     /** The journal entry that brought it in (null while awaiting confirmation). */
     ledgerEntryId: uuid(),
     /** The donor's locale for the receipt (copied from the pledge, or chosen by finance). */
@@ -140,7 +146,8 @@ export const payments = pgTable(
   },
   (t) => [
     uniqueIndex("payments_idempotency_key").on(t.idempotencyKey),
-    uniqueIndex("payments_external_id_key").on(t.orgId, t.method, t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex("payments_external_id_key").on(t.orgId, t.method, t.externalId).where(sql`${t.externalId} is not null and ${t.reversedAt} is null`),
+    index("payments_payout_idx").on(t.stripePayoutId).where(sql`${t.stripePayoutId} is not null`),
     index("payments_pledge_idx").on(t.pledgeId),
     index("payments_need_idx").on(t.needId),
     index("payments_org_recorded_idx").on(t.orgId, t.recordedAt),
@@ -293,6 +300,8 @@ export const receipts = pgTable(
     locale: localeEnum().notNull().default("ar"),
     issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     reissuedAt: timestamp({ withTimezone: true }),
+    /** Voided (issue 10): its payment was a wrong statement match, undone. The number stays used. */
+    voidedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     uniqueIndex("receipts_number_key").on(t.orgId, t.kind, t.year, t.sequence),

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "#db/client.server";
-import { ledgerAccounts, ledgerEntries, ledgerPostings, needs } from "#db/schema";
+import { ledgerAccounts, ledgerEntries, ledgerPostings, needs, reconciliationPeriods } from "#db/schema";
 import { LedgerError, accountKey, accountType, normalize, assertBalanced, reversalPostings, type AccountKind, type AccountRef, type EntryKind, type Holding, type Posting } from "./ledger";
 
 /**
@@ -62,6 +62,7 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<{ entryI
   const postings = normalize(input.postings);
   assertBalanced(postings);
   if (!input.idempotencyKey) throw new LedgerError("an entry needs an idempotency key");
+  const valueDate = await openValueDate(tx, postings, input.valueDate);
   const [entry] = await tx
     .insert(ledgerEntries)
     .values({
@@ -70,7 +71,7 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<{ entryI
       idempotencyKey: input.idempotencyKey,
       memo: input.memo.slice(0, 500),
       actorUserId: input.actorUserId,
-      valueDate: input.valueDate,
+      valueDate,
       paymentId: input.paymentId ?? null,
       refundId: input.refundId ?? null,
       pledgeId: input.pledgeId ?? null,
@@ -91,6 +92,37 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<{ entryI
   }
   await tx.insert(ledgerPostings).values(rows);
   return { entryId: entry.id, created: true };
+}
+
+/** YYYY-MM-01 of a YYYY-MM-DD day. */
+export function monthOf(day: string): string {
+  return `${day.slice(0, 7)}-01`;
+}
+
+/** The first day of the month after `month` (YYYY-MM-01). */
+export function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
+/**
+ * Month-end lock (issue 10): an entry touching a money account whose month is closed is dated in
+ * the first open month instead (an adjusting entry there); the database refuses it otherwise.
+ */
+export async function openValueDate(tx: DbOrTx, postings: Posting[], valueDate: string): Promise<string> {
+  const moneyAccountIds = [...new Set(postings.map((p) => p.account.moneyAccountId).filter((id): id is string => Boolean(id)))];
+  if (moneyAccountIds.length === 0) return valueDate;
+  const closed = await tx
+    .select({ month: reconciliationPeriods.month })
+    .from(reconciliationPeriods)
+    .where(and(inArray(reconciliationPeriods.moneyAccountId, moneyAccountIds), gte(reconciliationPeriods.month, monthOf(valueDate))));
+  if (closed.length === 0) return valueDate;
+  const months = new Set(closed.map((c) => c.month));
+  let month = monthOf(valueDate);
+  if (!months.has(month)) return valueDate;
+  while (months.has(month)) month = nextMonth(month);
+  return month;
 }
 
 function refOf(row: { kind: AccountKind; needId: string | null; moneyAccountId: string | null }): AccountRef {
@@ -171,7 +203,7 @@ export interface TrialBalanceRow {
   currency: string;
   accountId: string;
   kind: AccountKind;
-  type: "asset" | "liability" | "expense" | "income";
+  type: "asset" | "liability" | "expense" | "income" | "equity";
   key: string;
   needId: string | null;
   moneyAccountId: string | null;

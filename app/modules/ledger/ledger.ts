@@ -15,6 +15,10 @@
  * | suspense          | liability | credit      | organisation + currency         |
  * | processing_fees   | expense   | debit       | organisation + currency         |
  * | fee_cover         | income    | credit      | organisation + currency         |
+ * | bank_charges      | expense   | debit       | organisation + currency         |
+ * | interest_income   | income    | credit      | organisation + currency         |
+ * | in_transit        | asset     | debit       | organisation + currency         |
+ * | opening_balance   | equity    | credit      | organisation + currency         |
  */
 
 export const ACCOUNT_KINDS = [
@@ -28,10 +32,26 @@ export const ACCOUNT_KINDS = [
   "suspense",
   "processing_fees",
   "fee_cover",
+  "bank_charges",
+  "interest_income",
+  "in_transit",
+  "opening_balance",
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
-export type AccountType = "asset" | "liability" | "expense" | "income";
-export type EntryKind = "payment" | "fee" | "refund" | "reallocation" | "adjustment" | "reversal" | "disbursement";
+export type AccountType = "asset" | "liability" | "expense" | "income" | "equity";
+export type EntryKind =
+  | "payment"
+  | "fee"
+  | "refund"
+  | "reallocation"
+  | "adjustment"
+  | "reversal"
+  | "disbursement"
+  | "payout"
+  | "bank_charge"
+  | "interest"
+  | "internal_transfer"
+  | "opening_balance";
 
 export type AccountRef = { kind: AccountKind; needId?: string; moneyAccountId?: string };
 export type Posting = { account: AccountRef; amountMinor: number };
@@ -56,6 +76,10 @@ const TYPES: Record<AccountKind, AccountType> = {
   suspense: "liability",
   processing_fees: "expense",
   fee_cover: "income",
+  bank_charges: "expense",
+  interest_income: "income",
+  in_transit: "asset",
+  opening_balance: "equity",
 };
 
 export function accountType(kind: AccountKind): AccountType {
@@ -122,6 +146,10 @@ export const STRIPE: AccountRef = { kind: "stripe" };
 export const FEES: AccountRef = { kind: "processing_fees" };
 export const FEE_COVER: AccountRef = { kind: "fee_cover" };
 export const REFUNDS_PAYABLE: AccountRef = { kind: "refunds_payable" };
+export const BANK_CHARGES: AccountRef = { kind: "bank_charges" };
+export const INTEREST: AccountRef = { kind: "interest_income" };
+export const IN_TRANSIT: AccountRef = { kind: "in_transit" };
+export const OPENING_BALANCE: AccountRef = { kind: "opening_balance" };
 
 /**
  * Money arriving. Gross A (what the donor gave), fee F taken on the way, fee cover C (added by the
