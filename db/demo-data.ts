@@ -277,6 +277,13 @@ export const DEMO_USERS: DemoUser[] = [
     memberships: [{ org: "bayader-camps", role: "finance" }],
     note: "finance officer, Bayader (Lebanon)",
   },
+  {
+    email: email("bayader.treasurer"),
+    displayName: "نادين حداد",
+    locale: "en",
+    memberships: [{ org: "bayader-camps", role: "finance" }],
+    note: "second finance officer, Bayader (Lebanon): approves what the first requests (four-eyes)",
+  },
   // Al-Shahba (Syria, SYP)
   {
     email: email("shahba.admin"),
