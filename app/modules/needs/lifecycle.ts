@@ -55,13 +55,15 @@ export const TRANSITIONS: Record<Exclude<NeedAction, "edit">, TransitionRule> = 
  * Transitions the system makes, never a button a person presses: `expire` (the need-expiry job,
  * a published need past the end of its deadline day in the organisation's time zone), `fund`
  * (its fund reaches the target) and `unfund` (a refund or a reallocation takes the fund below the
- * target: back to published). The actor is the system (need_transitions.actor_id null) or the
+ * target: back to published) and `disburse` (a paid disbursement emptied a funded need's fund). The actor is the system (need_transitions.actor_id null) or the
  * person whose payment, refund or reallocation caused it.
  */
 export const SYSTEM_TRANSITIONS = {
   expire: { from: ["published"], to: "expired" },
   fund: { from: ["published"], to: "funded" },
   unfund: { from: ["funded"], to: "published" },
+  /** A disbursement paid the funded need's whole fund out to its payee (the finance officer who marked it paid is the actor). */
+  disburse: { from: ["funded"], to: "disbursed" },
 } as const satisfies Record<string, { from: readonly NeedState[]; to: NeedState }>;
 export type SystemNeedAction = keyof typeof SYSTEM_TRANSITIONS;
 export const SYSTEM_NEED_ACTIONS = Object.keys(SYSTEM_TRANSITIONS) as SystemNeedAction[];

@@ -134,6 +134,20 @@ export type EmailMessage =
       };
     }
   | {
+      template: "gift-delivered";
+      /**
+       * A disbursement paid a need's money to its payee: "your gift reached a school". The payee's
+       * KIND only (never its name), the need's public title, the amount paid out (formatted).
+       */
+      data: {
+        name: string;
+        needTitle: string;
+        orgName: string;
+        payeeKind: "school" | "hospital" | "pharmacy" | "vendor" | "household" | "landlord";
+        amount: string;
+      };
+    }
+  | {
       template: "credit-note";
       /** A refund's credit note, referring to the receipt it corrects. */
       data: ReceiptEmailCommon & { receiptNumber: string };
@@ -167,6 +181,7 @@ export const EMAIL_TEMPLATES = [
   "receipt",
   "credit-note",
   "payment-moved",
+  "gift-delivered",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -15,6 +15,7 @@ import PledgeReleased, { subject as pledgeReleasedSubject } from "#emails/pledge
 import ReceiptEmail, { subject as receiptSubject } from "#emails/receipt";
 import CreditNoteEmail, { subject as creditNoteSubject } from "#emails/credit-note";
 import PaymentMoved, { subject as paymentMovedSubject } from "#emails/payment-moved";
+import GiftDelivered, { subject as giftDeliveredSubject } from "#emails/gift-delivered";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -95,6 +96,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: paymentMovedSubject(t, message.data),
         element: <PaymentMoved locale={locale} t={t} data={message.data} />,
+      };
+    case "gift-delivered":
+      return {
+        subject: giftDeliveredSubject(t, message.data),
+        element: <GiftDelivered locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;
