@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { ledgerEntries, ledgerPostings } from "#db/schema";
+import { ledgerEntries, ledgerPostings, needs } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { createOrg } from "../../../tests/fixtures/db";
+import { actorFor } from "../../../tests/fixtures/needs";
+import { pledgeInput, pledgeWorld } from "../../../tests/fixtures/pledging";
+import { recordPayment } from "~/modules/payments/payments.server";
+import { createPledge } from "~/modules/pledging/pledges.server";
 import { STRIPE, SUSPENSE, UNRESTRICTED, LedgerError } from "./ledger";
 import { ensureAccount, postEntry, reverseEntry, trialBalance, checkLedger } from "./ledger.server";
 
@@ -69,5 +73,46 @@ describe("ledger in the database", () => {
     expect(twice).toEqual({ entryId: rev.entryId, created: false });
     const tb = await trialBalance(db, org.id);
     expect(tb.accounts.every((a) => a.balanceMinor === 0)).toBe(true);
+  });
+});
+
+describe("checkLedger and money paid out", () => {
+  it("counts disbursement debits of a need's fund as paid, and needs.disbursed_minor must equal them", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const { pledge } = await createPledge(db, pledgeInput(w.need, { amountMinor: 1_000 }));
+    const paid = await recordPayment(db, actorFor(w.finance.id), {
+      orgId: w.org.id,
+      pledgeId: pledge.id,
+      method: "bank_transfer",
+      amountMinor: 1_000,
+      currency: "USD",
+      valueDate: "2026-01-05",
+      idempotencyKey: `pay-${pledge.id}`,
+    });
+    const bank = paid.payment.moneyAccountId!;
+    expect((await checkLedger(db, w.org.id)).ok).toBe(true);
+    await db.transaction((tx) =>
+      postEntry(tx, {
+        orgId: w.org.id,
+        currency: "USD",
+        kind: "disbursement",
+        idempotencyKey: `dsb-${w.need.id}`,
+        memo: "paid out",
+        actorUserId: null,
+        valueDate: "2026-01-06",
+        postings: [
+          { account: { kind: "need_fund", needId: w.need.id }, amountMinor: 400 },
+          { account: { kind: "bank", moneyAccountId: bank }, amountMinor: -400 },
+        ],
+      }),
+    );
+    // paid 1000 = fund 600 + disbursed 400: sound, but the need's disbursed counter was not moved.
+    const check = await checkLedger(db, w.org.id);
+    const row = check.rows.find((r) => r.needId === w.need.id)!;
+    expect(row).toMatchObject({ fundMinor: 600, disbursedLedgerMinor: 400, disbursedMinor: 0, expectedPaidMinor: 1_000, paidMinor: 1_000, ok: false });
+    expect(check.problems).toEqual([expect.stringContaining("disbursed 0 ≠ disbursement entries 400")]);
+    await db.update(needs).set({ disbursedMinor: 400 }).where(eq(needs.id, w.need.id));
+    expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
   });
 });

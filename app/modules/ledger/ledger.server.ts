@@ -265,6 +265,10 @@ export interface NeedCheckRow {
   targetMinor: number;
   fundMinor: number;
   receivedInKindMinor: number;
+  /** Σ of the need fund's debits in `disbursement` entries (money paid out to the payee). */
+  disbursedLedgerMinor: number;
+  /** needs.disbursed_minor, which must equal disbursedLedgerMinor. */
+  disbursedMinor: number;
   paidMinor: number;
   expectedPaidMinor: number;
   reservedMinor: number;
@@ -286,7 +290,8 @@ export interface LedgerCheck {
  * - every entry has ≥ 2 postings and sums to zero per currency; the trial balance is zero per
  *   organisation and currency;
  * - no need fund is negative;
- * - needs.paid_minor = the need's fund + received in-kind deliveries;
+ * - needs.paid_minor = the need's fund + what disbursements paid out of it + received in-kind deliveries;
+ * - needs.disbursed_minor = Σ of the need fund's debits in `disbursement` entries;
  * - needs.reserved_minor = Σ (amount − paid) over pending / awaiting-payment / offered pledges;
  * - needs.donor_count = pledges with money in (paid_minor > 0, received deliveries included).
  */
@@ -319,6 +324,8 @@ export async function checkLedger(db: DbOrTx, orgId?: string): Promise<LedgerChe
       paidMinor: needs.paidMinor,
       reservedMinor: needs.reservedMinor,
       donorCount: needs.donorCount,
+      disbursedMinor: needs.disbursedMinor,
+      disbursed: sql<string>`coalesce((select sum(lp.amount_minor) from ledger_postings lp join ledger_accounts la on la.id = lp.account_id join ledger_entries le on le.id = lp.entry_id where la.kind = 'need_fund' and la.need_id = "needs"."id" and le.kind = 'disbursement' and lp.amount_minor > 0), 0)`,
       fund: sql<string>`coalesce((select -sum(lp.amount_minor) from ledger_postings lp join ledger_accounts la on la.id = lp.account_id where la.kind = 'need_fund' and la.need_id = "needs"."id"), 0)`,
       inKind: sql<string>`coalesce((select sum(p.amount_minor) from pledges p where p.need_id = "needs"."id" and p.status = 'received'), 0)`,
       reservedExpected: sql<string>`coalesce((select sum(p.amount_minor - p.paid_minor) from pledges p where p.need_id = "needs"."id" and p.status in ('pending', 'awaiting_payment', 'offered')), 0)`,
@@ -331,6 +338,7 @@ export async function checkLedger(db: DbOrTx, orgId?: string): Promise<LedgerChe
   for (const r of needRows) {
     const fundMinor = Number(r.fund);
     const receivedInKindMinor = Number(r.inKind);
+    const disbursedLedgerMinor = Number(r.disbursed);
     const row: NeedCheckRow = {
       needId: r.needId,
       orgId: r.orgId,
@@ -340,8 +348,10 @@ export async function checkLedger(db: DbOrTx, orgId?: string): Promise<LedgerChe
       targetMinor: Number(r.targetMinor),
       fundMinor,
       receivedInKindMinor,
+      disbursedLedgerMinor,
+      disbursedMinor: Number(r.disbursedMinor),
       paidMinor: Number(r.paidMinor),
-      expectedPaidMinor: fundMinor + receivedInKindMinor,
+      expectedPaidMinor: fundMinor + disbursedLedgerMinor + receivedInKindMinor,
       reservedMinor: Number(r.reservedMinor),
       expectedReservedMinor: Number(r.reservedExpected),
       donorCount: Number(r.donorCount),
@@ -350,10 +360,17 @@ export async function checkLedger(db: DbOrTx, orgId?: string): Promise<LedgerChe
     };
     const label = `need ${r.publicId} (${r.needId})`;
     if (fundMinor < 0) problems.push(`${label}: fund is negative (${fundMinor})`);
-    if (row.paidMinor !== row.expectedPaidMinor) problems.push(`${label}: paid ${row.paidMinor} ≠ fund ${fundMinor} + received in kind ${receivedInKindMinor}`);
+    if (row.paidMinor !== row.expectedPaidMinor)
+      problems.push(`${label}: paid ${row.paidMinor} ≠ fund ${fundMinor} + disbursed ${disbursedLedgerMinor} + received in kind ${receivedInKindMinor}`);
+    if (row.disbursedMinor !== disbursedLedgerMinor) problems.push(`${label}: disbursed ${row.disbursedMinor} ≠ disbursement entries ${disbursedLedgerMinor}`);
     if (row.reservedMinor !== row.expectedReservedMinor) problems.push(`${label}: reserved ${row.reservedMinor} ≠ live pledges ${row.expectedReservedMinor}`);
     if (row.donorCount !== row.expectedDonorCount) problems.push(`${label}: donor count ${row.donorCount} ≠ pledges with money in ${row.expectedDonorCount}`);
-    row.ok = fundMinor >= 0 && row.paidMinor === row.expectedPaidMinor && row.reservedMinor === row.expectedReservedMinor && row.donorCount === row.expectedDonorCount;
+    row.ok =
+      fundMinor >= 0 &&
+      row.paidMinor === row.expectedPaidMinor &&
+      row.disbursedMinor === disbursedLedgerMinor &&
+      row.reservedMinor === row.expectedReservedMinor &&
+      row.donorCount === row.expectedDonorCount;
     rows.push(row);
   }
   return { ok: problems.length === 0, problems, rows, balance };
