@@ -408,6 +408,11 @@ export type RecordPaymentInput = {
   locale?: "ar" | "en";
   origin?: string;
   now?: Date;
+  /**
+   * Set only by reconciliation's automatic statement matching (app/modules/reconciliation): lets
+   * SYSTEM_ACTOR record a bank transfer the bank statement proves arrived.
+   */
+  statementMatch?: boolean;
 };
 
 export type RecordPaymentResult =
@@ -556,7 +561,7 @@ export async function recordPayment(db: Db, actor: Actor, input: RecordPaymentIn
   if (input.moneyAccountId && !UUID.test(input.moneyAccountId)) throw new PaymentError("money_account_invalid");
 
   return db.transaction(async (tx): Promise<RecordPaymentResult> => {
-    await requireFinance(tx, actor, input.orgId, input.method === "card");
+    await requireFinance(tx, actor, input.orgId, input.method === "card" || (input.statementMatch === true && input.method === "bank_transfer"));
     const org = await orgOf(tx, input.orgId);
 
     // The pledge: locked need → pledge. A reference nobody knows (or of another organisation) is money for suspense.
