@@ -23,6 +23,7 @@ import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-ne
 import { searchTextOf } from "~/modules/marketplace/search-text.server";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { releaseNeedPledges } from "~/modules/payments/payments.server";
+import { findOrCreatePayeeForNeed, payeeForNeed } from "~/modules/payees/payees.server";
 import { formatMoney } from "~/utils/format";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import type { HouseholdNeedSummary } from "~/components/household-needs";
@@ -328,6 +329,24 @@ function checkedTarget(fields: NeedFields, items: NeedItemInput[], timeZone: str
 
 // ---------------------------------------------------------------- create and update
 
+/**
+ * The need's payee record (issue 10): the one the editor picked (of this organisation, active, of
+ * the need's kind, for a household kind the need's own household), or the one found or created
+ * from the kind and the typed name. The fields without `payeeId`, ready to store, and the payee's id.
+ */
+async function resolvePayee(tx: Tx, actor: Actor, orgId: string, householdId: string, fields: NeedFields) {
+  const { payeeId: chosen, ...rest } = fields;
+  const payee = chosen
+    ? await payeeForNeed(tx, { orgId, payeeId: chosen, kind: fields.payeeKind, householdId })
+    : await findOrCreatePayeeForNeed(tx, actor, {
+        orgId,
+        kind: fields.payeeKind,
+        name: fields.payeeName,
+        householdId: fields.payeeKind === "household" ? householdId : null,
+      });
+  return { fields: rest, payeeId: payee.id };
+}
+
 /** What the editor says about publishing besides the fields: one language only, and the author's guard confirmations. */
 export interface PublicationChoices {
   onlyLanguage?: "ar" | "en" | null;
@@ -354,10 +373,12 @@ export async function createNeed(
     // The guard runs on every save: the draft is kept whatever it finds; confirmations only for current confirm-hits.
     const hits = await guardHitsOf(tx, input.orgId, household.id, publicFieldsOf(input.fields, items), input.fields.publicRegionId);
     const guardConfirmations = keptConfirmations(hits, input.confirmations ?? []);
+    const payee = await resolvePayee(tx, input.actor, input.orgId, household.id, input.fields);
     const [need] = await tx
       .insert(needs)
       .values({
-        ...input.fields,
+        ...payee.fields,
+        payeeId: payee.payeeId,
         onlyLanguage: input.onlyLanguage ?? null,
         guardConfirmations,
         targetMinor,
@@ -381,6 +402,7 @@ export async function createNeed(
         targetMinor,
         currency: need.currency,
         items: items.length,
+        payeeId: payee.payeeId,
         ...(need.onlyLanguage ? { onlyLanguage: need.onlyLanguage } : {}),
         ...(guardConfirmations.length > 0 ? { guardConfirmations } : {}),
       },
@@ -410,7 +432,13 @@ export async function updateNeed(
     const targetMinor = checkedTarget(input.fields, items, (await orgOf(tx, input.orgId)).timeZone);
     const hits = await guardHitsOf(tx, input.orgId, need.householdId, publicFieldsOf(input.fields, items), input.fields.publicRegionId);
     const guardConfirmations = keptConfirmations(hits, input.confirmations ?? need.guardConfirmations);
-    const next = { ...input.fields, targetMinor, onlyLanguage: input.onlyLanguage === undefined ? need.onlyLanguage : input.onlyLanguage };
+    const payee = await resolvePayee(tx, input.actor, input.orgId, need.householdId, input.fields);
+    const next = {
+      ...payee.fields,
+      payeeId: payee.payeeId,
+      targetMinor,
+      onlyLanguage: input.onlyLanguage === undefined ? need.onlyLanguage : input.onlyLanguage,
+    };
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => need[k] !== next[k]);
     const confirmed = guardConfirmations.filter((id) => !need.guardConfirmations.includes(id));
     const unconfirmed = need.guardConfirmations.filter((id) => !guardConfirmations.includes(id));

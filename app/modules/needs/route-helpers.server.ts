@@ -2,6 +2,7 @@ import { data } from "@remix-run/node";
 import type { Submission } from "@conform-to/zod";
 import type { GuardHit } from "~/modules/anonymization/guard";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
+import { PayeeError } from "~/modules/payees/errors";
 import { NeedError } from "./errors";
 
 /**
@@ -43,6 +44,12 @@ export async function runNeedRule<T>(
       );
       const body: NeedReply = { intent: intentOf(submission), result };
       return data(body, { status: error.status });
+    }
+    if (error instanceof PayeeError) {
+      // The need's payee (issue 10): a chosen payee of another organisation, kind or household, or no name.
+      const result = submission.reply({ fieldErrors: { [error.field ?? "payeeId"]: [error.messageKey] } });
+      const body: NeedReply = { intent: intentOf(submission), result, refusal: error.code };
+      return data(body, { status: error.status === 404 ? 400 : error.status });
     }
     if (error instanceof NeedError) {
       const result = submission.reply({ formErrors: [`needs:refusals.${error.code}`] });

@@ -21,7 +21,7 @@ export const NEED_CATEGORIES = [
   "other",
 ] as const;
 export const URGENCIES = ["critical", "high", "normal"] as const;
-export const PAYEE_KINDS = ["school", "hospital", "pharmacy", "vendor", "household"] as const;
+export const PAYEE_KINDS = ["school", "hospital", "pharmacy", "vendor", "household", "landlord"] as const;
 export const AGE_BANDS = ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"] as const;
 export const GENDERS = ["female", "male"] as const;
 export const ONLY_LANGUAGES = ["ar", "en"] as const;
@@ -59,6 +59,8 @@ export function needEditorSchema(options: { currency: string; today: string }) {
     deadline: z.string({ required_error: "errors:required" }).trim(),
     urgency: choice(URGENCIES),
     payeeKind: choice(PAYEE_KINDS),
+    /** A payee record of the organisation (issue 10); empty: a new payee named below (found or created). */
+    payeeId: IdSchema.optional(),
     payeeName: optionalText(200),
     payeeDetails: optionalText(1000),
     titleAr: optionalText(120),
@@ -96,7 +98,7 @@ export function needEditorSchema(options: { currency: string; today: string }) {
       if (!value.titleAr && !value.titleEn) {
         ctx.addIssue({ code: "custom", path: ["titleAr"], message: "needs:errors.titleRequired" });
       }
-      if (value.payeeKind !== "household" && !value.payeeName) {
+      if (value.payeeKind !== "household" && !value.payeeName && !value.payeeId) {
         ctx.addIssue({ code: "custom", path: ["payeeName"], message: "needs:errors.payeeNameRequired" });
       }
       if (value.category === "in_kind_item") {
@@ -146,6 +148,7 @@ export function needEditorSchema(options: { currency: string; today: string }) {
           deadline: value.deadline,
           urgency: value.urgency,
           payeeKind: value.payeeKind,
+          payeeId: value.payeeId ?? null,
           payeeName: value.payeeName || null,
           payeeDetails: value.payeeDetails || null,
           titleAr: value.titleAr || null,
@@ -164,7 +167,8 @@ export function needEditorSchema(options: { currency: string; today: string }) {
 }
 
 export type NeedEditorOutput = z.output<ReturnType<typeof needEditorSchema>>;
-export type NeedFields = NeedEditorOutput["fields"];
+/** The need's fields; `payeeId` absent or null: the payee is found or created from kind and name. */
+export type NeedFields = Omit<NeedEditorOutput["fields"], "payeeId"> & { payeeId?: string | null };
 export type NeedItemInput = NeedEditorOutput["items"][number];
 
 const TRANSITION_ACTIONS = NEED_ACTIONS.filter((a) => a !== "edit") as Exclude<(typeof NEED_ACTIONS)[number], "edit">[];
