@@ -9,6 +9,9 @@ import type { AddressInfo } from "node:net";
  * - GET  /v1/payment_intents/:id?expand[]=latest_charge.balance_transaction → the charge and its fee
  * - GET  /v1/refunds?charge=… → the refunds set with `refundsFor`
  * - POST /v1/refunds → a succeeded refund
+ * - GET  /v1/balance_transactions?payout=…&type=charge[&expand[]=data.source] → the charges a payout
+ *   carried, set with `payoutCharges` (the source expanded to the charge with its payment intent)
+ * - GET  /v1/charges/:id → a charge of a payout's list (its payment intent)
  * Every request is kept in `requests` (method, path, headers, the form-encoded body flattened).
  */
 export interface StripeMockRequest {
@@ -27,6 +30,8 @@ export interface StripeMock {
   intents: Map<string, { amount: number; currency: string; fee: number }>;
   /** The refunds listed for a charge. */
   refundsFor: Map<string, Array<{ id: string; amount: number; status: string }>>;
+  /** The charges a payout carried (Stripe units): their payment intent, amount, currency (lower case) and fee. */
+  payoutCharges: Map<string, Array<{ paymentIntent: string; amount: number; currency: string; fee: number }>>;
   close: () => Promise<void>;
 }
 
@@ -41,6 +46,7 @@ export async function startStripeMock(): Promise<StripeMock> {
     requests: [],
     intents: new Map(),
     refundsFor: new Map(),
+    payoutCharges: new Map(),
   };
   const sessions = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((req, res) => {
@@ -97,6 +103,26 @@ export async function startStripeMock(): Promise<StripeMock> {
       if (req.method === "GET" && url.pathname === "/v1/refunds") {
         const data = mock.refundsFor.get(query.charge ?? "") ?? [];
         return send(200, { object: "list", data: data.map((r) => ({ object: "refund", charge: query.charge, ...r })), has_more: false, url: "/v1/refunds" });
+      }
+      if (req.method === "GET" && url.pathname === "/v1/balance_transactions") {
+        // Stripe pages by 10 by default (limit up to 100) and continues after `starting_after`.
+        const all = (mock.payoutCharges.get(query.payout ?? "") ?? []).filter(() => !query.type || query.type === "charge");
+        const expanded = Object.entries(query).some(([k, v]) => k.startsWith("expand") && v === "data.source");
+        const rows = all.map((c, i) => {
+          const charge = { id: `ch_${c.paymentIntent}`, object: "charge", amount: c.amount, currency: c.currency, payment_intent: c.paymentIntent };
+          return { id: `txn_${query.payout}_${i + 1}`, object: "balance_transaction", type: "charge", amount: c.amount, currency: c.currency, fee: c.fee, net: c.amount - c.fee, source: expanded ? charge : charge.id };
+        });
+        const limit = Math.min(100, Math.max(1, Number(query.limit ?? 10)));
+        const from = query.starting_after ? rows.findIndex((r) => r.id === query.starting_after) + 1 : 0;
+        const page = rows.slice(from, from + limit);
+        return send(200, { object: "list", data: page, has_more: from + limit < rows.length, url: "/v1/balance_transactions" });
+      }
+      const chargeMatch = url.pathname.match(/^\/v1\/charges\/ch_([^/]+)$/);
+      if (req.method === "GET" && chargeMatch) {
+        const pi = decodeURIComponent(chargeMatch[1]);
+        const known = [...mock.payoutCharges.values()].flat().find((c) => c.paymentIntent === pi);
+        if (!known) return send(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such charge: 'ch_${pi}'` } });
+        return send(200, { id: `ch_${pi}`, object: "charge", amount: known.amount, currency: known.currency, payment_intent: pi });
       }
       if (req.method === "POST" && url.pathname === "/v1/refunds") {
         return send(200, { id: `re_mock_${mock.requests.length}`, object: "refund", amount: Number(body.amount), payment_intent: body.payment_intent, status: "succeeded" });

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, asc, eq, isNull, lte } from "drizzle-orm";
 import Stripe from "stripe";
 import type { Db } from "#db/client.server";
-import { checkoutSessions, needs, organizations, pledges } from "#db/schema";
+import type { DbOrTx } from "#db/client.server";
+import { checkoutSessions, needs, organizations, payments, pledges } from "#db/schema";
 import { returnUrls, type CheckoutMetadata } from "./checkout.server";
 import { usingStandIn, webhookSecret } from "./stripe-client.server";
-import { toStripeAmount } from "./stripe-currency";
+import { appChargeStep, toStripeAmount } from "./stripe-currency";
 
 /**
  * The built-in stand-in of Stripe Checkout (no STRIPE_SECRET_KEY, never in production), like the
@@ -123,4 +124,79 @@ export function signedWebhookRequest(event: Stripe.Event, origin: string): Reque
     headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature, "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks; Tadamon stand-in)" },
     body: payload,
   });
+}
+
+// ---------------------------------------------------------------- payouts (issue 10, decision 058)
+
+export const STANDIN_PAYOUT_PREFIX = "po_test_standin_";
+
+/**
+ * The stand-in's answer to `balanceTransactions.list({payout, type: "charge"})` for its own
+ * payouts: the payment intents of the organisation's card payments in the payout's currency that
+ * no payout carried yet, recorded by the time the payout was made (what Stripe would have swept).
+ */
+export async function standInPayoutIntents(db: DbOrTx, input: { orgId: string; currency: string; createdAt: Date }): Promise<string[]> {
+  const rows = await db
+    .select({ externalId: payments.externalId })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.orgId, input.orgId),
+        eq(payments.method, "card"),
+        eq(payments.currency, input.currency),
+        isNull(payments.stripePayoutId),
+        isNull(payments.reversedAt),
+        lte(payments.recordedAt, new Date(Math.max(input.createdAt.getTime(), 0) + 999)),
+      ),
+    )
+    .orderBy(asc(payments.recordedAt));
+  return rows.map((r) => r.externalId).filter((id): id is string => Boolean(id));
+}
+
+/** The amount Stripe's API would carry for this app amount, rounded down to what Stripe can express. */
+function payoutStripeAmount(minor: number, currency: string): number {
+  const step = appChargeStep(currency);
+  return toStripeAmount(Math.floor(minor / step) * step, currency);
+}
+
+/**
+ * A real-shaped `payout.paid` event of the stand-in: the organisation's unpaid-out card money in
+ * one currency (its Stripe balance in the ledger) sent to its bank, arriving today, with
+ * `metadata.orgId` as our payout schedule sets it. Signed and sent like the stand-in checkout's.
+ */
+export function standInPayoutEvent(input: { orgId: string; currency: string; amountMinor: number; now?: Date }): Stripe.Event {
+  const now = input.now ?? new Date();
+  const created = Math.floor(now.getTime() / 1000);
+  const id = `${STANDIN_PAYOUT_PREFIX}${randomBytes(12).toString("hex")}`;
+  const arrival = Math.floor(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) / 1000);
+  const object = {
+    id,
+    object: "payout",
+    amount: payoutStripeAmount(input.amountMinor, input.currency),
+    arrival_date: arrival,
+    automatic: true,
+    balance_transaction: `txn_test_standin_${randomBytes(8).toString("hex")}`,
+    created,
+    currency: input.currency.toLowerCase(),
+    description: "STRIPE PAYOUT",
+    destination: "ba_test_standin",
+    livemode: false,
+    metadata: { orgId: input.orgId },
+    method: "standard",
+    source_type: "card",
+    statement_descriptor: `TADAMON ${id.slice(-8).toUpperCase()}`,
+    status: "paid",
+    type: "bank_account",
+  };
+  return {
+    id: `evt_test_standin_${randomBytes(12).toString("hex")}`,
+    object: "event",
+    api_version: null,
+    created,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: "payout.paid",
+    data: { object },
+  } as unknown as Stripe.Event;
 }

@@ -8,6 +8,7 @@ import { currencyDigits } from "~/utils/format";
 import { estimateCardFee } from "./card-fees";
 import { isPaymentError } from "./errors";
 import { closeDispute, markDisputed, recordPayment, recordStripeRefund, releasePledge } from "./payments.server";
+import { handlePayoutEvent } from "./payouts.server";
 import { stripeClient, webhookSecret } from "./stripe-client.server";
 import { StripeAmountError, fromStripeAmount, stripeDigits } from "./stripe-currency";
 
@@ -193,6 +194,10 @@ async function handleEvent(db: Db, event: Json, ctx: { origin?: string; now: Dat
       return disputeCreated(db, object, ctx.now);
     case "charge.dispute.closed":
       return disputeClosed(db, object, { ...ctx, eventId });
+    case "payout.paid":
+    case "payout.failed":
+    case "payout.canceled":
+      return handlePayoutEvent(db, type, object, { now: ctx.now, eventId }); // payouts.server.ts, decision 058
     default:
       return { status: "ignored", note: `not handled: ${type}` };
   }
