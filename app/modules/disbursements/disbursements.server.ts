@@ -686,3 +686,40 @@ export async function payingAccounts(db: DbOrTx, orgId: string) {
     .where(and(eq(moneyAccounts.orgId, orgId), eq(moneyAccounts.active, true)))
     .orderBy(asc(moneyAccounts.kind), asc(moneyAccounts.name));
 }
+
+/** The organisation's active payees matching `q` (name, contact; Arabic-normalized search text too), a page at a time. */
+export async function searchPayees(db: DbOrTx, orgId: string, options: { q?: string | null; page?: number; pageSize?: number } = {}) {
+  const pageSize = options.pageSize ?? DISBURSEMENT_PAGE_SIZE;
+  const q = (options.q ?? "").trim().slice(0, 100);
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const where = and(
+    eq(payees.orgId, orgId),
+    eq(payees.status, "active"),
+    q ? sql`(${payees.name} ilike ${like} or ${payees.searchText} ilike ${like} or coalesce(${payees.contactName}, '') ilike ${like})` : undefined,
+  );
+  const [{ total }] = await db.select({ total: count() }).from(payees).where(where);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pages);
+  const rows = await db
+    .select({
+      id: payees.id,
+      name: payees.name,
+      kind: payees.kind,
+      collection: payees.collection,
+      detailsApproved: sql<boolean>`${payees.detailsApprovedAt} is not null`,
+      needsWithMoney: sql<number>`(select count(*)::int from needs n where n.payee_id = ${payees.id} and coalesce((select -sum(lp.amount_minor) from ledger_postings lp join ledger_accounts la on la.id = lp.account_id where la.kind = 'need_fund' and la.need_id = n.id), 0) > 0)`,
+    })
+    .from(payees)
+    .where(where)
+    .orderBy(asc(payees.name), asc(payees.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  return { rows, total, page, pages };
+}
+
+/** One active payee of the organisation (for the request form), or null. */
+export async function payeeOf(db: DbOrTx, orgId: string, payeeId: string) {
+  if (!UUID.test(payeeId)) return null;
+  const [row] = await db.select().from(payees).where(and(eq(payees.id, payeeId), eq(payees.orgId, orgId))).limit(1);
+  return row ?? null;
+}
