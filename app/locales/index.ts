@@ -28,6 +28,8 @@ import arCard from "./ar/card.json";
 import arFinance from "./ar/finance.json";
 import enFinance from "./en/finance.json";
 import enCard from "./en/card.json";
+import arDisbursements from "./ar/disbursements.json";
+import enDisbursements from "./en/disbursements.json";
 import arPayees from "./ar/payees.json";
 import enPayees from "./en/payees.json";
 import arPayouts from "./ar/payouts.json";
@@ -35,6 +37,6 @@ import enPayouts from "./en/payouts.json";
 
 /** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
 export const resources = {
-  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard, finance: arFinance, payouts: arPayouts, payees: arPayees },
-  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard, finance: enFinance, payouts: enPayouts, payees: enPayees },
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard, finance: arFinance, payouts: arPayouts, payees: arPayees, disbursements: arDisbursements },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard, finance: enFinance, payouts: enPayouts, payees: enPayees, disbursements: enDisbursements },
 } as const;
