@@ -97,6 +97,8 @@ export interface PaymentCandidate {
   feeMinor: number;
   valueDate: string;
   pledgeReference: string | null;
+  /** Set by the caller once it linked this payment (the index is reused across lines). */
+  used?: boolean;
 }
 
 export interface BatchCandidate {
@@ -364,6 +366,11 @@ function inScope(c: { orgId: string; currency: string }, line: MatchLineInput): 
   return c.orgId === line.orgId && c.currency === line.currency;
 }
 
+/** An open pledge of the line's scope. The caller may lower outstandingMinor as it books (the index is reused). */
+function openPledge(p: PledgeCandidate, line: MatchLineInput): boolean {
+  return p.outstandingMinor > 0 && inScope(p, line);
+}
+
 function inWindow(p: PledgeCandidate, valueDate: string, o: MatchOptions): boolean {
   const day = dayNumber(valueDate);
   const start = dayNumber(p.createdDate);
@@ -372,7 +379,7 @@ function inWindow(p: PledgeCandidate, valueDate: string, o: MatchOptions): boole
 }
 
 function paymentEligible(p: PaymentCandidate, line: MatchLineInput): boolean {
-  return inScope(p, line) && (p.moneyAccountId === line.moneyAccountId || p.onDefaultAccount);
+  return !p.used && inScope(p, line) && (p.moneyAccountId === line.moneyAccountId || p.onDefaultAccount);
 }
 
 function fold(text: string): string {
@@ -464,7 +471,7 @@ export function matchLine(line: MatchLineInput, candidates: MatchIndex | readonl
   // 1. Confirmed references.
   const confirmedPledges: PledgeCandidate[] = [];
   for (const ref of found.confirmed) {
-    const pledge = (index.pledgesByReference.get(ref) ?? []).find((p) => inScope(p, line));
+    const pledge = (index.pledgesByReference.get(ref) ?? []).find((p) => openPledge(p, line));
     if (pledge) confirmedPledges.push(pledge);
   }
   // A hand-recorded payment of one of those references with the line's amount: link it.
@@ -483,7 +490,7 @@ export function matchLine(line: MatchLineInput, candidates: MatchIndex | readonl
 
   // 2. A partial reference naming one open pledge with the amount.
   for (const body of found.partial) {
-    const pledges = (index.pledgesByBody.get(body) ?? []).filter((p) => inScope(p, line));
+    const pledges = (index.pledgesByBody.get(body) ?? []).filter((p) => openPledge(p, line));
     for (const p of pledges) {
       const cmp = compareAmount(line.amountMinor, p.outstandingMinor, line.currency, o.feeBand);
       const reasons: Reason[] = [{ code: "reference_partial", value: body }];
@@ -510,6 +517,7 @@ export function matchLine(line: MatchLineInput, candidates: MatchIndex | readonl
     for (const s of payout.suggestions) suggest("payout", s.id, s.label, s.score, s.reasons);
     const maxExpected = Math.max(Math.ceil(amount / (1 - o.feeBand.capRate)) + 1, amount);
     const byAmount = range(scope.pledgesByAmount, amount, maxExpected).filter((p) => {
+      if (p.outstandingMinor <= 0) return false;
       const cmp = compareAmount(amount, p.outstandingMinor, line.currency, o.feeBand);
       return cmp === "equal" || cmp === "fee_short";
     });
@@ -540,6 +548,7 @@ export function matchLine(line: MatchLineInput, candidates: MatchIndex | readonl
     // Close amounts (a part payment, a bigger fee), only to suggest.
     const close = range(scope.pledgesByAmount, Math.floor(amount * (1 - o.closeRate)), Math.ceil(amount * (1 + o.closeRate)), 20);
     for (const p of close) {
+      if (p.outstandingMinor <= 0) continue;
       if (suggestions.has(`pledge:${p.id}`)) continue;
       const win = inWindow(p, line.valueDate, o);
       suggest("pledge", p.id, p.reference, 10 + (win ? 10 : 0), [{ code: "amount_close", value: p.outstandingMinor }, win ? { code: "date_in_window" } : { code: "date_out_of_window" }]);
