@@ -9,6 +9,7 @@ import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { pledgeStatusCounts } from "~/modules/pledging/staff.server";
 import { paymentCounts } from "~/modules/payments/inbox.server";
 import { PAYMENT_QUEUES } from "~/modules/payments/schemas";
+import { pendingDetailChangeCount } from "~/modules/payees/payees.server";
 import { Notice } from "~/components/forms";
 import { PageTitle, RoleBadges, Section, buttonClass, linkClass, useLocale } from "~/components/staff";
 import { currencyDigits, formatDateTime, formatNumber } from "~/utils/format";
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const { org } = member;
   const db = await getDb();
-  const [counts, queues] = await Promise.all([pledgeStatusCounts(db, org.id), paymentCounts(db, org.id)]);
+  const [counts, queues, payeesPending] = await Promise.all([pledgeStatusCounts(db, org.id), paymentCounts(db, org.id), pendingDetailChangeCount(db, org.id)]);
   return {
     title: await staffTitle(request, "staff:finance.title", orgName(org, locale)),
     org: {
@@ -38,13 +39,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     now: new Date().toISOString(),
     pledges: { waiting: counts.byStatus.pending, needsResolution: counts.needsResolution },
     queues,
+    payeesPending,
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
 export default function FinanceHome() {
-  const { org, roles, now, pledges, queues } = useLoaderData<typeof loader>();
+  const { org, roles, now, pledges, queues, payeesPending } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("staff");
   const { t: tf } = useTranslation("finance");
   const locale = useLocale();
@@ -80,6 +82,21 @@ export default function FinanceHome() {
           <Link to={`/finance/${org.slug}/accounts`} className={linkClass} data-testid="finance-accounts-link">
             {tf("home.accountsLink")}
           </Link>
+          <Link to={`/finance/${org.slug}/payouts`} className={linkClass} data-testid="finance-payouts-link">
+            {tf("payouts:home.link")}
+          </Link>
+        </p>
+      </Section>
+      <Section id="payees" title={tf("payees:title")}>
+        <p className="flex flex-wrap items-center gap-4 text-sm">
+          <Link to={`/finance/${org.slug}/payees`} className={linkClass} data-testid="finance-payees-link">
+            {tf("payees:homeLink")}
+          </Link>
+          {payeesPending > 0 && (
+            <span className="rounded border border-amber-400 bg-amber-50 px-3 py-1.5 font-bold text-amber-950" data-testid="finance-payees-pending">
+              {tf("payees:homePending", { count: payeesPending, n: formatNumber(payeesPending, locale) })}
+            </span>
+          )}
         </p>
       </Section>
       <Section id="pledges" title={t("finance.pledges")} description={t("finance.pledgesIntro")}>

@@ -286,10 +286,6 @@ export type PayoutCandidate = {
   moneyAccountId: string | null;
 };
 
-/** An active match naming the payout (a bank line explained by it). */
-const activeMatchOf = (payoutId: typeof stripePayouts.id) =>
-  sql`exists (select 1 from ${statementMatches} sm where sm.payout_id = ${payoutId} and sm.status = 'active')`;
-
 /**
  * Paid payouts of the organisation in this currency that no bank statement line explains yet (no
  * active statement_matches row with their id), oldest arrival first. On the bank statement a
@@ -336,8 +332,8 @@ export async function listPayouts(db: DbOrTx, orgId: string, options: { page: nu
   const rows = await db
     .select({
       payout: stripePayouts,
-      paymentCount: sql<number>`(select count(*)::int from ${payments} p where p.stripe_payout_id = ${stripePayouts.id} and p.org_id = ${stripePayouts.orgId})`,
-      matched: sql<boolean>`${activeMatchOf(stripePayouts.id)}`,
+      paymentCount: sql<number>`(select count(*)::int from payments p where p.stripe_payout_id = "stripe_payouts"."id" and p.org_id = "stripe_payouts"."org_id")`,
+      matched: sql<boolean>`exists (select 1 from statement_matches sm where sm.payout_id = "stripe_payouts"."id" and sm.status = 'active')`,
     })
     .from(stripePayouts)
     .where(eq(stripePayouts.orgId, orgId))
