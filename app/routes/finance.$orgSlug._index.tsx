@@ -10,7 +10,6 @@ import { pledgeStatusCounts } from "~/modules/pledging/staff.server";
 import { paymentCounts } from "~/modules/payments/inbox.server";
 import { PAYMENT_QUEUES } from "~/modules/payments/schemas";
 import { pendingDetailChangeCount } from "~/modules/payees/payees.server";
-import { pendingDetailChangeCount } from "~/modules/payees/payees.server";
 import { Notice } from "~/components/forms";
 import { PageTitle, RoleBadges, Section, buttonClass, linkClass, useLocale } from "~/components/staff";
 import { currencyDigits, formatDateTime, formatNumber } from "~/utils/format";
@@ -86,18 +85,6 @@ export default function FinanceHome() {
           <Link to={`/finance/${org.slug}/payouts`} className={linkClass} data-testid="finance-payouts-link">
             {tf("payouts:home.link")}
           </Link>
-        </p>
-      </Section>
-      <Section id="payees" title={tf("payees:title")}>
-        <p className="flex flex-wrap items-center gap-4 text-sm">
-          <Link to={`/finance/${org.slug}/payees`} className={linkClass} data-testid="finance-payees-link">
-            {tf("payees:homeLink")}
-          </Link>
-          {payeesPending > 0 && (
-            <span className="rounded border border-amber-400 bg-amber-50 px-3 py-1.5 font-bold text-amber-950" data-testid="finance-payees-pending">
-              {tf("payees:homePending", { count: payeesPending, n: formatNumber(payeesPending, locale) })}
-            </span>
-          )}
         </p>
       </Section>
       <Section id="payees" title={tf("payees:title")}>
