@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
 import Stripe from "stripe";
+import fc from "fast-check";
 import { ledgerAccounts, ledgerEntries, ledgerPostings, moneyAccounts, payments, pledges, statementImports, statementLines, statementMatches, stripeEvents, stripePayouts } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { checkLedger } from "~/modules/ledger/ledger.server";
@@ -296,6 +297,43 @@ describe("payout.paid with STRIPE_SECRET_KEY (balance transactions from Stripe's
     expect((await db.select().from(payments).where(inArray(payments.externalId, [pia, pib]))).every((p) => p.stripePayoutId === null)).toBe(true);
     await ledgerSound(a.org.id);
     await ledgerSound(b.org.id);
+  });
+
+  it("property: in any order and with any replays, paid / failed / canceled events leave at most one payout entry (and its reversal only if it failed after paid), the Stripe balance right and the ledger sound", { timeout: 180_000 }, async () => {
+    const w = await pledgeWorld({ targetMinor: 1_000_000 });
+    const db = await getDb();
+    const kinds = ["payout.paid", "payout.failed", "payout.canceled"] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 5 }), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), async (types, replays) => {
+        const p = await cardPledge(w, 2_000);
+        const pi = piId();
+        mock.intents.set(pi, { amount: 2_000, currency: "usd", fee: 88 });
+        expect(await deliver(completed(p, pi))).toBe(200);
+        const balanceBefore = await stripeBalance(w.org.id);
+        const po = poId();
+        mock.payoutCharges.set(po, [{ paymentIntent: pi, amount: 2_000, currency: "usd", fee: 88 }]);
+        for (const [i, type] of types.entries()) {
+          const event = payoutEvent(po, 1_912, { type, metadata: { orgId: w.org.id } });
+          expect(await deliver(event)).toBe(200);
+          if (replays[i]) expect(await deliver(event)).toBe(200);
+          expect(["processed", "ignored"]).toContain((await eventRow(event.id)).status);
+        }
+        // What the rules say the end state is: the first event decides, except paid then failed/canceled.
+        const first = types[0];
+        const failedAfterPaid = first === "payout.paid" && types.slice(1).some((t) => t !== "payout.paid");
+        const expected = first === "payout.paid" ? (failedAfterPaid ? (types.slice(1).find((t) => t !== "payout.paid") === "payout.failed" ? "failed" : "canceled") : "paid") : first === "payout.failed" ? "failed" : "canceled";
+        const row = await payoutRow(po);
+        expect(row.status).toBe(expected);
+        const entries = await payoutEntries(po);
+        expect(entries).toHaveLength(first === "payout.paid" ? 1 : 0);
+        const reversals = entries.length ? await db.select().from(ledgerEntries).where(eq(ledgerEntries.reversesEntryId, entries[0].id)) : [];
+        expect(reversals).toHaveLength(failedAfterPaid ? 1 : 0);
+        expect(await stripeBalance(w.org.id)).toBe(expected === "paid" ? balanceBefore - 1_912 : balanceBefore);
+        expect((await paymentOf(pi)).stripePayoutId).toBe(expected === "paid" ? po : null);
+      }),
+      { numRuns: 12 },
+    );
+    await ledgerSound(w.org.id);
   });
 
   it("payout.failed after paid reverses the entry and releases the payments; a failed payout alone is recorded without money", async () => {
