@@ -128,10 +128,18 @@ describe("matchLine: no reference", () => {
     expect(d).toMatchObject({ status: "matched", kind: "amount_date", allocations: [{ id: p.id, reasons: expect.arrayContaining([{ code: "single_candidate" }, { code: "date_in_window" }]) }] });
   });
 
-  it("fee-short by amount alone with a single candidate", () => {
+  it("fee-short by amount alone: suggested by default, matched with the option when single", () => {
     const p = pledge({ outstandingMinor: 50_000 });
-    const d = matchLine(line({ amountMinor: 49_500 }), buildMatchIndex([p]));
+    expect(matchLine(line({ amountMinor: 49_500 }), buildMatchIndex([p]))).toMatchObject({ status: "suggested", suggestions: [{ id: p.id, reasons: expect.arrayContaining([{ code: "amount_fee_short", value: 500 }]) }] });
+    const d = matchLine(line({ amountMinor: 49_500 }), buildMatchIndex([p]), { autoFeeShortWithoutReference: true });
     expect(d).toMatchObject({ status: "matched", kind: "amount_date", allocations: [{ id: p.id, amountMinor: 49_500, feeMinor: 500 }] });
+  });
+
+  it("an exact amount wins over fee-short neighbours; two exact ones never match", () => {
+    const p = pledge({ outstandingMinor: 100_003 });
+    const near = pledge({ outstandingMinor: 100_013 });
+    expect(matchLine(line({ amountMinor: 100_003 }), buildMatchIndex([p, near]))).toMatchObject({ status: "matched", allocations: [{ id: p.id }] });
+    expect(matchLine(line({ amountMinor: 100_003 }), buildMatchIndex([p, near, pledge({ outstandingMinor: 100_003, createdDate: "2025-01-01", expiresDate: "2025-01-08" })])).status).toBe("suggested");
   });
 
   it("two candidates with the amount: never matched, both suggested with reasons", () => {

@@ -19,10 +19,12 @@ import { findReferences } from "./references";
  *    A hand-recorded bank payment of that pledge with the line's amount → linked, not booked again;
  * 2. a partial reference (the prefix and six symbols whose check was lost) naming exactly one open
  *    pledge whose outstanding amount equals the line (or is fee-short of it);
- * 3. no reference: an amount equal (or fee-short) to exactly one open pledge of the organisation
- *    and currency — never when two or more could take it — with the value date inside the pledge's
- *    window (made ≤ value date ≤ expiry + grace); or exactly one unlinked hand-recorded payment
- *    with that amount within a few days;
+ * 3. no reference: an amount equal to exactly one open pledge's outstanding amount of the
+ *    organisation and currency (or, when none expects it exactly and `autoFeeShortWithoutReference`
+ *    is on, fee-short of exactly one) —
+ *    never when two or more could take it — with the value date inside the pledge's window
+ *    (made ≤ value date ≤ expiry + grace); or exactly one unlinked hand-recorded payment with that
+ *    amount within a few days;
  * 4. money out (negative): a disbursement batch whose number (DSB-2026-000012) is in the text and
  *    whose total is the amount, or the only paid/approved batch with that total paid on or before
  *    the date (within `disbursementDays`);
@@ -178,6 +180,12 @@ export interface MatchOptions {
   /** "amount_close": within this share of the amount. */
   closeRate: number;
   maxSuggestions: number;
+  /**
+   * Without any reference, a line short of exactly one pledge by a plausible fee is only suggested
+   * by default: across many open pledges an unrelated credit falls inside some pledge's fee band
+   * too often (the bench found such wrong matches). On: matched when it is the single candidate.
+   */
+  autoFeeShortWithoutReference: boolean;
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
@@ -189,6 +197,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
   disbursementDays: 30,
   closeRate: 0.05,
   maxSuggestions: 5,
+  autoFeeShortWithoutReference: false,
 };
 
 const DIGIT_CACHE = new Map<string, number>();
@@ -521,8 +530,13 @@ export function matchLine(line: MatchLineInput, candidates: MatchIndex | readonl
       const cmp = compareAmount(amount, p.outstandingMinor, line.currency, o.feeBand);
       return cmp === "equal" || cmp === "fee_short";
     });
-    const inDate = byAmount.filter((p) => inWindow(p, line.valueDate, o));
-    if (!clue && byAmount.length === 1 && inDate.length === 1 && suggestions.size === 0) {
+    // Exactly one pledge expects this very amount (none other, whatever its dates): that one, if the
+    // date fits. Only when no pledge expects it exactly, a single fee-short candidate.
+    const exact = byAmount.filter((p) => p.outstandingMinor === amount);
+    const single = exact.length > 0 ? exact : byAmount;
+    const inDate = single.filter((p) => inWindow(p, line.valueDate, o));
+    const feeOk = exact.length > 0 || o.autoFeeShortWithoutReference;
+    if (!clue && feeOk && single.length === 1 && inDate.length === 1 && suggestions.size === 0) {
       const p = inDate[0];
       const fee = p.outstandingMinor - amount;
       return {
