@@ -22,7 +22,6 @@
  *    BOOK=n sets the sample (default 300; 0 skips).
  */
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { connect, migrate } from "../db/client.server";
 import { seedDemo } from "../db/seed";
 import { moneyAccounts, pledges, statementImports, statementLines } from "../db/schema";
