@@ -11,6 +11,7 @@ import { expireNeeds } from "~/modules/needs/expiry.server";
 import { pruneLoginAttempts, pruneRateLimits } from "~/modules/identity/accounts.server";
 import { deleteExpiredSessions } from "~/modules/identity/session.server";
 import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/stripe-events.server";
+import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
 import { env } from "./env.server";
 
 /** The queue whose jobs mean "sweep the email outbox now". */
@@ -23,6 +24,8 @@ export const NEED_EXPIRY_QUEUE = "need-expiry";
 export const HOUSEKEEPING_QUEUE = "housekeeping";
 /** Stripe's stored events: a job per event sent by the webhook, and every minute the deferred/failed ones whose retry time came. */
 export const STRIPE_EVENTS_QUEUE = "stripe-events";
+/** A committed bank statement import (its id): lines stored in chunks, then matched, as the system. */
+export const STATEMENT_IMPORT_QUEUE = "statement-import";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -127,6 +130,12 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       });
       await boss.schedule(STRIPE_EVENTS_QUEUE, "* * * * *", {}, { tz: "UTC" });
       await boss.send(STRIPE_EVENTS_QUEUE, {}); // and once at start-up
+      // Statement imports: one job per import (singleton by id); runImport is safe to run again.
+      await boss.createQueue(STATEMENT_IMPORT_QUEUE, { name: STATEMENT_IMPORT_QUEUE, retryLimit: 2, expireInSeconds: 60 * 60 });
+      await boss.work<{ importId: string }>(STATEMENT_IMPORT_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+        for (const job of jobs) if (job.data?.importId) await runStatementImportJob(database.db, job.data.importId);
+        kickOutbox(); // receipts written by the payments the matcher recorded
+      });
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };
@@ -163,6 +172,19 @@ export function queueStripeEvent(eventId: string, origin?: string): boolean {
   void starting
     .then(({ boss }) => boss.send(STRIPE_EVENTS_QUEUE, { eventId, origin }, { singletonKey: eventId }))
     .catch((error) => console.error("[jobs] stripe event queue failed", error));
+  return true;
+}
+
+/**
+ * Queues a committed statement import and answers at once: false when no worker runs in this
+ * process (JOBS=off, tests, the CLI) — the caller then runs it inline.
+ */
+export function queueStatementImport(importId: string): boolean {
+  const starting = globalForJobs.__tadamonJobs;
+  if (!starting) return false;
+  void starting
+    .then(({ boss }) => boss.send(STATEMENT_IMPORT_QUEUE, { importId }, { singletonKey: importId }))
+    .catch((error) => console.error("[jobs] statement import queue failed", error));
   return true;
 }
 
