@@ -205,6 +205,8 @@ export type StatementLayout = {
   /** Index among the file's non-empty rows of the header row, or -1 when none was recognised. */
   headerRow: number;
   headers: string[];
+  /** The most columns a row has (for the mapping form's column choices). */
+  width: number;
   guess: StatementMapping;
 };
 
@@ -242,6 +244,7 @@ export function sniffLayout(text: string, encoding: StatementMapping["encoding"]
       break;
     }
   }
+  const width = Math.max(...records.map((r) => r.cells.length));
   const base = { delimiter, dateOrder: "auto" as const, encoding, decimalMark: "." as "." | "," };
   if (headerRow >= 0) {
     const headers = records[headerRow].cells;
@@ -259,10 +262,9 @@ export function sniffLayout(text: string, encoding: StatementMapping["encoding"]
       mapping.credit = null;
     }
     mapping.decimalMark = guessDecimalMark(records.slice(headerRow + 1, headerRow + 101), mapping);
-    return { delimiter, headerRow, headers, guess: mapping };
+    return { delimiter, headerRow, headers, width, guess: mapping };
   }
   // No header: the first row whose first date-like cell parses starts the data.
-  const width = Math.max(...records.map((r) => r.cells.length));
   const first = records.findIndex((r) => r.cells.length > 1 && r.cells.some((c) => parseDate(c, "auto") !== null));
   if (first < 0) throw new StatementError("no_date_column");
   const data = records.slice(first, first + 100);
@@ -284,7 +286,7 @@ export function sniffLayout(text: string, encoding: StatementMapping["encoding"]
     headers: [],
   };
   mapping.decimalMark = guessDecimalMark(data, mapping);
-  return { delimiter, headerRow: -1, headers: [], guess: mapping };
+  return { delimiter, headerRow: -1, headers: [], width, guess: mapping };
 }
 
 function avgLength(rows: CsvRecord[], col: number) {
