@@ -336,6 +336,21 @@ describe("payout.paid with STRIPE_SECRET_KEY (balance transactions from Stripe's
     await ledgerSound(w.org.id);
   });
 
+  it("a manual payout (Stripe lists no transactions for it) is booked to the organisation its metadata names, carrying no payment", async () => {
+    const w = await pledgeWorld({ targetMinor: 20_000 });
+    const { pi1 } = await twoCardPayments(w);
+    const po = poId();
+    const event = payoutEvent(po, 1_000, { metadata: { orgId: w.org.id } });
+    (event.data.object as unknown as Record<string, unknown>).automatic = false;
+    const asked = mock.requests.length;
+    expect(await deliver(event)).toBe(200);
+    expect(mock.requests.slice(asked).filter((r) => r.path === "/v1/balance_transactions")).toHaveLength(0);
+    expect(await payoutRow(po)).toMatchObject({ orgId: w.org.id, amountMinor: 1_000, status: "paid" });
+    expect(await payoutEntries(po)).toHaveLength(1);
+    expect((await paymentOf(pi1)).stripePayoutId).toBeNull();
+    await ledgerSound(w.org.id);
+  });
+
   it("payout.failed after paid reverses the entry and releases the payments; a failed payout alone is recorded without money", async () => {
     const w = await pledgeWorld({ targetMinor: 20_000 });
     const db = await getDb();

@@ -71,6 +71,8 @@ export function payoutMetadataOrg(payout: Json): string | null {
 export async function carriedPaymentIntents(db: DbOrTx, payout: Json): Promise<string[] | null> {
   const payoutId = str(payout.id) ?? "";
   const stripe = stripeClient();
+  // Stripe lists a payout's transactions for automatic payouts only: a manual one names no charges.
+  if (stripe && payout.automatic === false) return [];
   if (stripe) {
     const intents = new Set<string>();
     for await (const bt of stripe.balanceTransactions.list({ payout: payoutId, type: "charge", limit: 100, expand: ["data.source"] })) {
