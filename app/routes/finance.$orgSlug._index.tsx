@@ -8,6 +8,7 @@ import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { pledgeStatusCounts } from "~/modules/pledging/staff.server";
 import { paymentCounts } from "~/modules/payments/inbox.server";
+import { disbursementCounts } from "~/modules/disbursements/disbursements.server";
 import { PAYMENT_QUEUES } from "~/modules/payments/schemas";
 import { pendingDetailChangeCount } from "~/modules/payees/payees.server";
 import { Notice } from "~/components/forms";
@@ -25,7 +26,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const { org } = member;
   const db = await getDb();
-  const [counts, queues, payeesPending] = await Promise.all([pledgeStatusCounts(db, org.id), paymentCounts(db, org.id), pendingDetailChangeCount(db, org.id)]);
+  const [counts, queues, payeesPending, disbursements] = await Promise.all([
+    pledgeStatusCounts(db, org.id),
+    paymentCounts(db, org.id),
+    pendingDetailChangeCount(db, org.id),
+    disbursementCounts(db, org.id),
+  ]);
   return {
     title: await staffTitle(request, "staff:finance.title", orgName(org, locale)),
     org: {
@@ -39,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     now: new Date().toISOString(),
     pledges: { waiting: counts.byStatus.pending, needsResolution: counts.needsResolution },
     queues,
+    disbursements: { requested: disbursements.requested, approved: disbursements.approved },
     payeesPending,
   };
 }
@@ -46,7 +53,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
 export default function FinanceHome() {
-  const { org, roles, now, pledges, queues, payeesPending } = useLoaderData<typeof loader>();
+  const { org, roles, now, pledges, queues, payeesPending, disbursements } = useLoaderData<typeof loader>();
+  const { t: td } = useTranslation("disbursements");
   const { t, i18n } = useTranslation("staff");
   const { t: tf } = useTranslation("finance");
   const locale = useLocale();
@@ -58,6 +66,19 @@ export default function FinanceHome() {
         <p className="font-bold">{t("finance.comingTitle")}</p>
         <p className="mt-1">{t("finance.comingBody")}</p>
       </Notice>
+      <Section id="money-out" title={td("home.title")} description={td("home.intro")}>
+        <p className="flex flex-wrap items-center gap-4 text-sm">
+          <Link to={`/finance/${org.slug}/disbursements`} className={buttonClass} data-testid="finance-disbursements-link">
+            {td("home.open")}
+          </Link>
+          <Link to={`/finance/${org.slug}/disbursements?status=requested`} className={linkClass}>
+            {td("home.waiting", { count: disbursements.requested })}
+          </Link>
+          <Link to={`/finance/${org.slug}/disbursements?status=approved`} className={linkClass}>
+            {td("home.approved", { count: disbursements.approved })}
+          </Link>
+        </p>
+      </Section>
       <Section id="money-in" title={tf("home.paymentsTitle")} description={tf("home.paymentsIntro")}>
         <ul className="flex flex-wrap gap-2 text-sm" data-testid="finance-payment-queues">
           {PAYMENT_QUEUES.map((queue) => (
