@@ -34,6 +34,8 @@ import arPayees from "./ar/payees.json";
 import enPayees from "./en/payees.json";
 import arPayouts from "./ar/payouts.json";
 import enPayouts from "./en/payouts.json";
+import arStatements from "./ar/statements.json";
+import enStatements from "./en/statements.json";
 
 import arReports from "./ar/reports.json";
 import enReports from "./en/reports.json";
@@ -42,6 +44,6 @@ import arReconciliation from "./ar/reconciliation.json";
 import enReconciliation from "./en/reconciliation.json";
 /** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
 export const resources = {
-  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard, finance: arFinance, payouts: arPayouts, payees: arPayees, disbursements: arDisbursements, reports: arReports, reconciliation: arReconciliation },
-  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard, finance: enFinance, payouts: enPayouts, payees: enPayees, disbursements: enDisbursements, reports: enReports, reconciliation: enReconciliation },
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard, finance: arFinance, payouts: arPayouts, payees: arPayees, disbursements: arDisbursements, reports: arReports, reconciliation: arReconciliation, statements: arStatements },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard, finance: enFinance, payouts: enPayouts, payees: enPayees, disbursements: enDisbursements, reports: enReports, reconciliation: enReconciliation, statements: enStatements },
 } as const;
