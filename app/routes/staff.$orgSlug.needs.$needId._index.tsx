@@ -4,6 +4,8 @@ import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { forbidden, requireMember, type Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { needDisbursements } from "~/modules/disbursements/disbursements.server";
+import { NeedDisbursements } from "~/components/disbursements";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { getLocale } from "~/utils/i18next.server";
 import { resources } from "~/locales";
@@ -145,6 +147,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canDecideOffers: canDecideOffers(member.roles),
     canSeeFinance: canSeeFinance(member.roles),
     pledgeNotice: noticeFrom(new URL(request.url), PLEDGE_NOTICES),
+    disbursements: await needDisbursements(db, member.org.id, need.id),
   };
 }
 
@@ -520,6 +523,8 @@ export default function NeedPage() {
           </Form>
         )}
       </Section>
+
+      {d.disbursements.length > 0 && <NeedDisbursements rows={d.disbursements} orgSlug={org.slug} linkToFinance={d.canSeeFinance} timeZone={org.timeZone} />}
 
       {d.pledges.length > 0 && (
         <Section id="need-pledges" title={ts("needPledges.title")} description={ts("needPledges.intro")}>
