@@ -408,7 +408,7 @@ async function settleLine(db: Db, actor: Actor, snapshot: StatementLine, index: 
   } catch (error) {
     // Refused (the pledge moved on meanwhile…): the line stays for finance with the matched candidates as suggestions.
     console.warn("[reconciliation] automatic match refused", snapshot.id, error instanceof Error ? error.message : error);
-    const fallback = decision.allocations.map((a) => ({ kind: a.kind === "payment" ? "pledge" : a.kind, id: a.id, label: a.label, score: 50, reasons: a.reasons })) as unknown as MatchSuggestion[];
+    const fallback = decision.allocations.map((a) => ({ kind: a.kind, id: a.id, label: a.label, score: 50, reasons: a.reasons })) as unknown as MatchSuggestion[];
     await db.transaction(async (tx) => {
       const line = await lockLine(tx, snapshot.id);
       if (line.status === "unmatched" || line.status === "suggested") await tx.update(statementLines).set({ suggestions: fallback, status: "suggested" }).where(eq(statementLines.id, line.id));
