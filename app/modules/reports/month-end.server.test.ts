@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+
+// The first test also starts the database; the machine is shared.
+vi.setConfig({ testTimeout: 120_000 });
 import { and, eq } from "drizzle-orm";
 import { auditLog, ledgerEntries, ledgerPostings, ledgerAccounts, reconciliationPeriods, statementImports, statementLines, statementMatches } from "#db/schema";
 import { getDb } from "~/utils/db.server";

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+
+// The first test also starts the database; the machine is shared.
+vi.setConfig({ testTimeout: 120_000 });
 import fc from "fast-check";
 import { disbursementBatches, disbursements, payees } from "#db/schema";
 import { getDb } from "~/utils/db.server";
