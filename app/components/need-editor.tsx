@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Form } from "@remix-run/react";
 import { getTextareaProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
@@ -22,12 +22,22 @@ import {
   needEditorSchema,
 } from "~/modules/needs/schemas";
 
+/** A payee the editor offers (payees module: payeeOptionsForNeed). */
+export interface PayeeOption {
+  id: string;
+  kind: string;
+  name: string;
+  /** This household's own payee. */
+  own: boolean;
+}
+
 export interface NeedEditorDefaults {
   category?: string;
   target?: string;
   deadline?: string;
   urgency?: string;
   payeeKind?: string;
+  payeeId?: string;
   payeeName?: string;
   payeeDetails?: string;
   titleAr?: string;
@@ -99,7 +109,10 @@ export function NeedEditor({
   submitLabel,
   guard,
   reid,
+  payeeOptions = [],
 }: {
+  /** The organisation's active payees the need may be paid to (and this household's own). */
+  payeeOptions?: PayeeOption[];
   lastResult?: SubmissionResult<string[]> | null;
   defaults: NeedEditorDefaults;
   currency: string;
@@ -126,10 +139,16 @@ export function NeedEditor({
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
   const [livePreview, setLivePreview] = useState<PublicNeed | null>(null);
+  // With JavaScript the payee list shows only the kind chosen; without it, every kind in its group.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const [payeeKind, setPayeeKind] = useState<string>(String(form.initialValue?.payeeKind ?? defaults.payeeKind ?? ""));
   const initialPreview = serverPreview ?? previewNeed(defaults as Record<string, unknown>, context);
   const preview = livePreview ?? initialPreview;
   const onChange = (event: React.FormEvent<HTMLFormElement>) => {
-    const submission = parseWithZod(new FormData(event.currentTarget), { schema });
+    const data = new FormData(event.currentTarget);
+    setPayeeKind(String(data.get("payeeKind") ?? ""));
+    const submission = parseWithZod(data, { schema });
     setLivePreview(previewNeed(submission.payload as Record<string, unknown>, context));
   };
 
@@ -221,6 +240,7 @@ export function NeedEditor({
               meta={fields.payeeKind}
               options={PAYEE_KINDS.map((p) => ({ value: p, label: t(`payeeKinds.${p}`) }))}
             />
+            <PayeeSelect meta={fields.payeeId} options={payeeOptions} kind={hydrated ? payeeKind : null} />
             <Field label={t("fields.payeeName")} meta={fields.payeeName} />
             <div className="sm:col-span-2">
               <TextArea label={t("fields.payeeDetails")} meta={fields.payeeDetails} rows={3} />
@@ -300,6 +320,51 @@ export function NeedEditor({
           <NeedCard need={preview} locale={locale} />
         </div>
       </aside>
+    </div>
+  );
+}
+
+/**
+ * The payee record: one of the organisation's payees (grouped by kind; with JavaScript only the
+ * chosen kind's), or a new one named in the next field (found or created by the server).
+ */
+function PayeeSelect({ meta, options, kind }: { meta: FieldMetadata<string | undefined>; options: PayeeOption[]; kind: string | null }) {
+  const { t } = useTranslation("needs");
+  const { t: tp } = useTranslation("payees");
+  const errorId = meta.errors?.length ? meta.errorId : undefined;
+  const hintId = `${meta.id}-hint`;
+  const kinds = PAYEE_KINDS.filter((k) => (kind === null || k === kind) && options.some((o) => o.kind === k));
+  return (
+    <div className="space-y-1 sm:col-span-2">
+      <label htmlFor={meta.id} className="block font-bold">
+        {tp("editor.payee")}
+      </label>
+      <p id={hintId} className="text-sm text-stone-700">
+        {tp("editor.pickHelp")}
+      </p>
+      <select
+        id={meta.id}
+        name={meta.name}
+        defaultValue={(meta.initialValue as string | undefined) ?? ""}
+        aria-invalid={errorId ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(" ")}
+        className={inputClass}
+        data-testid="need-payee-select"
+      >
+        <option value="">{tp("editor.newPayee")}</option>
+        {kinds.map((k) => (
+          <optgroup key={k} label={t(`payeeKinds.${k}`)}>
+            {options
+              .filter((o) => o.kind === k)
+              .map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.own ? `${o.name} (${tp("editor.ownHousehold")})` : o.name}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+      <ErrorList id={errorId} errors={meta.errors} />
     </div>
   );
 }

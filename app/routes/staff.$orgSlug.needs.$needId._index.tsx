@@ -109,6 +109,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       payeeKind: need.payeeKind,
       payeeName: need.payeeName,
       payeeDetails: need.payeeDetails,
+      payee: found.payeeRecordId ? { id: found.payeeRecordId, name: found.payeeRecordName ?? "" } : null,
       householdId: need.householdId,
       lastReason: need.lastReason,
       createdAt: need.createdAt,
@@ -377,6 +378,16 @@ export default function NeedPage() {
           <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="need-payee">
             <dt className="font-bold">{t("fields.payeeKind")}</dt>
             <dd>{t(`payeeKinds.${need.payeeKind}`)}</dd>
+            <dt className="font-bold">{t("payees:editor.payee")}</dt>
+            <dd data-testid="need-payee-record">
+              {need.payee && d.canSeeFinance ? (
+                <Link to={`/finance/${org.slug}/payees/${need.payee.id}`} className={linkClass}>
+                  {need.payee.name}
+                </Link>
+              ) : (
+                (need.payee?.name ?? "—")
+              )}
+            </dd>
             <dt className="font-bold">{t("fields.payeeName")}</dt>
             <dd>{need.payeeName ?? "—"}</dd>
             <dt className="font-bold">{t("fields.payeeDetails")}</dt>

@@ -11,7 +11,7 @@ import { getNeedForStaff, needReview } from "~/modules/needs/needs.server";
 import { noticeFrom } from "~/modules/organizations/route-helpers.server";
 import { EDITABLE_STATES, mayEditContent } from "~/modules/needs/lifecycle";
 import { minorToInput } from "~/modules/needs/money";
-import { editorAction, editorContext, type EditorGuard } from "~/modules/needs/editor.server";
+import { editorAction, editorContext, payeeChoices, type EditorGuard } from "~/modules/needs/editor.server";
 import type { ReidentificationDecision } from "~/modules/needs/k-anonymity";
 import type { NeedReply } from "~/modules/needs/route-helpers.server";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
@@ -58,12 +58,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     notice: noticeFrom(new URL(request.url), ["savedWithFindings"] as const),
     guard,
     reid: review.reid,
+    payeeOptions: await payeeChoices(await getDb(), member, need.householdId),
     defaults: {
       category: need.category,
       target: minorToInput(need.targetMinor, need.currency),
       deadline: need.deadline,
       urgency: need.urgency,
       payeeKind: need.payeeKind,
+      payeeId: need.payeeId ?? "",
       payeeName: text(need.payeeName),
       payeeDetails: text(need.payeeDetails),
       titleAr: text(need.titleAr),
@@ -99,7 +101,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditNeedPage() {
-  const { slug, needId, householdId, householdReference, lastReason, defaults, currency, today, context, notice, guard, reid } =
+  const { slug, needId, householdId, householdReference, lastReason, defaults, currency, today, context, notice, guard, reid, payeeOptions } =
     useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as
     | (NeedReply & { preview?: PublicNeed; guard?: EditorGuard; reid?: ReidentificationDecision | null })
@@ -134,6 +136,7 @@ export default function EditNeedPage() {
         today={today}
         context={context}
         serverPreview={reply?.preview ?? null}
+        payeeOptions={payeeOptions}
         submitLabel={t("editor.save")}
         guard={reply?.guard ?? guard}
         reid={reply?.reid !== undefined ? reply.reid : reid}

@@ -8,7 +8,7 @@ import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import { householdForNeed } from "~/modules/needs/needs.server";
-import { editorAction, editorContext, type EditorGuard } from "~/modules/needs/editor.server";
+import { editorAction, editorContext, payeeChoices, type EditorGuard } from "~/modules/needs/editor.server";
 import type { ReidentificationDecision } from "~/modules/needs/k-anonymity";
 import type { NeedReply } from "~/modules/needs/route-helpers.server";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
@@ -39,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: await staffTitle(request, "needs:editor.newTitle", orgName(member.org, locale)),
     slug: member.org.slug,
     household,
+    payeeOptions: await payeeChoices(db, member, household.id),
     ...(await editorContext(db, member)),
   };
 }
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewNeedPage() {
-  const { slug, household, currency, today, context } = useLoaderData<typeof loader>();
+  const { slug, household, currency, today, context, payeeOptions } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as
     | (NeedReply & { preview?: PublicNeed; guard?: EditorGuard; reid?: ReidentificationDecision | null })
     | undefined;
@@ -73,6 +74,7 @@ export default function NewNeedPage() {
         context={context}
         serverPreview={reply?.preview ?? null}
         householdId={household.id}
+        payeeOptions={payeeOptions}
         submitLabel={t("editor.create")}
         guard={reply?.guard ?? null}
         reid={reply?.reid ?? null}

@@ -3,6 +3,7 @@ import type { Db } from "#db/client.server";
 import type { GuardHit } from "~/modules/anonymization/guard";
 import type { Member } from "~/utils/auth.server";
 import { parseForm } from "~/utils/forms.server";
+import { payeeOptionsForNeed } from "~/modules/payees/payees.server";
 import { createNeed, guardHitsOf, keptConfirmations, listGovernorates, reidentificationOf, updateNeed } from "./needs.server";
 import type { ReidentificationDecision } from "./k-anonymity";
 import { blockingHits } from "~/modules/anonymization/guard";
@@ -24,6 +25,11 @@ export async function editorContext(db: Db, member: Member, extra: Partial<Previ
     ...extra,
   };
   return { currency: org.defaultCurrency, today, context };
+}
+
+/** The payees the editor offers for a need of this household (the organisation's active ones and the household's own). */
+export async function payeeChoices(db: Db, member: Member, householdId: string) {
+  return payeeOptionsForNeed(db, member.org.id, householdId);
 }
 
 /** The guard's findings shown in the editor: the public fields as written, every hit, the confirmed occurrences. */

@@ -12,6 +12,7 @@ import {
   needs,
   needTransitions,
   organizations,
+  payees,
   platformSettings,
   type pledges,
   regions,
@@ -818,11 +819,15 @@ export async function getNeedForStaff(db: DbOrTx, orgId: string, needId: string)
       consentPublish: households.consentPublish,
       authorName: author.displayName,
       verifierName: verifier.displayName,
+      // The payee record (private, staff only): never part of the public projection.
+      payeeRecordId: payees.id,
+      payeeRecordName: payees.name,
     })
     .from(needs)
     .innerJoin(households, eq(households.id, needs.householdId))
     .innerJoin(author, eq(author.id, needs.authorId))
     .leftJoin(verifier, eq(verifier.id, needs.verifierId))
+    .leftJoin(payees, and(eq(payees.id, needs.payeeId), eq(payees.orgId, needs.orgId)))
     .where(and(eq(needs.id, needId), eq(needs.orgId, orgId)))
     .limit(1);
   if (!row) throw new OrgNotFoundError("need");
