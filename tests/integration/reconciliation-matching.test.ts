@@ -204,4 +204,19 @@ describe("manual matching and refusals", () => {
     expect(still.status).toBe("active");
     expect((await db.select().from(needs).where(eq(needs.id, w.need.id)))[0].paidMinor).toBe(2_500);
   });
+
+  it("undo is refused when the payment's money left: refunded", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const account = await bankAccount(w);
+    const { pledge } = await createPledge(db, pledgeInput(w.need, { amountMinor: 4_000 }));
+    const line = await statementLine(w, account.id, { amountMinor: 4_000, description: pledge.reference });
+    await autoMatchLines(db, SYSTEM_ACTOR, { orgId: w.org.id, lineIds: [line.id] });
+    const [match] = await db.select().from(statementMatches).where(eq(statementMatches.lineId, line.id));
+    const { requestRefund } = await import("~/modules/payments/payments.server");
+    await requestRefund(db, actorFor(w.finance.id), { paymentId: match.paymentId!, amountMinor: 1_000, idempotencyKey: randomBytes(12).toString("hex"), offlineReference: "cash back" });
+    await expect(undoMatch(db, actorFor(w.finance.id), match.id)).rejects.toMatchObject({ code: "payment_refunded" });
+    expect((await db.select().from(statementMatches).where(eq(statementMatches.id, match.id)))[0].status).toBe("active");
+    expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
+  });
 });
