@@ -57,6 +57,7 @@ export default function FinanceHome() {
   const { t: td } = useTranslation("disbursements");
   const { t, i18n } = useTranslation("staff");
   const { t: tf } = useTranslation("finance");
+  const { t: tr } = useTranslation("reports");
   const locale = useLocale();
   const digits = currencyDigits(org.defaultCurrency);
   return (
@@ -99,6 +100,12 @@ export default function FinanceHome() {
           </Link>
           <Link to={`/finance/${org.slug}/ledger`} className={linkClass} data-testid="finance-ledger-link">
             {tf("home.ledgerLink")}
+          </Link>
+          <Link to={`/finance/${org.slug}/month-end`} className={linkClass} data-testid="finance-month-end-link">
+            {tr("financeLinks.monthEnd")}
+          </Link>
+          <Link to={`/finance/${org.slug}/reports`} className={linkClass} data-testid="finance-reports-link">
+            {tr("financeLinks.reports")}
           </Link>
           <Link to={`/finance/${org.slug}/accounts`} className={linkClass} data-testid="finance-accounts-link">
             {tf("home.accountsLink")}

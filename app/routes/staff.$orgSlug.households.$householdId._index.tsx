@@ -82,6 +82,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: await staffTitle(request, "registry:household.title", `${view.household.reference} · ${orgName(member.org, locale)}`),
     org: { slug: member.org.slug, timeZone: member.org.timeZone },
     canWrite,
+    // The household's money account (reports module): finance, admins and caseworkers.
+    canSeeAccount: member.roles.some((r) => r === "finance" || r === "org_admin" || r === "caseworker"),
     household: {
       id: view.household.id,
       reference: view.household.reference,
@@ -224,11 +226,12 @@ function MemberOptions({ members, label }: { members: LoaderData["members"]; lab
 
 export default function HouseholdPage() {
   const loaderData = useLoaderData<typeof loader>();
-  const { org, canWrite, household, members, identifiers, events, warnings, referrals, documents, needs, regionRows, notice, today } =
+  const { org, canWrite, canSeeAccount, household, members, identifiers, events, warnings, referrals, documents, needs, regionRows, notice, today } =
     loaderData;
   const reply = useActionData<typeof action>() as FormReply | undefined;
   const location = useLocation();
   const { t } = useTranslation("registry");
+  const { t: tr } = useTranslation("reports");
   const locale = useLocale();
   const paths = regionPaths(regionRows, locale);
   const memberNames = new Map(members.map((m) => [m.id, m.fullName]));
@@ -243,6 +246,11 @@ export default function HouseholdPage() {
   return (
     <div className="space-y-6">
       <PageTitle title={t("household.heading", { reference: household.reference })}>
+        {canSeeAccount && (
+          <Link to={`${base}/account`} className={secondaryButtonClass} data-testid="household-account-link">
+            {tr("household.link")}
+          </Link>
+        )}
         {canWrite && (
           <Link to={`${base}/edit`} className={secondaryButtonClass}>
             {t("household.edit")}
