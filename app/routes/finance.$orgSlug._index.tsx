@@ -54,8 +54,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export default function FinanceHome() {
   const { org, roles, now, pledges, queues, payeesPending, disbursements } = useLoaderData<typeof loader>();
-  const { t: td } = useTranslation("disbursements");
   const { t, i18n } = useTranslation("staff");
+  const { t: td } = useTranslation("disbursements");
   const { t: tf } = useTranslation("finance");
   const { t: tr } = useTranslation("reports");
   const locale = useLocale();
