@@ -123,7 +123,25 @@ type CsvRecord = { cells: string[]; lineNo: number };
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
 
-function readCsv(text: string, delimiter: string, toLine?: number): CsvRecord[] {
+/** The first ~200 lines parsed (the whole file is not read to sniff it); null when unreadable. */
+function sampleRecords(text: string, delimiter: string): CsvRecord[] | null {
+  for (let lines = 200; lines >= 25; lines = Math.floor(lines / 2)) {
+    let end = -1;
+    for (let n = 0; n < lines; n++) {
+      end = text.indexOf("\n", end + 1);
+      if (end < 0) break;
+    }
+    const sample = end < 0 ? text : text.slice(0, end + 1);
+    try {
+      return readCsv(sample, delimiter);
+    } catch {
+      if (end < 0) return null;
+    }
+  }
+  return null;
+}
+
+function readCsv(text: string, delimiter: string, fromLine = 1): CsvRecord[] {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
@@ -132,7 +150,7 @@ function readCsv(text: string, delimiter: string, toLine?: number): CsvRecord[] 
       relax_quotes: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      ...(toLine ? { to_line: toLine } : {}),
+      from_line: fromLine,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
@@ -219,12 +237,8 @@ export function sniffLayout(text: string, encoding: StatementMapping["encoding"]
   const normalized = normalizeLineBreaks(text);
   let best: { delimiter: StatementMapping["delimiter"]; records: CsvRecord[]; score: number } | null = null;
   for (const delimiter of DELIMITERS) {
-    let records: CsvRecord[];
-    try {
-      records = readCsv(normalized, delimiter, 200);
-    } catch {
-      continue;
-    }
+    const records = sampleRecords(normalized, delimiter);
+    if (!records) continue;
     const counts = new Map<number, number>();
     for (const r of records) if (r.cells.length > 1) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
     let score = 0;
@@ -463,7 +477,14 @@ function normalizeDescription(value: string): string {
 
 /** The identity of a line within its account: same day, amount, text, reference and balance, and which of the identical rows it is. */
 export function lineFingerprint(line: Pick<ParsedLine, "valueDate" | "amountMinor" | "description" | "reference" | "balanceMinor">, occurrence: number): string {
-  const key = [line.valueDate, line.amountMinor, normalizeDescription(line.description), normalizeDescription(line.reference ?? ""), line.balanceMinor ?? ""].join("|");
+  return fingerprintOf(fingerprintKey(line), occurrence);
+}
+
+function fingerprintKey(line: Pick<ParsedLine, "valueDate" | "amountMinor" | "description" | "reference" | "balanceMinor">): string {
+  return [line.valueDate, line.amountMinor, normalizeDescription(line.description), normalizeDescription(line.reference ?? ""), line.balanceMinor ?? ""].join("|");
+}
+
+function fingerprintOf(key: string, occurrence: number): string {
   return `${createHash("sha256").update(key).digest("hex").slice(0, 40)}:${occurrence}`;
 }
 
@@ -476,7 +497,14 @@ function validateMapping(mapping: StatementMapping) {
 
 /** Every data row of the file under `mapping`. */
 function dataRecords(text: string, mapping: StatementMapping): CsvRecord[] {
-  return readCsv(normalizeLineBreaks(text), mapping.delimiter).slice(Math.max(0, mapping.skipRows));
+  const normalized = normalizeLineBreaks(text);
+  const skip = Math.max(0, mapping.skipRows);
+  if (skip === 0) return readCsv(normalized, mapping.delimiter);
+  // Start parsing at the first data row's line: preamble rows of another width would otherwise make
+  // csv-parse flag (and allocate an error for) every following row.
+  const head = sampleRecords(normalized, mapping.delimiter);
+  if (head && head.length > skip) return readCsv(normalized, mapping.delimiter, head[skip].lineNo);
+  return readCsv(normalized, mapping.delimiter).slice(skip);
 }
 
 /** How many data rows the file has under `mapping` (the progress bar's total). */
@@ -558,10 +586,10 @@ export function parseRows(
     const description = cell(mapping.description).replace(/\s+/g, " ").trim().slice(0, 1000);
     const reference = cell(mapping.reference).trim().slice(0, 200) || null;
     const base = { lineNo: line, valueDate, amountMinor, description, reference, balanceMinor };
-    const key = lineFingerprint(base, 0);
+    const key = fingerprintKey(base);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
-    lines.push({ ...base, fingerprint: occurrence === 0 ? key : lineFingerprint(base, occurrence) });
+    lines.push({ ...base, fingerprint: fingerprintOf(key, occurrence) });
   }
   return { lines, problems, totalRows: records.length };
 }

@@ -437,3 +437,17 @@ export function importLines(db: DbOrTx, importId: string, ids?: string[]) {
   const where = ids ? and(eq(statementLines.importId, importId), inArray(statementLines.id, ids)) : eq(statementLines.importId, importId);
   return db.select({ id: statementLines.id, lineNo: statementLines.lineNo, status: statementLines.status }).from(statementLines).where(where).orderBy(asc(statementLines.lineNo));
 }
+
+/** Changes the mapping of an import still waiting for it (the mapping form's "update the preview"). */
+export async function updateImportMapping(db: Db, actor: Actor, orgId: string, importId: string, mapping: StatementMapping): Promise<void> {
+  await requireMember(db, actor, orgId);
+  const found = await getImport(db, orgId, importId);
+  if (!found) throw new StatementImportError("import_not_found");
+  const valid = validMapping({ ...mapping, encoding: found.import.mapping.encoding });
+  const updated = await db
+    .update(statementImports)
+    .set({ mapping: valid })
+    .where(and(eq(statementImports.id, importId), eq(statementImports.status, "uploaded")))
+    .returning({ id: statementImports.id });
+  if (updated.length === 0) throw new StatementImportError("already_committed");
+}
