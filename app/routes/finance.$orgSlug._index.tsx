@@ -57,6 +57,7 @@ export default function FinanceHome() {
   const { t, i18n } = useTranslation("staff");
   const { t: td } = useTranslation("disbursements");
   const { t: tf } = useTranslation("finance");
+  const { t: tsm } = useTranslation("statements");
   const { t: tr } = useTranslation("reports");
   const locale = useLocale();
   const digits = currencyDigits(org.defaultCurrency);
@@ -79,6 +80,11 @@ export default function FinanceHome() {
             {td("home.approved", { count: disbursements.approved })}
           </Link>
         </p>
+      </Section>
+      <Section id="statements" title={tsm("home.title")} description={tsm("home.intro")}>
+        <Link to={`/finance/${org.slug}/statements`} className={buttonClass} data-testid="finance-statements-link">
+          {tsm("home.open")}
+        </Link>
       </Section>
       <Section id="money-in" title={tf("home.paymentsTitle")} description={tf("home.paymentsIntro")}>
         <ul className="flex flex-wrap gap-2 text-sm" data-testid="finance-payment-queues">
