@@ -17,6 +17,7 @@ import {
 } from "./demo-data";
 import { householdMembers, households, memberships, needs, orgPaymentDetails, organizations, regions, users } from "./schema";
 import { countDemoPledges, seedDemoPledges } from "./seed-pledges";
+import { seedDemoDisbursements } from "./seed-disbursements";
 
 export { DEMO_CASE_STAFF, DEMO_HOUSEHOLDS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_PLEDGES, DEMO_USERS } from "./demo-data";
 export { demoPledgeKey } from "./seed-pledges";
@@ -128,6 +129,8 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       },
       now,
     });
+    // Money out (issue 10): one paid batch and one waiting for approval, through the disbursements module.
+    await seedDemoDisbursements(tx, { orgIds, userIds, now });
 
     return {
       organizations: orgIds.size,
