@@ -5,6 +5,7 @@ import type { Actor } from "~/modules/audit/audit.server";
 import { parseMoney } from "~/modules/needs/money";
 import { PaymentError } from "~/modules/payments/errors";
 import { isReconciliationError } from "./errors";
+import { MANUAL_ROWS } from "./manual-rows";
 import { getLine, manualMatch, markNotDonation, NOT_DONATION_KINDS, undoMatch, undoNotDonation, type ManualAllocation } from "./matching.server";
 
 /**
@@ -12,7 +13,7 @@ import { getLine, manualMatch, markNotDonation, NOT_DONATION_KINDS, undoMatch, u
  * line is the organisation's, call module C, answer a translated message key (4xx on refusal,
  * nothing changed).
  */
-export const MANUAL_ROWS = 3;
+export { MANUAL_ROWS };
 
 const uuid = z.string().uuid();
 const Intent = z.discriminatedUnion("intent", [
