@@ -11,7 +11,7 @@ import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { FINANCE_ROLES } from "~/modules/pledging/staff";
 import { todayIn } from "~/modules/needs/money";
 import { ledgerReport, monthRange, type LedgerReport } from "~/modules/reports/reports.server";
-import { EXPORT_KINDS } from "~/modules/reports/exports.server";
+import { EXPORT_KINDS } from "~/modules/reports/export-kinds";
 import { HorizontalBarChart, MonthBarChart, MonthField } from "~/components/charts";
 import { PlainField } from "~/components/registry";
 import { PageTitle, Section, buttonClass, linkClass, secondaryButtonClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";

@@ -20,6 +20,7 @@ import { z } from "zod";
 import type { AccountKind } from "~/modules/ledger/ledger";
 import { currencyDigits } from "~/utils/format";
 import { decimalOf, toCsv, type CsvCell } from "./csv";
+import { EXPORT_KINDS, type ExportKind } from "./export-kinds";
 
 /**
  * CSV exports for accounting software (issue 10): the journal (one row per posting), payments,
@@ -29,8 +30,7 @@ import { decimalOf, toCsv, type CsvCell } from "./csv";
  * a household payee appears as its household's reference. Staff-only (finance) routes serve them.
  */
 
-export const EXPORT_KINDS = ["journal", "payments", "receipts", "disbursements", "reconciliation"] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+export { EXPORT_KINDS, type ExportKind };
 
 /** At most this many rows per file (the route says so in a header when it cut). */
 export const EXPORT_MAX_ROWS = 50_000;
