@@ -342,11 +342,12 @@ export async function runImport(
     const { lines, problems, totalRows } = parseRows(imp.content, imp.mapping, { currency: account.currency });
     const allProblems = [...problems, ...checkRunningBalance(lines)].sort((a, b) => a.line - b.line);
     let processed = problems.length;
+    let inserted = 0;
     for (let i = 0; i < lines.length; i += IMPORT_CHUNK) {
       const chunk = lines.slice(i, i + IMPORT_CHUNK);
       processed += chunk.length;
       await db.transaction(async (tx) => {
-        await tx
+        const fresh = await tx
           .insert(statementLines)
           .values(
             chunk.map((l) => ({
@@ -363,11 +364,12 @@ export async function runImport(
               balanceMinor: l.balanceMinor,
             })),
           )
-          .onConflictDoNothing({ target: [statementLines.moneyAccountId, statementLines.fingerprint] });
-        const [{ mine }] = await tx.select({ mine: count() }).from(statementLines).where(eq(statementLines.importId, importId));
+          .onConflictDoNothing({ target: [statementLines.moneyAccountId, statementLines.fingerprint] })
+          .returning({ id: statementLines.id });
+        inserted += fresh.length;
         await tx
           .update(statementImports)
-          .set({ processedRows: Math.min(processed, totalRows), newLines: mine, duplicateLines: i + chunk.length - mine })
+          .set({ processedRows: Math.min(processed, totalRows), newLines: inserted, duplicateLines: i + chunk.length - inserted })
           .where(eq(statementImports.id, importId));
       });
       options.onProgress?.(Math.min(processed, totalRows), totalRows);
