@@ -28,7 +28,13 @@ function parseArgs(argv: string[]) {
   return out;
 }
 
-const args = parseArgs(process.argv.slice(2));
+let args: ReturnType<typeof parseArgs>;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 runWithDatabase(async (database) => {
   const db = database.db;

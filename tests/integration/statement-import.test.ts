@@ -189,7 +189,7 @@ describe.runIf(process.env.STATEMENT_BENCH)("statement import at size", () => {
   it("50,000 lines", { timeout: 600_000 }, async () => {
     const w = await world();
     const db = await getDb();
-    const rows = Array.from({ length: 50_000 }, (_, i) => `${String((i % 28) + 1).padStart(2, "0")}/03/2026,Transfer ${i} from donor,"${(i % 900) + 1},${String(i % 100).padStart(2, "0")}.00",REF${i}`);
+    const rows = Array.from({ length: 50_000 }, (_, i) => `${String((i % 28) + 1).padStart(2, "0")}/03/2026,Transfer ${i} from donor,"${(i % 9) + 1},${String(i % 1000).padStart(3, "0")}.00",REF${i}`);
     const bytes = utf8(`Bank preamble\nDate,Details,Amount,Reference\n${rows.join("\n")}\n`);
     const t0 = performance.now();
     const preview = await previewImport(db, w.actor, { orgId: w.org.id, moneyAccountId: w.account.id, fileName: "big.csv", bytes });
