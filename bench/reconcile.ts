@@ -12,7 +12,7 @@
  *    lines, combined payments of 2–3 pledges of one donor, split payments (two lines for one
  *    pledge), bank charges, interest and noise lines.
  * 4. Times the import: parse (helper B's statement-parse.ts when present, else a direct CSV parse)
- *    and store the lines (multi-row inserts).
+ *    and store the lines (storeStatementLines, the import job's own set-based insert).
  * 5. Times the matching: loadCandidates (the same query autoMatchLines runs), buildMatchIndex,
  *    matchLine for every line (pledges' outstanding amounts lowered as each match is booked, as
  *    autoMatchLines does). Prints match rate among lines that pay a pledge and wrong matches
@@ -30,6 +30,7 @@ import { SYSTEM_ACTOR } from "~/modules/audit/audit.server";
 import { newReference } from "~/modules/pledging/reference";
 import { buildMatchIndex, matchLine, type PledgeCandidate } from "~/modules/reconciliation/matcher";
 import { autoMatchLines, loadCandidates } from "~/modules/reconciliation/matching.server";
+import { IMPORT_CHUNK, storeStatementLines } from "~/modules/reconciliation/statements.server";
 
 const NEEDS = Number(process.env.NEEDS ?? 10_000);
 const PLEDGES = Number(process.env.PLEDGES ?? 100_000);
@@ -222,17 +223,11 @@ async function main() {
     .values({ orgId, moneyAccountId: account.id, fileName: "bench.csv", sha256: "bench", sizeBytes: csv.length, content: "", mapping, status: "matching", totalRows: lines.length })
     .returning();
   const lineIds: string[] = [];
-  // One set-based statement per 20,000 lines (unnest of column arrays): no per-row parameters.
-  for (let i = 0; i < parsed.length; i += 20_000) {
-    const chunk = parsed.slice(i, i + 20_000);
-    const result = await database.executeSql(
-      `insert into statement_lines (org_id, money_account_id, import_id, line_no, fingerprint, value_date, amount_minor, currency, description, reference)
-       select $1, $2, $3, u.line_no, u.fingerprint, u.value_date, u.amount_minor, $4, u.description, u.reference
-       from unnest($5::int[], $6::text[], $7::date[], $8::bigint[], $9::text[], $10::text[]) as u(line_no, fingerprint, value_date, amount_minor, description, reference)
-       on conflict do nothing returning id, line_no`,
-      [orgId, account.id, imp.id, currency, chunk.map((l) => l.lineNo), chunk.map((l) => l.fingerprint), chunk.map((l) => l.valueDate), chunk.map((l) => l.amountMinor), chunk.map((l) => l.description), chunk.map((l) => l.reference)],
-    );
-    const byNo = new Map((result.rows as { id: string; line_no: number }[]).map((r) => [Number(r.line_no), r.id]));
+  // The import's own storage (statements.server.ts storeStatementLines, as runImport calls it), a chunk at a time.
+  for (let i = 0; i < parsed.length; i += IMPORT_CHUNK) {
+    const chunk = parsed.slice(i, i + IMPORT_CHUNK).map((l) => ({ ...l, balanceMinor: null }));
+    const stored = await storeStatementLines(db, { orgId, moneyAccountId: account.id, importId: imp.id, currency, lines: chunk });
+    const byNo = new Map(stored.map((r) => [r.lineNo, r.id]));
     lineIds.push(...chunk.map((l) => byNo.get(l.lineNo) ?? ""));
   }
   const importSeconds = (performance.now() - tImport) / 1000;

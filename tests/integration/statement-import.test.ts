@@ -153,7 +153,7 @@ describe("statement import", { timeout: 120_000 }, () => {
     // A fresh import of an overlapping file reports progress per chunk.
     const p2 = await previewImport(db, w.actor, { orgId: w.org.id, moneyAccountId: w.account.id, fileName: "big.csv", bytes });
     await db.update(statementImports).set({ status: "importing" }).where(eq(statementImports.id, p2.importId));
-    const result = await runImport(db, p2.importId, { onProgress: (p) => progress.push(p), autoMatch: noMatch });
+    const result = await runImport(db, p2.importId, { onProgress: (p) => progress.push(p), autoMatch: noMatch, chunkSize: 1_000 });
     expect(progress).toEqual([1_000, 2_000, 2_500, 2_500]);
     expect(result).toMatchObject({ newLines: 0, duplicateLines: 2_500 });
     const [{ n }] = await db.select({ n: count() }).from(statementLines).where(and(eq(statementLines.moneyAccountId, w.account.id)));

@@ -357,8 +357,32 @@ export async function autoMatchLines(
     if (c.kind === "payment") paymentById.set(c.id, c);
   }
   let done = 0;
+  // Lines the matcher cannot settle only get their suggestions: written together, a batch at a time.
+  let quiet: { id: string; suggestions: MatchSuggestion[] }[] = [];
+  const flush = async () => {
+    if (quiet.length === 0) return;
+    const rows = quiet.map((q) => ({ id: q.id, suggestions: q.suggestions, status: q.suggestions.length ? "suggested" : "unmatched" }));
+    quiet = [];
+    await db.execute(sql`
+      update statement_lines l set suggestions = u.suggestions, status = u.status::statement_line_status
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as u(id uuid, suggestions jsonb, status text)
+      where l.id = u.id and l.status in ('unmatched', 'suggested') and l.matched_minor = 0`);
+  };
   for (const line of lines) {
-    const outcome = await settleLine(db, actor, line, index, input.options, now);
+    const decision = decide(line, index, input.options);
+    if (decision.status !== "matched") {
+      const suggestions = decision.status === "suggested" ? (decision.suggestions as unknown as MatchSuggestion[]) : [];
+      quiet.push({ id: line.id, suggestions });
+      const status = suggestions.length ? "suggested" : "unmatched";
+      result.outcomes.push({ lineId: line.id, status, references: [] });
+      if (status === "suggested") result.suggested += 1;
+      else result.unmatched += 1;
+      done += 1;
+      if (quiet.length >= 2_000) await flush();
+      if (input.onProgress && done % 500 === 0) input.onProgress(done);
+      continue;
+    }
+    const outcome = await settleLine(db, actor, line, index, input.options, now, decision);
     if (outcome.decision.status === "matched" && outcome.status === "matched") {
       for (const a of outcome.decision.allocations) {
         const p = a.kind === "pledge" ? pledgeById.get(a.id) : undefined;
@@ -374,15 +398,20 @@ export async function autoMatchLines(
     done += 1;
     if (input.onProgress && done % 500 === 0) input.onProgress(done);
   }
+  await flush();
   return result;
 }
 
-async function settleLine(db: Db, actor: Actor, snapshot: StatementLine, index: MatchIndex, options: Partial<MatchOptions> | undefined, now: Date) {
-  const decision: Decision = matchLine(
+function decide(snapshot: StatementLine, index: MatchIndex, options: Partial<MatchOptions> | undefined): Decision {
+  return matchLine(
     { id: snapshot.id, orgId: snapshot.orgId, moneyAccountId: snapshot.moneyAccountId, currency: snapshot.currency, amountMinor: snapshot.amountMinor, valueDate: snapshot.valueDate, description: snapshot.description, reference: snapshot.reference },
     index,
     options,
   );
+}
+
+async function settleLine(db: Db, actor: Actor, snapshot: StatementLine, index: MatchIndex, options: Partial<MatchOptions> | undefined, now: Date, decided?: Decision) {
+  const decision: Decision = decided ?? decide(snapshot, index, options);
   const suggestions = decision.status === "suggested" ? (decision.suggestions as unknown as MatchSuggestion[]) : [];
   const write = async (tx: Tx, line: StatementLine) => {
     const status = line.matchedMinor > 0 ? line.status : suggestions.length ? "suggested" : "unmatched";

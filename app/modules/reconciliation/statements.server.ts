@@ -3,7 +3,7 @@
 // lines in chunks (an overlapping file adds no duplicate: a line's fingerprint is unique per
 // account), then the matcher (module C) explains what it can, as the system.
 import { createHash } from "node:crypto";
-import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "#db/client.server";
 import { memberships, moneyAccounts, statementImports, statementLines, statementMappings } from "#db/schema";
@@ -25,7 +25,7 @@ export { StatementError, MAX_STATEMENT_BYTES };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINANCE_ROLES = ["finance", "org_admin"];
-export const IMPORT_CHUNK = 1_000;
+export const IMPORT_CHUNK = 5_000;
 /** How many problems an import keeps (the count is always complete). */
 const MAX_PROBLEMS = 2_000;
 
@@ -309,6 +309,34 @@ export async function commitImport(
   return { queued: false };
 }
 
+/**
+ * Stores parsed lines in one set-based statement (the rows travel as one JSON parameter, whatever
+ * their number); a line whose fingerprint the account already has is skipped. Returns the new ids.
+ */
+export async function storeStatementLines(
+  db: DbOrTx,
+  input: { orgId: string; moneyAccountId: string; importId: string; currency: string; lines: Pick<ParsedLine, "lineNo" | "fingerprint" | "valueDate" | "amountMinor" | "description" | "reference" | "balanceMinor">[] },
+): Promise<{ id: string; lineNo: number }[]> {
+  if (input.lines.length === 0) return [];
+  const rows = input.lines.map((l) => ({
+    line_no: l.lineNo,
+    fingerprint: l.fingerprint,
+    value_date: l.valueDate,
+    amount_minor: l.amountMinor,
+    description: l.description,
+    reference: l.reference,
+    balance_minor: l.balanceMinor,
+  }));
+  const result = await db.execute(sql`
+    insert into statement_lines (org_id, money_account_id, import_id, line_no, fingerprint, value_date, amount_minor, currency, description, reference, balance_minor)
+    select ${input.orgId}::uuid, ${input.moneyAccountId}::uuid, ${input.importId}::uuid, u.line_no, u.fingerprint, u.value_date, u.amount_minor, ${input.currency}, coalesce(u.description, ''), u.reference, u.balance_minor
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as u(line_no int, fingerprint text, value_date date, amount_minor bigint, description text, reference text, balance_minor bigint)
+    on conflict (money_account_id, fingerprint) do nothing
+    returning id, line_no`);
+  return ((result as unknown as { rows: { id: string; line_no: number }[] }).rows ?? []).map((r) => ({ id: r.id, lineNo: Number(r.line_no) }));
+}
+
 export type ImportResult = {
   status: "done" | "failed";
   totalRows: number;
@@ -331,8 +359,9 @@ export type ImportResult = {
 export async function runImport(
   db: Db,
   importId: string,
-  options: { onProgress?: (processed: number, total: number) => void; autoMatch?: AutoMatch } = {},
+  options: { onProgress?: (processed: number, total: number) => void; autoMatch?: AutoMatch; chunkSize?: number } = {},
 ): Promise<ImportResult> {
+  const chunkSize = options.chunkSize ?? IMPORT_CHUNK;
   const [imp] = await db.select().from(statementImports).where(eq(statementImports.id, importId));
   if (!imp) throw new StatementImportError("import_not_found");
   const [account] = await db.select().from(moneyAccounts).where(eq(moneyAccounts.id, imp.moneyAccountId));
@@ -343,29 +372,11 @@ export async function runImport(
     const allProblems = [...problems, ...checkRunningBalance(lines)].sort((a, b) => a.line - b.line);
     let processed = problems.length;
     let inserted = 0;
-    for (let i = 0; i < lines.length; i += IMPORT_CHUNK) {
-      const chunk = lines.slice(i, i + IMPORT_CHUNK);
+    for (let i = 0; i < lines.length; i += chunkSize) {
+      const chunk = lines.slice(i, i + chunkSize);
       processed += chunk.length;
       await db.transaction(async (tx) => {
-        const fresh = await tx
-          .insert(statementLines)
-          .values(
-            chunk.map((l) => ({
-              orgId: imp.orgId,
-              moneyAccountId: imp.moneyAccountId,
-              importId,
-              lineNo: l.lineNo,
-              fingerprint: l.fingerprint,
-              valueDate: l.valueDate,
-              amountMinor: l.amountMinor,
-              currency: account.currency,
-              description: l.description,
-              reference: l.reference,
-              balanceMinor: l.balanceMinor,
-            })),
-          )
-          .onConflictDoNothing({ target: [statementLines.moneyAccountId, statementLines.fingerprint] })
-          .returning({ id: statementLines.id });
+        const fresh = await storeStatementLines(tx, { orgId: imp.orgId, moneyAccountId: imp.moneyAccountId, importId, currency: account.currency, lines: chunk });
         inserted += fresh.length;
         await tx
           .update(statementImports)
