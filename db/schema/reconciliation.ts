@@ -151,6 +151,7 @@ export const statementLines = pgTable(
   (t) => [
     uniqueIndex("statement_lines_fingerprint_key").on(t.moneyAccountId, t.fingerprint),
     index("statement_lines_account_date_idx").on(t.moneyAccountId, t.valueDate),
+    index("statement_lines_import_idx").on(t.importId, t.lineNo),
     index("statement_lines_org_status_idx").on(t.orgId, t.status, t.valueDate),
     check("statement_lines_amount_nonzero", sql`${t.amountMinor} <> 0`),
   ],

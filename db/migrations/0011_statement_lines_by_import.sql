@@ -1,0 +1,1 @@
+CREATE INDEX "statement_lines_import_idx" ON "statement_lines" USING btree ("import_id","line_no");
