@@ -17,6 +17,7 @@ import {
 } from "./demo-data";
 import { householdMembers, households, memberships, needs, orgPaymentDetails, organizations, regions, users } from "./schema";
 import { countDemoPledges, seedDemoPledges } from "./seed-pledges";
+import { seedDemoStatement } from "./seed-statements";
 import { seedDemoDisbursements } from "./seed-disbursements";
 
 export { DEMO_CASE_STAFF, DEMO_HOUSEHOLDS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_PLEDGES, DEMO_USERS } from "./demo-data";
@@ -131,6 +132,8 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     });
     // Money out (issue 10): one paid batch and one waiting for approval, through the disbursements module.
     await seedDemoDisbursements(tx, { orgIds, userIds, now });
+    // Reconciliation (issue 10): a bank statement through the import and the matcher.
+    await seedDemoStatement(tx, { orgIds, userIds, now });
 
     return {
       organizations: orgIds.size,
