@@ -58,15 +58,23 @@ app.use((req, _res, next) => {
 
 // Oversized bodies are refused before anything reads them. Browsers always send Content-Length
 // with a form; a body without one (chunked) is refused too, so no body escapes the limit.
-// Only a multipart POST to an upload route (a path ending in /documents, or its single-fetch
-// twin /documents.data) may be as large as MAX_UPLOAD_BYTES; everything else keeps MAX_BODY_BYTES.
-// See docs/decisions/020-private-document-storage.md.
-const UPLOAD_PATH = /^\/staff\/[^/]+\/households\/[^/]+\/documents(\.data)?\/?$/;
+// Only a multipart POST to an upload route may be larger: household documents (a path ending in
+// /documents) and the finance proofs (the payments inbox, a disbursement's page) up to
+// MAX_UPLOAD_BYTES, a bank statement up to 20 MB (+ the form around it); each with its single-fetch
+// twin (`….data`). Everything else keeps MAX_BODY_BYTES.
+// See docs/decisions/020-private-document-storage.md and 057-money-out-and-month-end.md.
+const STATEMENT_UPLOAD_BYTES = 20 * 1024 * 1024 + 262_144;
+const UPLOAD_ROUTES = [
+  [/^\/staff\/[^/]+\/households\/[^/]+\/documents(\.data)?\/?$/, config.MAX_UPLOAD_BYTES],
+  [/^\/finance\/[^/]+\/payments(\/_index)?(\.data)?\/?$/, config.MAX_UPLOAD_BYTES],
+  [/^\/finance\/[^/]+\/disbursements\/[^/]+(\.data)?\/?$/, config.MAX_UPLOAD_BYTES],
+  [/^\/finance\/[^/]+\/statements(\/_index)?(\.data)?\/?$/, STATEMENT_UPLOAD_BYTES],
+];
 function bodyLimitOf(req) {
   const multipart = /^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "");
-  return req.method === "POST" && multipart && UPLOAD_PATH.test(req.path)
-    ? config.MAX_UPLOAD_BYTES
-    : config.MAX_BODY_BYTES;
+  if (req.method !== "POST" || !multipart) return config.MAX_BODY_BYTES;
+  const route = UPLOAD_ROUTES.find(([pattern]) => pattern.test(req.path));
+  return route ? route[1] : config.MAX_BODY_BYTES;
 }
 app.use((req, res, next) => {
   const length = req.headers["content-length"];

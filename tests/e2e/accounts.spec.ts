@@ -1,5 +1,5 @@
-import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
-import { strings, uniqueEmail } from "./helpers";
+import { DEMO_PASSWORD, expect, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { signIn, strings, uniqueEmail } from "./helpers";
 
 const ar = strings.ar;
 const en = strings.en;
@@ -101,5 +101,20 @@ test.describe("bad requests", () => {
     expect(big.status()).toBe(413);
     const crossSite = await request.post("/logout", { headers: { origin: "https://evil.example" } });
     expect(crossSite.status()).toBe(403);
+  });
+
+  test("a bank statement of a few megabytes reaches the statements page (an upload route); the same body elsewhere is refused", async ({ page }) => {
+    await signIn(page, "bayader.finance@demo.tadamon.org", DEMO_PASSWORD);
+    // ~3 MB: far above the 1 MB of an ordinary form, well under a statement's 20 MB.
+    const rows = Array.from({ length: 60_000 }, (_, i) => `2026-01-${String((i % 28) + 1).padStart(2, "0")},Line ${i} of a large statement,${(i % 90) + 10}.00`);
+    const file = { name: "large.csv", mimeType: "text/csv", buffer: Buffer.from(`Date,Description,Amount\n${rows.join("\n")}\n`) };
+    expect(file.buffer.length).toBeGreaterThan(2_000_000);
+    const origin = new URL(page.url()).origin;
+    // Not a real account id: the page answers for itself (a 4xx of its own), not the server's 413.
+    const statement = await page.request.post("/finance/bayader-camps/statements", { headers: { origin }, multipart: { moneyAccountId: "00000000-0000-0000-0000-000000000000", file } });
+    expect(statement.status()).not.toBe(413);
+    expect(statement.status()).toBeLessThan(500);
+    const elsewhere = await page.request.post("/finance/bayader-camps/accounts", { headers: { origin }, multipart: { file } });
+    expect(elsewhere.status()).toBe(413);
   });
 });
