@@ -163,7 +163,8 @@ export async function monthEnd(db: DbOrTx, input: { orgId: string; moneyAccountI
           eq(statementLines.moneyAccountId, account.id),
           lte(statementLines.valueDate, last),
           anchor
-            ? sql`(${statementLines.valueDate}, ${statementLines.createdAt}, ${statementLines.lineNo}) > (${anchor.valueDate}::date, ${anchor.createdAt.toISOString()}::timestamptz, ${anchor.lineNo}::int)`
+            ? // Compared with the anchor's own row: a JavaScript Date would drop PostgreSQL's microseconds.
+              sql`(${statementLines.valueDate}, ${statementLines.createdAt}, ${statementLines.lineNo}) > (select a.value_date, a.created_at, a.line_no from statement_lines a where a.id = ${anchor.id})`
             : undefined,
         ),
       );
