@@ -83,8 +83,10 @@ describe("findReferences: a pledge reference in a bank line's text", () => {
     );
   });
 
-  it("property: text of ordinary words (no prefix, no 7-symbol group) never yields a confirmed reference", () => {
-    const word = fc.stringMatching(/^[A-Za-z0-9]{1,6}$|^[A-Za-z0-9]{8,12}$/);
+  it("property: text of ordinary words (no prefix, no 7-symbol group, no 4-then-3 pair) never yields a confirmed reference", () => {
+    // Words of 3 and 4 symbols are left out: a 4-symbol word followed by a 3-symbol one is how a code
+    // without its prefix is written ("7K3Q 9FX"), and 1 in 32 such random pairs has a valid check.
+    const word = fc.stringMatching(/^[A-Za-z0-9]{1,2}$|^[A-Za-z0-9]{5,6}$|^[A-Za-z0-9]{8,12}$/);
     fc.assert(
       fc.property(fc.array(word, { maxLength: 12 }), (words) => {
         const text = words.filter((w) => !/tdm/i.test(w)).join(" ");
