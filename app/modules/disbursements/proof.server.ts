@@ -1,11 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
 import { disbursementBatches, paymentDocuments } from "#db/schema";
-import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { sha256Hex } from "~/modules/registry/documents.server";
-import { isDocumentMimeType } from "~/modules/registry/documents";
+import type { Actor } from "~/modules/audit/audit.server";
 import type { DocumentStorage } from "~/modules/registry/storage.server";
-import { ProofError } from "~/modules/payments/proof.server";
+import { ProofError, readProofDocument } from "~/modules/payments/proof.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,16 +20,5 @@ export async function readDisbursementProof(db: DbOrTx, storage: DocumentStorage
     .where(and(eq(disbursementBatches.id, batchId), eq(disbursementBatches.orgId, orgId)))
     .limit(1);
   if (!row) throw new ProofError("disbursements:errors.batch_not_found", 404);
-  const doc = row.doc;
-  if (!isDocumentMimeType(doc.mimeType)) throw new Error(`payment document ${doc.id} has an unexpected type`);
-  const bytes = await storage.get(doc.storageKey);
-  if (sha256Hex(bytes) !== doc.sha256) throw new Error(`payment document ${doc.id} does not match its SHA-256`);
-  await recordAudit(db, actor, {
-    orgId,
-    action: "payment_document.download",
-    entityType: "payment_document",
-    entityId: doc.id,
-    change: { disbursementBatchId: batchId, sha256: doc.sha256 },
-  });
-  return { fileName: doc.fileName, mimeType: doc.mimeType, bytes };
+  return readProofDocument(db, storage, actor, orgId, row.doc, { disbursementBatchId: batchId });
 }

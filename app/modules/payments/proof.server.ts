@@ -84,7 +84,21 @@ export async function readPaymentProof(db: DbOrTx, storage: DocumentStorage, act
     .where(and(eq(payments.id, paymentId), eq(payments.orgId, orgId)))
     .limit(1);
   if (!row) throw new ProofError("finance:errors.paymentNotFound", 404);
-  const doc = row.doc;
+  return readProofDocument(db, storage, actor, orgId, row.doc, { paymentId });
+}
+
+/**
+ * A stored proof's bytes (a payment's or a paid disbursement's), checked against its type and its
+ * SHA-256, the download audited with what it proves (`link`).
+ */
+export async function readProofDocument(
+  db: DbOrTx,
+  storage: DocumentStorage,
+  actor: Actor,
+  orgId: string,
+  doc: typeof paymentDocuments.$inferSelect,
+  link: Record<string, string>,
+) {
   if (!isDocumentMimeType(doc.mimeType)) throw new Error(`payment document ${doc.id} has an unexpected type`);
   const bytes = await storage.get(doc.storageKey);
   if (sha256Hex(bytes) !== doc.sha256) throw new Error(`payment document ${doc.id} does not match its SHA-256`);
@@ -93,7 +107,7 @@ export async function readPaymentProof(db: DbOrTx, storage: DocumentStorage, act
     action: "payment_document.download",
     entityType: "payment_document",
     entityId: doc.id,
-    change: { paymentId, sha256: doc.sha256 },
+    change: { ...link, sha256: doc.sha256 },
   });
   return { fileName: doc.fileName, mimeType: doc.mimeType, bytes };
 }
