@@ -12,6 +12,9 @@ import {
 } from "drizzle-orm/pg-core";
 
 export const localeEnum = pgEnum("locale", ["ar", "en"]);
+/** How numbers are written for a person: Latin digits (the default, also with Arabic text) or Arabic-Indic. */
+export const NUMERAL_SYSTEMS = ["latn", "arab"] as const;
+export const numeralsEnum = pgEnum("numerals", NUMERAL_SYSTEMS);
 
 export const users = pgTable(
   "users",
@@ -23,6 +26,7 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     displayName: text().notNull(),
     locale: localeEnum().notNull().default("ar"),
+    numerals: numeralsEnum().notNull().default("latn"),
     isPlatformAdmin: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -31,6 +31,14 @@ export const organizations = pgTable(
     /** For receipts: the registered legal name and registration number (fall back to the display name). */
     legalName: text(),
     registrationNumber: text(),
+    /** Who registered it, for the public page, e.g. "Ministry of Interior, Lebanon". */
+    registeredWithAr: text(),
+    registeredWithEn: text(),
+    /** The organisation's own words for donors, on its public page. */
+    missionAr: text(),
+    missionEn: text(),
+    /** The year it started working (years active on its public page). */
+    foundedYear: integer(),
     /** Publish a need as soon as it is verified (true), or as a separate step (false). */
     publishOnVerify: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -39,6 +47,7 @@ export const organizations = pgTable(
   (t) => [
     uniqueIndex("organizations_slug_key").on(t.slug),
     check("organizations_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    check("organizations_founded_year", sql`${t.foundedYear} is null or ${t.foundedYear} between 1900 and 2100`),
   ],
 );
 
