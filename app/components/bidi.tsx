@@ -1,0 +1,73 @@
+/**
+ * Bidirectional text: runs that must read left-to-right inside Arabic (money, reference codes,
+ * emails, phone numbers, ids) and runs whose direction is their own (a person's name) are isolated
+ * here, so "US$ 2,400" never becomes "$US 2,400" and "Sara H." never ".Sara H" on an RTL page.
+ *
+ * Numbers follow one rule per person: Latin digits, also with Arabic text, unless the signed-in
+ * person chose Arabic-Indic digits in their profile (users.numerals). Anonymous visitors get Latin.
+ * Components here read that choice from the root loader; strings for CSV, emails and meta tags stay
+ * with app/utils/format.ts (Latin digits).
+ */
+import type { ReactNode } from "react";
+import { useRouteLoaderData } from "@remix-run/react";
+import { formatMoney, formatNumber } from "~/utils/format";
+import type { Locale } from "~/utils/i18n";
+
+export type Numerals = "latn" | "arab";
+
+const ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩";
+/** Latin digits → Arabic-Indic (the separators Intl chose for the locale stay). */
+export function withNumerals(text: string, numerals: Numerals): string {
+  return numerals === "arab" ? text.replace(/[0-9]/g, (d) => ARABIC_INDIC[Number(d)]) : text;
+}
+
+/** The signed-in person's digits ("latn" when anonymous or unset). */
+export function useNumerals(): Numerals {
+  const root = useRouteLoaderData("root") as { user?: { numerals?: Numerals } | null } | undefined;
+  return root?.user?.numerals === "arab" ? "arab" : "latn";
+}
+
+const nowrap = "whitespace-nowrap";
+
+/** An amount of money: a left-to-right run that never breaks ("US$ 2,400.00"). */
+export function Money({ minor, currency, locale, className }: { minor: number; currency: string; locale: Locale; className?: string }) {
+  const numerals = useNumerals();
+  return (
+    <bdi dir="ltr" className={className ? `${nowrap} ${className}` : nowrap} data-money="">
+      {withNumerals(formatMoney(minor, currency, locale), numerals)}
+    </bdi>
+  );
+}
+
+/** A plain number (a count) in the person's digits; isolated so it sits right next to Arabic words. */
+export function Num({ value, locale, className }: { value: number; locale: Locale; className?: string }) {
+  const numerals = useNumerals();
+  return (
+    <bdi dir="ltr" className={className}>
+      {withNumerals(formatNumber(value, locale), numerals)}
+    </bdi>
+  );
+}
+
+/** A reference code (TDM-H9G5-XQ9, a household reference, a receipt number): one unbroken LTR run. */
+export function Ref({ children, className }: { children: ReactNode; className?: string }) {
+  return (
+    <bdi dir="ltr" translate="no" className={className ? `${nowrap} font-mono ${className}` : `${nowrap} font-mono`} data-ref="">
+      {children}
+    </bdi>
+  );
+}
+
+/** Email addresses, phone numbers, ids, IBANs, URLs: always left to right, isolated. */
+export function Ltr({ children, className }: { children: ReactNode; className?: string }) {
+  return (
+    <bdi dir="ltr" className={className}>
+      {children}
+    </bdi>
+  );
+}
+
+/** Text whose direction is its own (a name a person typed, in any script): isolated, direction from its first strong letter. */
+export function Bdi({ children, className }: { children: ReactNode; className?: string }) {
+  return <bdi className={className}>{children}</bdi>;
+}
