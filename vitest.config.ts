@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       "app/**/*.test.{ts,tsx}",
       "db/**/*.test.ts",
+      "bench/**/*.test.ts",
       "emails/**/*.test.{ts,tsx}",
       "tests/integration/**/*.test.{ts,tsx}",
     ],
