@@ -18,6 +18,7 @@ import {
   type ShouldRevalidateFunction,
   useLocation,
   useRouteError,
+  useMatches,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -260,6 +261,14 @@ function Footer() {
 }
 
 export default function App() {
+  // A route with  (the bench yardstick, app/routes/bench.trivial.tsx) gets the document only.
+  const bare = useMatches().some((m) => (m.handle as { bare?: boolean } | undefined)?.bare === true);
+  if (bare)
+    return (
+      <main id="main">
+        <Outlet />
+      </main>
+    );
   return (
     <>
       <Header />
