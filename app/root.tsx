@@ -261,7 +261,7 @@ function Footer() {
 }
 
 export default function App() {
-  // A route with  (the bench yardstick, app/routes/bench.trivial.tsx) gets the document only.
+  // A route with handle.bare (the bench yardstick, app/routes/bench.trivial.tsx) gets the document only.
   const bare = useMatches().some((m) => (m.handle as { bare?: boolean } | undefined)?.bare === true);
   if (bare)
     return (
