@@ -10,6 +10,7 @@ import {
   integer,
   pgEnum,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -121,6 +122,13 @@ export const needs = pgTable(
     keptReason: text(),
     /** Arabic-normalized public text (titles, stories, category and region names) for public search. */
     searchText: text().notNull().default(""),
+    /**
+     * Which version of buildSearchText wrote search_text (SEARCH_TEXT_VERSION in
+     * app/modules/marketplace/search-text.ts). The default is the current version, so a new need is
+     * current; a migration that bumps the default leaves older rows behind, and start-up recomputes
+     * them in batches (refreshSearchText).
+     */
+    searchTextVersion: smallint().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -128,6 +136,7 @@ export const needs = pgTable(
     uniqueIndex("needs_public_id_key").on(t.publicId),
     index("needs_org_state_idx").on(t.orgId, t.state, t.createdAt),
     index("needs_household_idx").on(t.householdId),
+    index("needs_search_text_version_idx").on(t.searchTextVersion),
     check("needs_target_positive", sql`${t.targetMinor} > 0`),
     // Four-eyes, in the database too: the verifier is never the author.
     check("needs_verifier_not_author", sql`${t.verifierId} is null or ${t.verifierId} <> ${t.authorId}`),
