@@ -4,17 +4,24 @@
  *
  * What it does, in order:
  *  1. Bench database (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/tadamon_bench):
- *     created if missing, migrated by the app's own migration code, seeded once with 50,000
- *     published needs and 200,000 pledges (bench/seed.ts; skipped when the rows are already
- *     there; BENCH_RESEED=1 starts over), then VACUUM (ANALYZE)d — every run, so earlier runs'
- *     pledge posts do not leave it in another state.
+ *     created if missing, migrated by the app's own migration code, seeded once with BENCH_NEEDS
+ *     published needs (default 50,000) and four pledges each (bench/seed.ts; skipped when the rows
+ *     are already there; BENCH_RESEED=1 starts over), then VACUUM (ANALYZE)d — every run, so
+ *     earlier runs' pledge posts do not leave it in another state.
  *  2. The production build (`npm run build`, unless BENCH_SKIP_BUILD=1) served by `node server.js`
  *     with NODE_ENV=production, JOBS=off, SEED_DEMO=never, on a free port in 3400–3499.
- *  3. Four targets, each under autocannon for BENCH_DURATION seconds (default 10) with
+ *     The server runs with PAGE_CACHE=off (the in-process page cache for anonymous visitors, when
+ *     the build has one, is bypassed): these are the "uncached" rows.
+ *  3. The targets, each under autocannon for BENCH_DURATION seconds (default 10) with
  *     BENCH_CONNECTIONS connections (default 10), after a BENCH_WARMUP-second warm-up (default 2):
+ *       GET  /bench/trivial                      the yardstick: one route, one string, no data
+ *                                                (app/routes/bench.trivial.tsx), same server and build
+ *       GET  /                                   the home page
  *       GET  /needs                              the listing, default sort
  *       GET  /needs?category&region&sort&q       a filtered, sorted, searched listing (Arabic word)
  *       GET  /needs/:publicId                    a need's page
+ *       GET  /orgs/:slug                         an organisation's page
+ *       GET  /needs/:publicId/pledge             the pledge form
  *       POST /needs/:publicId/pledge             the pledge action as the no-JS form posts it
  *                                                (bank transfer, guest email, the currency's
  *                                                minimum, a fresh idempotency key per request,
@@ -30,6 +37,12 @@
  *     costs for the socket, HTTP parsing and the bytes on the wire but does no work, so
  *     app ÷ bare is the share of the machine's HTTP capacity the app keeps — comparable across
  *     machines and runs, and it points at the app (Express, Remix, rendering, queries), not the box.
+ *     Every row shows its req/s ÷ the trivial page's req/s (goal: ≥ 0.50 for each donor page) and
+ *     ÷ the bare server's req/s for the same bytes.
+ *  4b. "cached" rows: a second server as configured by default (page cache on). When its responses
+ *     say `X-Page-Cache: hit` on a repeated anonymous GET, the anonymous GET targets are measured
+ *     against it too (goal: ≥ 0.20 of bare on /needs and a need page); otherwise the bench says the
+ *     build has no page cache and skips them. BENCH_CACHED=0 skips them anyway.
  *  5. The JavaScript each donor page makes the browser load, gzipped (bench/js-budget.ts), against
  *     BENCH_JS_BUDGET_KB (default 100). An overrun is reported, never a failure.
  *  6. EXPLAIN ANALYZE of both listings' count and rows queries (the full plan when one takes more
@@ -52,6 +65,7 @@ import { currencyDigits } from "~/utils/format";
 import { replayableHeaders, type CannedResponse, type CannedRoutes } from "./bare-server";
 import { freePort, request, waitFor200, type RawResponse } from "./http";
 import { budgetKb, formatJsTable, measurePageJs, table, type PageJs } from "./js-budget";
+import { benchNeeds } from "./seed-data";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = path.join(ROOT, "tmp/bench");
@@ -73,6 +87,8 @@ const config = {
   connections: num("BENCH_CONNECTIONS", 10),
   warmup: num("BENCH_WARMUP", 2),
   reseed: process.env.BENCH_RESEED === "1",
+  needs: benchNeeds(),
+  cached: process.env.BENCH_CACHED !== "0",
   skipBuild: process.env.BENCH_SKIP_BUILD === "1",
   acceptEncoding: process.env.BENCH_ACCEPT_ENCODING === "gzip" ? ("gzip" as const) : ("identity" as const),
   pledgeNeeds: num("BENCH_PLEDGE_NEEDS", 200),
@@ -161,7 +177,16 @@ interface Target {
   path: string;
   /** autocannon requests (POST: a fresh form per request). */
   requests?: LoadRequest[];
+  /** An anonymous donor GET the page cache may serve (measured again against the cached server). */
+  cacheable?: boolean;
 }
+
+const TRIVIAL = "GET /bench/trivial (yardstick)";
+/** The goals (issue 11): a donor page uncached ≥ this share of the trivial page's req/s… */
+const GOAL_OF_TRIVIAL = 0.5;
+/** …and, cached, ≥ this share of the bare server's on /needs and a need page. */
+const GOAL_CACHED_OF_BARE = 0.2;
+const CACHED_GOAL_TARGETS = new Set(["GET /needs", "GET /needs/:publicId"]);
 
 interface Measured {
   rps: number;
@@ -329,6 +354,7 @@ async function main(): Promise<number> {
   try {
     seed = await prepareBenchDatabase(config.databaseUrl, {
       reseed: config.reseed,
+      needs: config.needs,
       identitySecret: IDENTITY_HASH_SECRET,
       log: (line) => console.log(`  ${line}`),
     });
@@ -381,38 +407,40 @@ async function main(): Promise<number> {
     if (code !== 0) throw new SetupError(`npm run build failed (exit ${code}); see tmp/bench/build.log`);
     console.log(`build: ${((performance.now() - t) / 1000).toFixed(1)} s (log: tmp/bench/build.log)`);
   }
+  const serverEnv = (port: number, base: string, pageCache: "off" | "default"): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: config.databaseUrl,
+    DATA_DIR: path.join(OUT_DIR, "data"),
+    APP_URL: base,
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+    IDENTITY_HASH_SECRET,
+    JOBS: "off",
+    SEED_DEMO: "never",
+    LOG_LEVEL: "warn",
+    ...(pageCache === "off" ? { PAGE_CACHE: "off" } : {}),
+  });
   const appPort = await freePort(PORT_RANGE[0], PORT_RANGE[1]);
   const appBase = `http://127.0.0.1:${appPort}`;
-  const app = startProcess(
-    ["server.js"],
-    {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(appPort),
-      DATABASE_URL: config.databaseUrl,
-      DATA_DIR: path.join(OUT_DIR, "data"),
-      APP_URL: appBase,
-      SESSION_SECRET: randomBytes(32).toString("base64url"),
-      IDENTITY_HASH_SECRET,
-      JOBS: "off",
-      SEED_DEMO: "never",
-      LOG_LEVEL: "warn",
-    },
-    "server.log",
-  );
+  const app = startProcess(["server.js"], serverEnv(appPort, appBase, "off"), "server.log");
   try {
     await waitFor200(`${appBase}/healthz`, 60_000, app.gone);
   } catch (error) {
     throw new SetupError(`server: ${error instanceof Error ? error.message : error}`);
   }
-  console.log(`server: node server.js (pid ${app.child.pid}) at ${appBase}, NODE_ENV=production JOBS=off SEED_DEMO=never`);
+  console.log(`server: node server.js (pid ${app.child.pid}) at ${appBase}, NODE_ENV=production JOBS=off SEED_DEMO=never PAGE_CACHE=off`);
 
   const targets: Target[] = [
-    { name: "GET /needs", method: "GET", path: "/needs" },
-    { name: `GET /needs?category=school_fees&region=…&sort=closing&q=${searchWord}`, method: "GET", path: `/needs?${filteredQuery}` },
-    { name: "GET /needs/:publicId", method: "GET", path: `/needs/${needId}` },
+    { name: TRIVIAL, method: "GET", path: "/bench/trivial" },
+    { name: "GET /", method: "GET", path: "/", cacheable: true },
+    { name: "GET /needs", method: "GET", path: "/needs", cacheable: true },
+    { name: `GET /needs?category=school_fees&region=…&sort=closing&q=${searchWord}`, method: "GET", path: `/needs?${filteredQuery}`, cacheable: true },
+    { name: "GET /needs/:publicId", method: "GET", path: `/needs/${needId}`, cacheable: true },
+    { name: "GET /orgs/:slug", method: "GET", path: `/orgs/${orgSlug}`, cacheable: true },
+    { name: "GET /needs/:publicId/pledge", method: "GET", path: `/needs/${pledgeTo[0].publicId}/pledge` },
     { name: "POST /needs/:publicId/pledge", method: "POST", path: `/needs/${pledgeTo[0].publicId}/pledge`, requests: pledgeRequests(appBase, pledgeTo) },
   ];
   console.log(`need page: /needs/${needId}; filtered listing: /needs?${decodeURIComponent(filteredQuery)}`);
@@ -423,7 +451,10 @@ async function main(): Promise<number> {
 
   // 3. Capture one response per target, for the bare server.
   const routes: CannedRoutes = { get: {}, post: null };
-  const captured: Record<string, { status: number; bytes: number; contentType: string; encoding: string; cacheControl: string; location?: string }> = {};
+  const captured: Record<
+    string,
+    { status: number; bytes: number; contentType: string; encoding: string; cacheControl: string; pageCache?: string; location?: string }
+  > = {};
   let pledgeReference: string | null = null;
   for (const target of targets) {
     let res: RawResponse;
@@ -456,6 +487,7 @@ async function main(): Promise<number> {
       contentType: String(res.headers["content-type"] ?? ""),
       encoding: String(res.headers["content-encoding"] ?? "identity"),
       cacheControl: String(res.headers["cache-control"] ?? ""),
+      ...(res.headers["x-page-cache"] ? { pageCache: String(res.headers["x-page-cache"]).toLowerCase() } : {}),
       ...(res.headers.location ? { location: String(res.headers.location) } : {}),
     };
     const expected = target.method === "GET" ? res.status === 200 : res.status >= 300 && res.status < 400;
@@ -478,39 +510,128 @@ async function main(): Promise<number> {
   console.log(`bare server: node:http (pid ${bare.child.pid}) at ${bareBase}\n`);
 
   // 4. Load: per target, the app then the bare server, each after its warm-up.
-  const results: { target: Target; app: Measured; bare: Measured }[] = [];
+  const results: { target: Target; app: Measured; bare: Measured; cached: Measured | null }[] = [];
+  const measure = async (base: string, target: Target, server: Started) => {
+    const spec = target.requests ? { ...target, requests: pledgeRequests(base, pledgeTo) } : target;
+    await load(base, spec, config.warmup);
+    if (server.gone()) throw new SetupError(`server: ${server.gone()}`);
+    return summarize(await load(base, spec, config.duration), target.method);
+  };
   for (const target of targets) {
-    const one = async (base: string) => {
-      const spec = target.requests ? { ...target, requests: pledgeRequests(base, pledgeTo) } : target;
-      await load(base, spec, config.warmup);
-      if (app.gone()) throw new SetupError(`server: ${app.gone()}`);
-      return summarize(await load(base, spec, config.duration), target.method);
-    };
     process.stdout.write(`load: ${target.name} … app`);
-    const appM = await one(appBase);
+    const appM = await measure(appBase, target, app);
     process.stdout.write(` ${fmt(appM.rps)} req/s … bare`);
-    const bareM = await one(bareBase);
+    const bareM = await measure(bareBase, target, bare);
     console.log(` ${fmt(bareM.rps)} req/s`);
-    results.push({ target, app: appM, bare: bareM });
+    results.push({ target, app: appM, bare: bareM, cached: null });
   }
 
-  console.log(`\nResults (${config.duration} s each, ${config.connections} connections; latency in ms; ratio = app req/s ÷ bare req/s)\n`);
+  // 4b. The page cache: a second server as configured by default; measured only if it says it hit.
+  let cacheNote = "";
+  const pageCacheOf = async (base: string) => String((await request(new URL("/needs", base), { headers: baseHeaders() })).headers["x-page-cache"] ?? "");
+  const uncachedSaysHit = (await pageCacheOf(appBase)).toLowerCase() === "hit";
+  if (uncachedSaysHit) cacheNote = "WARNING: the PAGE_CACHE=off server answered X-Page-Cache: hit — the uncached rows are not uncached.";
+  if (!config.cached) {
+    cacheNote ||= "cached rows skipped (BENCH_CACHED=0)";
+  } else {
+    const cachedPort = await freePort(PORT_RANGE[0], PORT_RANGE[1], [appPort, barePort]);
+    const cachedBase = `http://127.0.0.1:${cachedPort}`;
+    const cachedServer = startProcess(["server.js"], serverEnv(cachedPort, cachedBase, "default"), "server-cached.log");
+    try {
+      await waitFor200(`${cachedBase}/healthz`, 60_000, cachedServer.gone);
+      await pageCacheOf(cachedBase);
+      const second = await pageCacheOf(cachedBase);
+      if (second.toLowerCase() !== "hit") {
+        cacheNote ||= `cached rows skipped: a repeated anonymous GET /needs on the default server answered X-Page-Cache: ${second || "(none)"} — no page cache in this build`;
+      } else {
+        console.log(`\ncached server: node server.js (pid ${cachedServer.child.pid}) at ${cachedBase}, page cache as configured`);
+        for (const r of results.filter((x) => x.target.cacheable)) {
+          process.stdout.write(`load (cached): ${r.target.name} … app`);
+          r.cached = await measure(cachedBase, r.target, cachedServer);
+          console.log(` ${fmt(r.cached.rps)} req/s`);
+        }
+      }
+    } catch (error) {
+      if (error instanceof SetupError) throw error;
+      cacheNote ||= `cached rows skipped: ${error instanceof Error ? error.message : error}`;
+    } finally {
+      await stopChild(cachedServer.child);
+    }
+  }
+
+  const trivialRps = results.find((r) => r.target.name === TRIVIAL)?.app.rps ?? 0;
+  const ofTrivial = (m: Measured) => (trivialRps > 0 ? m.rps / trivialRps : null);
+  const ofBare = (m: Measured, b: Measured) => (b.rps > 0 ? m.rps / b.rps : null);
+  interface Row {
+    target: string;
+    mode: "uncached" | "cached";
+    rps: number;
+    p50: number;
+    p99: number;
+    bareRps: number;
+    ofTrivial: number | null;
+    ofBare: number | null;
+    goal: string;
+    met: boolean | null;
+  }
+  const rows: Row[] = [];
+  for (const r of results) {
+    const trivial = r.target.name === TRIVIAL;
+    const t = ofTrivial(r.app);
+    rows.push({
+      target: r.target.name,
+      mode: "uncached",
+      rps: r.app.rps,
+      p50: r.app.p50,
+      p99: r.app.p99,
+      bareRps: r.bare.rps,
+      ofTrivial: t,
+      ofBare: ofBare(r.app, r.bare),
+      goal: trivial ? "—" : `≥ ${GOAL_OF_TRIVIAL.toFixed(2)} of trivial`,
+      met: trivial || t === null ? null : t >= GOAL_OF_TRIVIAL,
+    });
+  }
+  for (const r of results) {
+    if (!r.cached) continue;
+    const b = ofBare(r.cached, r.bare);
+    const goal = CACHED_GOAL_TARGETS.has(r.target.name);
+    rows.push({
+      target: r.target.name,
+      mode: "cached",
+      rps: r.cached.rps,
+      p50: r.cached.p50,
+      p99: r.cached.p99,
+      bareRps: r.bare.rps,
+      ofTrivial: ofTrivial(r.cached),
+      ofBare: b,
+      goal: goal ? `≥ ${GOAL_CACHED_OF_BARE.toFixed(2)} of bare` : "—",
+      met: goal && b !== null ? b >= GOAL_CACHED_OF_BARE : null,
+    });
+  }
+
+  console.log(
+    `\nResults (${config.duration} s each, ${config.connections} connections; latency in ms; ` +
+      `÷ trivial = req/s ÷ the trivial page's uncached req/s (${fmt(trivialRps)}); ÷ bare = req/s ÷ the bare server's req/s for the same bytes)\n`,
+  );
   console.log(
     table(
-      ["target", "app req/s", "app p50", "app p99", "bare req/s", "bare p50", "bare p99", "ratio"],
-      results.map(({ target, app: a, bare: b }) => [
-        target.name.length > 60 ? `${target.name.slice(0, 57)}...` : target.name,
-        fmt(a.rps),
-        fmt(a.p50, 1),
-        fmt(a.p99, 1),
-        fmt(b.rps),
-        fmt(b.p50, 1),
-        fmt(b.p99, 1),
-        b.rps > 0 ? fmt(a.rps / b.rps, 3) : "—",
+      ["target", "mode", "req/s", "p50", "p99", "bare req/s", "÷ trivial", "÷ bare", "goal", "met"],
+      rows.map((r) => [
+        r.target.length > 56 ? `${r.target.slice(0, 53)}...` : r.target,
+        r.mode,
+        fmt(r.rps),
+        fmt(r.p50, 1),
+        fmt(r.p99, 1),
+        fmt(r.bareRps),
+        r.ofTrivial === null ? "—" : fmt(r.ofTrivial, 2),
+        r.ofBare === null ? "—" : fmt(r.ofBare, 3),
+        r.goal,
+        r.met === null ? "" : r.met ? "yes" : "NO",
       ]),
-      [false, true, true, true, true, true, true, true],
+      [false, false, true, true, true, true, true, true, false, false],
     ),
   );
+  if (cacheNote) console.log(`\n${cacheNote}`);
   console.log("\nStatus codes and errors (errors = socket errors and timeouts + unexpected statuses: GET not 2xx, POST not 2xx/3xx)");
   for (const { target, app: a, bare: b } of results) {
     const c = captured[target.name];
@@ -563,14 +684,20 @@ async function main(): Promise<number> {
     machine,
     config: { ...config, databaseUrl: redact(config.databaseUrl), appBase, bareBase },
     seed,
-    targets: results.map(({ target, app: a, bare: b }) => ({
+    trivialRps,
+    goals: { ofTrivial: GOAL_OF_TRIVIAL, cachedOfBare: GOAL_CACHED_OF_BARE, cachedTargets: [...CACHED_GOAL_TARGETS] },
+    ratios: rows,
+    cacheNote: cacheNote || null,
+    targets: results.map(({ target, app: a, bare: b, cached: c }) => ({
       name: target.name,
       method: target.method,
       path: target.path,
       response: captured[target.name],
       app: a,
       bare: b,
+      cached: c,
       ratio: b.rps > 0 ? a.rps / b.rps : null,
+      ofTrivial: ofTrivial(a),
     })),
     pledgeNeeds: pledgeTo.length,
     explain: explained,

@@ -6,6 +6,17 @@
  */
 import type { DemoOrganization } from "../db/demo-data";
 
+/** Published needs by default (BENCH_NEEDS overrides it). */
+export const DEFAULT_PUBLISHED_NEEDS = 50_000;
+
+/** BENCH_NEEDS (default 50,000): a whole number of published needs to seed, 100 to 5,000,000. */
+export function benchNeeds(raw: string | undefined = process.env.BENCH_NEEDS): number {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_PUBLISHED_NEEDS;
+  const n = Number(raw.replace(/[_,]/g, ""));
+  if (!Number.isInteger(n) || n < 100 || n > 5_000_000) throw new Error(`BENCH_NEEDS must be a whole number from 100 to 5,000,000 (got "${raw}")`);
+  return n;
+}
+
 /** A demo organisation's profile and regions (payment details are not needed for the bench). */
 export interface BenchOrg extends Omit<DemoOrganization, "payment"> {
   /** Staff (caseworker, verifier, finance, org_admin) get `<prefix>.<role>@bench.tadamon.test`. */
@@ -305,3 +316,50 @@ export const NEED_TEMPLATES: NeedTemplate[] = [
 /** Donor display names on seeded pledges (fictional). */
 export const DONOR_NAMES = ["أبو خالد", "أم سمير", "سارة", "محمد من برلين", "Leila", "Omar K.", "فاعل خير", "Nadia", "عائلة الحسن", "Yusuf"];
 export const DONOR_MESSAGES = ["بالتوفيق", "دعواتنا لكم", "Get well soon", "ربنا يفرّج", "With love from the diaspora"];
+
+/**
+ * Why a string may not be written as seeded text, or null when it may: no control characters
+ * (C0 — NUL included, which PostgreSQL refuses in text — DEL, C1), no lone surrogate halves (broken
+ * UTF-16 that cannot be encoded as UTF-8), no U+FFFD (a decoding accident), NFC, not blank, and no
+ * leading or trailing spaces.
+ */
+export function seedTextProblem(text: string): string | null {
+  if (text.trim() === "") return "blank";
+  if (text !== text.trim()) return "leading or trailing space";
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text);
+  if (control) return `control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) return "lone surrogate";
+  if (text.includes("\ufffd")) return "replacement character";
+  if (text.normalize("NFC") !== text) return "not NFC";
+  return null;
+}
+
+/** Every string of this file that the seed writes, with where it comes from. */
+export function seedTexts(): { where: string; text: string }[] {
+  const out: { where: string; text: string }[] = [];
+  BENCH_ORGS.forEach((o) => {
+    out.push({ where: `${o.slug}.nameAr`, text: o.nameAr }, { where: `${o.slug}.nameEn`, text: o.nameEn });
+    const walk = (regions: BenchOrg["regions"], at: string) =>
+      regions.forEach((r, i) => {
+        out.push({ where: `${at}[${i}].nameAr`, text: r.nameAr }, { where: `${at}[${i}].nameEn`, text: r.nameEn });
+        walk(r.children ?? [], `${at}[${i}].children`);
+      });
+    walk(o.regions, `${o.slug}.regions`);
+  });
+  NEED_TEMPLATES.forEach((t, i) => {
+    for (const key of ["payeeName", "titleAr", "titleEn", "storyAr", "storyEn"] as const) out.push({ where: `NEED_TEMPLATES[${i}].${key}`, text: t[key] });
+    if (t.item) out.push({ where: `NEED_TEMPLATES[${i}].item.labelAr`, text: t.item.labelAr }, { where: `NEED_TEMPLATES[${i}].item.labelEn`, text: t.item.labelEn });
+  });
+  DONOR_NAMES.forEach((text, i) => out.push({ where: `DONOR_NAMES[${i}]`, text }));
+  DONOR_MESSAGES.forEach((text, i) => out.push({ where: `DONOR_MESSAGES[${i}]`, text }));
+  return out;
+}
+
+/** Throws, naming every bad string, unless all of the seed's texts are valid. */
+export function assertSeedText(texts = seedTexts()): void {
+  const bad = texts.flatMap(({ where, text }) => {
+    const problem = seedTextProblem(text);
+    return problem ? [`${where}: ${problem}`] : [];
+  });
+  if (bad.length) throw new Error(`bench seed text is not valid: ${bad.join("; ")}`);
+}

@@ -1,7 +1,9 @@
 /**
  * The bench database: created if missing, migrated with the app's own migration code, and seeded
- * once with 50,000 published needs and 200,000 pledges (a second run finds the rows and skips it;
- * BENCH_RESEED=1 drops and recreates the database).
+ * once with `needs` published needs (BENCH_NEEDS, default 50,000) and four pledges per need (a
+ * second run finds the rows and skips it; BENCH_RESEED=1 drops and recreates the database; another
+ * BENCH_NEEDS re-seeds). `prepareBenchDatabase` is the one entry point (bench/run.ts,
+ * bench/listing-scale.ts).
  *
  * The demo seed (db/seed.ts, through the domain functions) writes the three demo organisations,
  * their regions, staff and a few needs; two more fictional organisations (JOD, IQD) are added
@@ -16,9 +18,15 @@
  * Search text: needs are drawn from templates (bench/seed-data.ts), so the app's own
  * buildSearchText is run once per (template, governorate) pair and joined in — the same text
  * createNeed would have written. Public ids and pledge references have the app's shapes (12
- * Crockford symbols; TDM-XXXX-XXC from the app's newReference, check symbol included).
+ * Crockford symbols; TDM-XXXX-XXC from the app's newReference, check symbol included), drawn in
+ * TypeScript into sets that start with the ones already in the database (the demo seed's), so a
+ * draw never collides with a demo row: the seed cannot fail at random on a unique key.
+ *
+ * Every string written comes from bench/seed-data.ts and is checked by `assertSeedText` (no NUL or
+ * other control characters, no lone surrogates, NFC) before the transaction starts; after the
+ * inserts one query checks the text columns for control characters again.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { connect, migrate } from "../db/client.server";
 import { DEMO_CASE_STAFF } from "../db/demo-data";
@@ -36,17 +44,45 @@ import {
   NEED_TEMPLATES,
   ORG_WEIGHTS,
   TARGET_RANGES,
+  assertSeedText,
+  benchNeeds,
+  DEFAULT_PUBLISHED_NEEDS,
   type Category,
 } from "./seed-data";
 
 /** Bump when the generated data changes shape: an older bench database is then re-seeded. */
-export const SEED_VERSION = 1;
-export const PUBLISHED_NEEDS = 50_000;
-export const SEEDED_PLEDGES = 200_000;
+export const SEED_VERSION = 2;
+/** Seeded pledges per published need. */
+export const PLEDGES_PER_NEED = 4;
 /** Seeded pledges' emails end with this; the bench's own posts use another domain. */
 export const SEED_EMAIL_DOMAIN = "bench.tadamon.test";
-const HOUSEHOLDS_PER_ORG = 2_500;
+/** Households per organisation: one per 20 needs (2,500 at 50,000 needs), at least 100. */
+const householdsPerOrg = (needs: number) => Math.max(100, Math.ceil(needs / 20));
 const MARKER_TABLE = "bench_seed_info";
+export { benchNeeds, DEFAULT_PUBLISHED_NEEDS };
+
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** `n` new values from `draw`, none already in `taken` (which they are added to) nor repeated. */
+export function drawUnique(n: number, taken: Set<string>, draw: () => string): string[] {
+  const out: string[] = [];
+  while (out.length < n) {
+    const v = draw();
+    if (taken.has(v)) continue;
+    taken.add(v);
+    out.push(v);
+  }
+  return out;
+}
+
+/** A need's public id in the app's shape (12 Crockford symbols, as newPublicId). */
+function publicIdDraw(): string {
+  const bytes = randomBytes(12);
+  let out = "";
+  for (let i = 0; i < 12; i += 1) out += CROCKFORD[bytes[i] & 31];
+  return out;
+}
 
 export interface PrepareResult {
   seeded: boolean;
@@ -117,8 +153,13 @@ async function countsOf(client: pg.Client) {
  * Creates, migrates and (when needed) seeds the bench database. `identitySecret` becomes
  * IDENTITY_HASH_SECRET for the demo seed's keyed hashes, the same one the server is given.
  */
-export async function prepareBenchDatabase(url: string, options: { reseed: boolean; identitySecret: string; log: Log }): Promise<PrepareResult> {
+export async function prepareBenchDatabase(
+  url: string,
+  options: { reseed: boolean; identitySecret: string; log: Log; needs?: number },
+): Promise<PrepareResult> {
   const { log } = options;
+  const needs = options.needs ?? DEFAULT_PUBLISHED_NEEDS;
+  const pledges = needs * PLEDGES_PER_NEED;
   if (options.reseed) {
     log(`BENCH_RESEED=1: dropping ${dbNameOf(url)}`);
     await dropDatabase(url);
@@ -132,7 +173,7 @@ export async function prepareBenchDatabase(url: string, options: { reseed: boole
     await client.connect();
     try {
       const c = await countsOf(client);
-      if (c.version === SEED_VERSION && c.published === PUBLISHED_NEEDS && c.pledges === SEEDED_PLEDGES) {
+      if (c.version === SEED_VERSION && c.published === needs && c.pledges === pledges) {
         // Earlier runs' pledge posts updated needs rows; vacuum them so every run starts alike.
         const t = performance.now();
         await client.query("vacuum (analyze) needs, pledges");
@@ -174,7 +215,7 @@ export async function prepareBenchDatabase(url: string, options: { reseed: boole
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await bulkSeed(client, log);
+    await bulkSeed(client, log, needs);
     // VACUUM too, not only ANALYZE: a freshly loaded table has no visibility map, so the listing's
     // count could not use an index-only scan — unlike a database autovacuum has been through.
     const t = performance.now();
@@ -244,7 +285,10 @@ async function step(client: pg.Client, log: Log, label: string, text: string, va
   return res;
 }
 
-async function bulkSeed(client: pg.Client, log: Log) {
+async function bulkSeed(client: pg.Client, log: Log, publishedNeeds: number) {
+  const seededPledges = publishedNeeds * PLEDGES_PER_NEED;
+  const hhPerOrg = householdsPerOrg(publishedNeeds);
+  assertSeedText();
   await client.query("begin");
   try {
     await client.query("set local synchronous_commit = off");
@@ -339,7 +383,7 @@ async function bulkSeed(client: pg.Client, log: Log) {
         w_hi: b.hi,
         n_gov: govs.filter((g) => g.org_id === o.id).length,
         n_loc: locs.filter((l) => l.org_id === o.id).length,
-        n_hh: HOUSEHOLDS_PER_ORG,
+        n_hh: hhPerOrg,
       });
     }
     for (const o of orgRows) if (o.n_gov === 0 || o.n_loc === 0) throw new Error(`organisation ${o.org_id} has no governorate or locality`);
@@ -410,14 +454,14 @@ async function bulkSeed(client: pg.Client, log: Log) {
       JSON.stringify(searchRows),
     ]);
 
-    // Households: HOUSEHOLDS_PER_ORG per organisation, references like LB-10001-25 (the demo's are LB-0001-26).
+    // Households: householdsPerOrg per organisation, references like LB-100001-25 (the demo's are LB-0001-26).
     await step(
       client,
       log,
       "households",
       `insert into households (org_id, reference, region_id, status, consent_given_on, consent_recorded_by, consent_publish,
          consent_share_partners, created_by, created_at, updated_at)
-       select o.org_id, o.country || '-' || (10000 + g) || '-25', l.region_id, 'active', (now() - make_interval(days => 30 + g % 600))::date,
+       select o.org_id, o.country || '-' || (100000 + g) || '-25', l.region_id, 'active', (now() - make_interval(days => 30 + g % 600))::date,
          o.caseworker, true, g % 3 = 0, o.caseworker, now() - make_interval(days => 30 + g % 600), now() - make_interval(days => 30 + g % 600)
        from bench_org o
        cross join generate_series(1, o.n_hh) g
@@ -425,12 +469,17 @@ async function bulkSeed(client: pg.Client, log: Log) {
     );
     await client.query(`create temp table bench_hh on commit drop as
       select id, org_id, row_number() over (partition by org_id order by reference)::int as hh_n
-      from households where reference ~ '^[A-Z]{2}-1[0-9]{4}-25$'`);
+      from households where reference ~ '^[A-Z]{2}-1[0-9]{5}-25$'`);
     await client.query("create index on bench_hh (org_id, hh_n)");
 
     const { rows: pub } = await client.query<{ n: number }>("select count(*)::int as n from needs where state = 'published'");
-    const toInsert = PUBLISHED_NEEDS - pub[0].n;
+    const toInsert = publishedNeeds - pub[0].n;
     log(`  demo needs already published: ${pub[0].n}; generating ${toInsert}`);
+    // Public ids and references: drawn here, never one the demo seed already wrote.
+    const takenIds = new Set((await client.query<{ v: string }>("select public_id as v from needs")).rows.map((r) => r.v));
+    const publicIds = drawUnique(toInsert, takenIds, publicIdDraw);
+    const takenRefs = new Set((await client.query<{ v: string }>("select reference as v from pledges")).rows.map((r) => r.v));
+    const references = drawUnique(seededPledges, takenRefs, () => newReference());
 
     // Needs: one row of random draws each, then resolved against the lookup tables.
     await step(
@@ -442,10 +491,9 @@ async function bulkSeed(client: pg.Client, log: Log) {
          random() as r_org, random() as r_cat, random() as r_tpl, random() as r_gov, random() as r_hh, random() as r_target,
          random() as r_qty, random() as r_urg, random() as r_age, random() as r_gender, random() as r_pub, random() as r_deadline,
          0.05 + 0.9 * random() as fill,
-         (select string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + floor(random() * 32)::int, 1), '')
-            from generate_series(1, 12 + 0 * g)) as public_id
+         ($2::text[])[g] as public_id
        from generate_series(1, $1::int) g`,
-      [toInsert],
+      [toInsert, publicIds],
     );
     await step(
       client,
@@ -478,8 +526,6 @@ async function bulkSeed(client: pg.Client, log: Log) {
     // picks a seeded need uniformly (about 4 per need, some needs none); the amount is the need's
     // fill fraction of its target shared among its pledges, in whole major units, at least the
     // currency's minimum — so all of a need's pledges together stay within its target.
-    const references = new Set<string>();
-    while (references.size < SEEDED_PLEDGES) references.add(newReference());
     await step(
       client,
       log,
@@ -488,7 +534,7 @@ async function bulkSeed(client: pg.Client, log: Log) {
        select g, 1 + floor(random() * $1::int)::int as need_idx, random() as r_status, random() as r_method, random() as r_time,
          random() as r_name, random() as r_msg, random() as r_loc, random() as r_email
        from generate_series(1, $2::int) g`,
-      [toInsert, SEEDED_PLEDGES],
+      [toInsert, seededPledges],
     );
     await step(
       client,
@@ -511,7 +557,7 @@ async function bulkSeed(client: pg.Client, log: Log) {
        )
        select r.ref as reference, q.need_idx, q.need_id, q.org_id,
          'donor' || (1 + floor(q.r_email * 30000))::int || '@${SEED_EMAIL_DOMAIN}' as email,
-         case when q.r_name < 0.2 then null else ($2::text[])[1 + floor(q.r_name * array_length($2::text[], 1))::int] end as display_name,
+         case when q.r_name < 0.2 then null else ($2::text[])[1 + floor((q.r_name - 0.2) / 0.8 * array_length($2::text[], 1))::int] end as display_name,
          q.r_name < 0.2 as anonymous,
          case when q.r_msg < 0.1 then ($3::text[])[1 + floor(q.r_msg * 10 * array_length($3::text[], 1))::int] end as message,
          q.amount as amount_minor, q.currency,
@@ -536,7 +582,7 @@ async function bulkSeed(client: pg.Client, log: Log) {
          end as updated_at
        from q
        join unnest($1::text[]) with ordinality as r(ref, i) on r.i = q.g`,
-      [[...references], DONOR_NAMES, DONOR_MESSAGES],
+      [references, DONOR_NAMES, DONOR_MESSAGES],
     );
     // Each need's counters from its pledges (pending reserves; paid counts; released ones count for nothing).
     await client.query(`create temp table bench_counts on commit drop as
@@ -599,10 +645,11 @@ async function bulkSeed(client: pg.Client, log: Log) {
     );
 
     if (skipFkTriggers) await checkForeignKeys(client, log);
+    await checkText(client, log);
 
     await client.query(`create table if not exists ${MARKER_TABLE} (
       version int not null, needs int not null, pledges int not null, seeded_at timestamptz not null default now(), seconds numeric)`);
-    await client.query(`insert into ${MARKER_TABLE} (version, needs, pledges) values ($1, $2, $3)`, [SEED_VERSION, PUBLISHED_NEEDS, SEEDED_PLEDGES]);
+    await client.query(`insert into ${MARKER_TABLE} (version, needs, pledges) values ($1, $2, $3)`, [SEED_VERSION, publishedNeeds, seededPledges]);
     const t = performance.now();
     await client.query("commit");
     log(`  commit: ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -610,6 +657,24 @@ async function bulkSeed(client: pg.Client, log: Log) {
     await client.query("rollback");
     throw error;
   }
+}
+
+/** No control character (NUL included) in any text the seed wrote; one pass per table. */
+async function checkText(client: pg.Client, log: Log) {
+  const t = performance.now();
+  const { rows } = await client.query<{ what: string; n: number }>(`
+    select 'needs' as what, count(*)::int as n from needs
+      where concat_ws(' ', title_ar, title_en, story_ar, story_en, payee_name, payee_details, search_text, public_id) ~ '[[:cntrl:]]'
+    union all
+    select 'need_items', count(*)::int from need_items where concat_ws(' ', label_ar, label_en) ~ '[[:cntrl:]]'
+    union all
+    select 'pledges', count(*)::int from pledges
+      where concat_ws(' ', reference, email, display_name, message, idempotency_key) ~ '[[:cntrl:]]'
+    union all
+    select 'households', count(*)::int from households where reference ~ '[[:cntrl:]]'`);
+  const broken = rows.filter((r) => r.n > 0);
+  if (broken.length) throw new Error(`seed wrote control characters: ${broken.map((r) => `${r.what}: ${r.n} rows`).join("; ")}`);
+  log(`  text checked (no control characters): ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
 /** The foreign keys of the bulk rows, checked in one pass each (the FK triggers were skipped). */
