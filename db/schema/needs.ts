@@ -10,6 +10,7 @@ import {
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -143,22 +144,47 @@ export const needs = pgTable(
     check("needs_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
     check("needs_only_language", sql`${t.onlyLanguage} is null or ${t.onlyLanguage} in ('ar', 'en')`),
     check("needs_capacity", sql`${t.reservedMinor} >= 0 and ${t.paidMinor} >= 0 and ${t.reservedMinor} + ${t.paidMinor} <= ${t.targetMinor}`),
-    // Public listing: every filter and sort has an index behind it (partial on published needs).
-    index("needs_public_urgency_idx").on(t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
-    index("needs_public_deadline_idx").on(t.deadline).where(sql`${t.state} = 'published'`),
-    index("needs_public_published_idx").on(t.publishedAt).where(sql`${t.state} = 'published'`),
-    index("needs_public_category_idx").on(t.category, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
-    index("needs_public_region_idx").on(t.publicRegionId, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
-    index("needs_public_org_idx").on(t.orgId, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
-    index("needs_public_currency_idx").on(t.currency, t.urgency, t.deadline).where(sql`${t.state} = 'published'`),
-    // "Nearly funded": the same expression the listing orders by.
+    // Public listing (decision 059): every sort is a keyset (its sort key, then id) with an index
+    // in that order, and every filter's index ends with the default sort's keyset, so a deep page is
+    // an index range scan from the cursor, never an OFFSET. Partial on published needs.
+    index("needs_public_urgency_idx").on(t.urgency, t.deadline, t.id).where(sql`${t.state} = 'published'`),
+    index("needs_public_deadline_idx").on(t.deadline, t.urgency, t.id).where(sql`${t.state} = 'published'`),
+    index("needs_public_published_idx")
+      .on(sql`coalesce(${t.publishedAt}, ${t.createdAt})`, t.id)
+      .where(sql`${t.state} = 'published'`),
+    index("needs_public_category_idx").on(t.category, t.urgency, t.deadline, t.id).where(sql`${t.state} = 'published'`),
+    index("needs_public_region_idx").on(t.publicRegionId, t.urgency, t.deadline, t.id).where(sql`${t.state} = 'published'`),
+    index("needs_public_org_idx").on(t.orgId, t.urgency, t.deadline, t.id).where(sql`${t.state} = 'published'`),
+    index("needs_public_currency_idx").on(t.currency, t.urgency, t.deadline, t.id).where(sql`${t.state} = 'published'`),
+    // "Nearly funded": the negated share received or promised, ascending, so all three keys run the
+    // same way and the keyset is one row comparison (the listing orders by the same expression).
     index("needs_public_nearly_funded_idx")
-      .on(sql`((${t.paidMinor} + ${t.reservedMinor})::float8 / ${t.targetMinor}) desc`, t.deadline, t.id)
+      .on(sql`(-((${t.paidMinor} + ${t.reservedMinor})::float8 / ${t.targetMinor}))`, t.deadline, t.id)
       .where(sql`${t.state} = 'published'`),
     index("needs_public_search_idx")
       .using("gin", sql`to_tsvector('simple', ${t.searchText})`)
       .where(sql`${t.state} = 'published'`),
   ],
+);
+
+/**
+ * The home page's totals as a maintained aggregate (decision 059): per currency, money received
+ * by public needs (published, funded, disbursed, closed) and how many are published and funded.
+ * Kept by triggers on needs (migration 0015), never by application code, so every writer keeps it
+ * right. Each connection adds its deltas to its own slot (pg_backend_pid() % 16) so concurrent
+ * payments seldom wait on one row; a slot's numbers may be negative, the sum over slots is the
+ * total. Read with platformTotals (app/modules/marketplace/listing.server.ts).
+ */
+export const publicNeedTotals = pgTable(
+  "public_need_totals",
+  {
+    currency: char({ length: 3 }).notNull(),
+    slot: smallint().notNull(),
+    raisedMinor: bigint({ mode: "number" }).notNull().default(0),
+    published: integer().notNull().default(0),
+    funded: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.currency, t.slot] })],
 );
 
 /** Item lines of an in-kind need; their total is the need's target. */
