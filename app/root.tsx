@@ -24,6 +24,8 @@ import {
 import { useTranslation } from "react-i18next";
 import stylesheet from "~/tailwind.css?url";
 import type enCommon from "~/locales/en/common.json";
+import { appName as arAppName, errorPage as arErrorPage } from "~/locales/ar/common.json";
+import { appName as enAppName, errorPage as enErrorPage } from "~/locales/en/common.json";
 import { getAuth, listMyOrganizations } from "~/utils/auth.server";
 import { clientResources, getLocale, localeCookie } from "~/utils/i18next.server";
 import { areaOf, dirOf, isLocale, type Locale } from "~/utils/i18n";
@@ -37,14 +39,19 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
+const ERROR_TITLES: Record<Locale, Pick<typeof enCommon, "appName" | "errorPage">> = {
+  ar: { appName: arAppName, errorPage: arErrorPage },
+  en: { appName: enAppName, errorPage: enErrorPage },
+};
+
 /** Error pages get a title too (in the visitor's language); other pages set their own. */
 export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
   if (!error) return [];
-  const common = data?.messages.common as typeof enCommon | undefined;
-  if (!common) return [{ title: "Tadamon" }];
+  // Donor pages get no strings in the loader data (decision 032), so the error titles travel with
+  // the bundle (only these keys: JSON named imports are tree-shaken) in the visitor's language.
+  const common = (data?.messages.common as typeof enCommon | undefined) ?? ERROR_TITLES[data?.locale ?? "ar"];
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const page = common.errorPage;
-  const entry = page[errorPageKey(status)];
+  const entry = common.errorPage[errorPageKey(status)];
   return [{ title: `${entry.title} — ${common.appName}` }];
 };
 
@@ -171,6 +178,11 @@ function Header() {
   const user = root?.user;
   const orgs = root?.orgs ?? [];
   const active = orgs.find((o) => o.id === root?.activeOrgId) ?? orgs[0];
+  // Signing in from a page comes back to it (the login action checks it is same-origin).
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  const authPage = /^\/(login|signup|logout|verify-email|forgot-password|reset-password)(\/|$)/.test(location.pathname);
+  const signInHref = here === "/" || authPage ? "/login" : `/login?redirectTo=${encodeURIComponent(here)}`;
   const orgName = (o: { nameAr: string; nameEn: string }) => (i18n.language === "ar" ? o.nameAr : o.nameEn);
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `rounded px-2 py-1 hover:bg-white/10 ${isActive ? "bg-white/15 font-bold" : ""}`;
@@ -234,7 +246,7 @@ function Header() {
             </>
           ) : (
             <>
-              <Link to="/login" className="rounded px-2 py-1 hover:bg-white/10">
+              <Link to={signInHref} className="rounded px-2 py-1 hover:bg-white/10">
                 {t("auth.signIn")}
               </Link>
               <Link to="/signup" className="rounded bg-white px-3 py-1 font-bold text-brand-800 hover:bg-brand-50">
