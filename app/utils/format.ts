@@ -1,6 +1,7 @@
 import type { Locale } from "./i18n";
 
-const intlLocale = (locale: Locale) => (locale === "ar" ? "ar" : "en-GB");
+/** Latin digits with Arabic text too (one rule, whatever the ICU's default for "ar"); a person may choose Arabic-Indic (app/utils/numerals.ts). */
+const intlLocale = (locale: Locale) => (locale === "ar" ? "ar-u-nu-latn" : "en-GB");
 
 /**
  * Building an Intl formatter costs far more than using one (a listing formats hundreds of
@@ -37,7 +38,18 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
       maximumFractionDigits: digits,
     }),
   );
-  return formatter.format(amountMinor / 10 ** digits);
+  const value = amountMinor / 10 ** digits;
+  if (locale !== "ar") return formatter.format(value);
+  // Arabic: the symbol first, as in "US$ 2,400.00", so the amount reads the same in a left-to-right
+  // run (app/components/bidi.tsx <Money>) and in plain Arabic text (emails); ICU's own order
+  // ("2,400.00 US$" between bidi marks) turns into "$US 2,400.00" inside Arabic.
+  let symbol = "";
+  let number = "";
+  for (const part of formatter.formatToParts(value)) {
+    if (part.type === "currency") symbol = part.value;
+    else if (part.type !== "literal") number += part.value;
+  }
+  return `${symbol}\u00a0${number}`;
 }
 
 export function formatNumber(value: number, locale: Locale): string {
