@@ -21,7 +21,9 @@ import {
   staffTitle,
   type FormReply,
 } from "~/modules/organizations/route-helpers.server";
-import { Field, FormMessage, Notice, SelectField, SubmitButton } from "~/components/forms";
+import { ErrorList, Field, FormMessage, Notice, SubmitButton } from "~/components/forms";
+import { OrgDefaultsFields, fillCountryDefaults } from "~/components/org-defaults-fields";
+import { countryLabel } from "~/modules/organizations/country-defaults";
 import { Pagination, pageFrom } from "~/components/pagination";
 import { PageTitle, Section, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
@@ -73,21 +75,15 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
-function countryName(code: string, locale: string): string {
-  try {
-    return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"] | undefined }) {
   const { t } = useTranslation("admin");
   const locale = useLocale();
   const [form, fields] = useForm({
     id: "create-organization",
     lastResult,
-    defaultValue: { country: "LB", defaultCurrency: "USD", timeZone: "Asia/Beirut" },
+    // Currency and time zone start at "the country's default": the server fills them from the
+    // country when left so; with JavaScript, choosing a country fills them in view.
+    defaultValue: { country: "LB" },
     constraint: getZodConstraint(CreateOrganizationSchema),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -115,32 +111,53 @@ function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"
         autoComplete="off"
         hint={t("organizations.form.adminEmailHint")}
       />
-      <SelectField
-        label={t("organizations.form.country")}
-        meta={fields.country}
-        options={[
-          ...MAIN_COUNTRIES.map((code) => ({ value: code, label: countryName(code, locale) })),
-          { value: "other", label: t("organizations.form.countryOtherOption") },
-        ]}
-      />
-      <Field
-        label={t("organizations.form.countryOther")}
-        meta={fields.countryOther}
-        dir="ltr"
-        hint={t("organizations.form.countryOtherHint", { example: "JO, PS, IQ" })}
-      />
-      <Field
-        label={t("organizations.form.defaultCurrency")}
-        meta={fields.defaultCurrency}
-        dir="ltr"
-        hint={t("organizations.form.currencyHint", { example: "USD, SYP, EGP" })}
-      />
-      <Field
-        label={t("organizations.form.timeZone")}
-        meta={fields.timeZone}
-        dir="ltr"
-        hint={t("organizations.form.timeZoneHint", { example: "Asia/Beirut, Asia/Damascus, Africa/Cairo" })}
-      />
+      <div className="space-y-1">
+        <label htmlFor={fields.country.id} className="block font-bold">
+          {t("organizations.form.country")}
+        </label>
+        <select
+          id={fields.country.id}
+          name={fields.country.name}
+          defaultValue={(fields.country.initialValue as string | undefined) ?? "LB"}
+          aria-invalid={fields.country.errors?.length ? true : undefined}
+          aria-describedby={fields.country.errors?.length ? fields.country.errorId : undefined}
+          onChange={(e) => fillCountryDefaults(e.currentTarget.form, e.currentTarget.value)}
+          className="block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base"
+        >
+          {MAIN_COUNTRIES.map((code) => (
+            <option key={code} value={code}>
+              {countryLabel(code, locale)}
+            </option>
+          ))}
+          <option value="other">{t("organizations.form.countryOtherOption")}</option>
+        </select>
+        <ErrorList id={fields.country.errorId} errors={fields.country.errors} />
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={fields.countryOther.id} className="block font-bold">
+          {t("organizations.form.countryOther")}
+        </label>
+        <p id={`${fields.countryOther.id}-hint`} className="text-sm text-stone-700">
+          {t("organizations.form.countryOtherHint", { example: "KW, QA, DE" })}
+        </p>
+        <input
+          id={fields.countryOther.id}
+          name={fields.countryOther.name}
+          defaultValue={(fields.countryOther.initialValue as string | undefined) ?? ""}
+          dir="ltr"
+          maxLength={2}
+          autoComplete="off"
+          aria-invalid={fields.countryOther.errors?.length ? true : undefined}
+          aria-describedby={[`${fields.countryOther.id}-hint`, fields.countryOther.errors?.length ? fields.countryOther.errorId : ""].filter(Boolean).join(" ")}
+          onChange={(e) => {
+            const code = e.currentTarget.value.trim().toUpperCase();
+            if (/^[A-Z]{2}$/.test(code)) fillCountryDefaults(e.currentTarget.form, code);
+          }}
+          className="block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base"
+        />
+        <ErrorList id={fields.countryOther.errorId} errors={fields.countryOther.errors} />
+      </div>
+      <OrgDefaultsFields country={null} currency={fields.defaultCurrency} timeZone={fields.timeZone} locale={locale} />
       <div className="md:col-span-2">
         <SubmitButton>{t("organizations.form.submit")}</SubmitButton>
       </div>
@@ -213,7 +230,7 @@ export default function AdminOrganizations() {
                     <td className={tdClass}>
                       <code dir="ltr">{org.slug}</code>
                     </td>
-                    <td className={tdClass}>{countryName(org.country, locale)}</td>
+                    <td className={tdClass}>{countryLabel(org.country, locale)}</td>
                     <td className={tdClass}>
                       <span dir="ltr">{org.defaultCurrency}</span>
                     </td>

@@ -86,6 +86,35 @@ describe("organisations", () => {
   });
 });
 
+describe("organisation profile: country defaults and the public profile", () => {
+  it("applies the country's currency and zone to empty fields, saves and clears the public profile", async () => {
+    const db = await getDb();
+    const org = await createOrg();
+    await db.update(organizations).set({ country: "EG", defaultCurrency: "USD", timeZone: "Asia/Beirut" }).where(eq(organizations.id, org.id));
+    const admin = await createUser();
+    const actor = actorFor(admin.id);
+    const { org: saved } = await updateOrganizationProfile(db, {
+      orgId: org.id,
+      actor,
+      profile: { nameAr: org.nameAr, nameEn: org.nameEn, missionEn: "Schools first", registeredWithAr: "وزارة التضامن", foundedYear: 2019 },
+    });
+    expect(saved).toMatchObject({
+      defaultCurrency: "EGP",
+      timeZone: "Africa/Cairo",
+      missionEn: "Schools first",
+      missionAr: null,
+      registeredWithAr: "وزارة التضامن",
+      foundedYear: 2019,
+    });
+    const { org: cleared } = await updateOrganizationProfile(db, {
+      orgId: org.id,
+      actor,
+      profile: { nameAr: org.nameAr, nameEn: org.nameEn, timeZone: "Africa/Cairo", defaultCurrency: "EGP" },
+    });
+    expect(cleared).toMatchObject({ missionEn: null, registeredWithAr: null, foundedYear: null });
+  });
+});
+
 describe("regions", () => {
   it("builds governorate → district → locality, renames, removes a branch, and audits each step", async () => {
     const db = await getDb();

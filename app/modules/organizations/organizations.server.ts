@@ -4,6 +4,7 @@ import { invitations, memberships, organizations, regions } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import type { Locale } from "~/utils/i18n";
 import { OrgNotFoundError, OrgRuleError } from "./errors";
+import { defaultsForCountry } from "./country-defaults";
 import { issueInvitation } from "./invitations.server";
 import type { CreateOrganizationInput } from "./schemas";
 
@@ -13,13 +14,35 @@ type Organization = typeof organizations.$inferSelect;
 export interface OrgProfileInput {
   nameAr: string;
   nameEn: string;
-  timeZone: string;
-  defaultCurrency: string;
+  /** Empty: the default of the organisation's country (country-defaults.ts). */
+  timeZone?: string;
+  /** Empty: the default of the organisation's country. */
+  defaultCurrency?: string;
   /** Publish needs as soon as they are verified; left as it is when not given. */
   publishOnVerify?: boolean;
+  /** The public profile; empty (undefined or null) clears a field. */
+  missionAr?: string | null;
+  missionEn?: string | null;
+  registeredWithAr?: string | null;
+  registeredWithEn?: string | null;
+  foundedYear?: number | null;
 }
 
-const PROFILE_FIELDS = ["nameAr", "nameEn", "timeZone", "defaultCurrency", "publishOnVerify"] as const;
+const PROFILE_FIELDS = [
+  "nameAr",
+  "nameEn",
+  "timeZone",
+  "defaultCurrency",
+  "publishOnVerify",
+  "missionAr",
+  "missionEn",
+  "registeredWithAr",
+  "registeredWithEn",
+  "foundedYear",
+] as const;
+
+/** Fields that an empty form value clears (set to null) rather than leaves alone. */
+const CLEARABLE = new Set<string>(["missionAr", "missionEn", "registeredWithAr", "registeredWithEn", "foundedYear"]);
 
 /** Saves the organisation's profile; the audit row holds only the fields that changed. */
 export async function updateOrganizationProfile(
@@ -33,12 +56,20 @@ export async function updateOrganizationProfile(
       .where(eq(organizations.id, input.orgId))
       .for("update");
     if (!org) throw new OrgNotFoundError("organisation");
+    const defaults = defaultsForCountry(org.country);
+    const wanted: Record<string, unknown> = {
+      ...input.profile,
+      timeZone: input.profile.timeZone || defaults.timeZone,
+      defaultCurrency: input.profile.defaultCurrency || defaults.currency,
+    };
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     for (const field of PROFILE_FIELDS) {
-      if (input.profile[field] !== undefined && org[field] !== input.profile[field]) {
+      let value = wanted[field];
+      if (value === undefined && CLEARABLE.has(field)) value = null;
+      if (value !== undefined && org[field] !== value) {
         before[field] = org[field];
-        after[field] = input.profile[field];
+        after[field] = value;
       }
     }
     if (Object.keys(after).length === 0) return { org, changed: false };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "./roles";
+import { OFFERED_COUNTRIES, defaultsForCountry } from "./country-defaults";
 
 /**
  * The forms of the organisation area. One schema serves the browser (constraints, instant
@@ -123,14 +124,32 @@ export const InvitationActionSchema = z.discriminatedUnion("intent", [
 
 // ---------------------------------------------------------------- organisation settings
 
+/** Optional free text: empty is "none" (conform turns an empty field into undefined). */
+const optionalText = (max: number) => z.string().trim().max(max, "errors:tooLong").optional();
+
+/** The year an organisation was founded: 1900 up to this year. */
+export const FoundedYearSchema = z
+  .number({ invalid_type_error: "staff:errors.foundedYear" })
+  .int("staff:errors.foundedYear")
+  .min(1900, "staff:errors.foundedYear")
+  .refine((y) => y <= new Date().getUTCFullYear(), "staff:errors.foundedYearFuture")
+  .optional();
+
 export const OrgProfileSchema = z.object({
   intent: z.literal("profile"),
   nameAr: text(200),
   nameEn: text(200),
-  timeZone: TimeZoneSchema,
-  defaultCurrency: CurrencySchema,
+  /** Empty: the organisation's country's default (see country-defaults.ts), applied by the action. */
+  timeZone: TimeZoneSchema.optional(),
+  defaultCurrency: CurrencySchema.optional(),
   /** A checkbox: absent means unchecked (publish as a separate step after verification). */
   publishOnVerify: z.boolean().optional().default(false),
+  /** The public profile (organisation page): empty clears it. */
+  missionAr: optionalText(1000),
+  missionEn: optionalText(1000),
+  registeredWithAr: optionalText(200),
+  registeredWithEn: optionalText(200),
+  foundedYear: FoundedYearSchema,
 });
 
 export const AddRegionSchema = z.object({
@@ -174,20 +193,21 @@ export const SlugSchema = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "admin:errors.slugFormat")
   .refine((v) => !RESERVED_SLUGS.includes(v), "admin:errors.slugReserved");
 
-/** Countries offered first; any other ISO 3166-1 code through `countryOther`. */
-export const MAIN_COUNTRIES = ["LB", "SY", "EG"] as const;
+/** Countries offered by name (their defaults are known); any other ISO 3166-1 code through `countryOther`. */
+export const MAIN_COUNTRIES = OFFERED_COUNTRIES;
 
 export const CreateOrganizationSchema = z
   .object({
     slug: SlugSchema,
     nameAr: text(200),
     nameEn: text(200),
-    country: z.enum([...MAIN_COUNTRIES, "other"], {
-      errorMap: () => ({ message: "errors:invalidChoice" }),
-    }),
+    country: z
+      .string({ required_error: "errors:required" })
+      .refine((v) => v === "other" || MAIN_COUNTRIES.includes(v), "errors:invalidChoice"),
     countryOther: z.string().trim().toUpperCase().max(2, "admin:errors.invalidCountry").optional(),
-    defaultCurrency: CurrencySchema,
-    timeZone: TimeZoneSchema,
+    /** Empty: the country's default currency and time zone (so a form without JavaScript works). */
+    defaultCurrency: CurrencySchema.optional(),
+    timeZone: TimeZoneSchema.optional(),
     adminEmail: EmailSchema,
   })
   .superRefine((value, ctx) => {
@@ -198,10 +218,16 @@ export const CreateOrganizationSchema = z
       ctx.addIssue({ code: "custom", path: ["countryOther"], message: "admin:errors.invalidCountry" });
     }
   })
-  .transform(({ country, countryOther, ...rest }) => ({
-    ...rest,
-    country: country === "other" ? (countryOther ?? "") : country,
-  }));
+  .transform(({ country, countryOther, defaultCurrency, timeZone, ...rest }) => {
+    const code = country === "other" ? (countryOther ?? "") : country;
+    const defaults = defaultsForCountry(code);
+    return {
+      ...rest,
+      country: code,
+      defaultCurrency: defaultCurrency ?? defaults.currency,
+      timeZone: timeZone ?? defaults.timeZone,
+    };
+  });
 
 export type CreateOrganizationInput = z.output<typeof CreateOrganizationSchema>;
 
