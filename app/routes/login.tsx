@@ -14,6 +14,7 @@ import { Field, FormMessage, Notice, SubmitButton } from "~/components/forms";
 import { accountContext, signIn } from "~/modules/identity/accounts.server";
 import { failureReply, invalidReply, pageTitle } from "~/modules/identity/route-helpers.server";
 import { SignInSchema } from "~/modules/identity/schemas";
+import { signInDestination } from "~/modules/organizations/home.server";
 import { requireAnonymous, sessionCookieHeader } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
@@ -62,7 +63,9 @@ export async function action({ request }: ActionFunctionArgs) {
   headers.append("Set-Cookie", await sessionCookieHeader(result.token));
   // The interface follows the language saved in the person's profile.
   headers.append("Set-Cookie", await localeCookie.serialize(result.user.locale));
-  return redirect(safeRedirect(submission.value.redirectTo, "/"), { headers });
+  // Staff to their staff home (or the private page that sent them here), donors back where they were.
+  const from = submission.value.redirectTo ? safeRedirect(submission.value.redirectTo, "/") : null;
+  return redirect(await signInDestination(await getDb(), result.user.id, from), { headers });
 }
 
 export default function Login() {
