@@ -27,6 +27,12 @@ export interface DemoOrganization {
   /** Printed on receipts (fictional): the registered legal name and registration number. */
   legalName?: string;
   registrationNumber?: string;
+  /** The public page's profile (fictional): mission, who it is registered with, the year founded. */
+  missionAr?: string;
+  missionEn?: string;
+  registeredWithAr?: string;
+  registeredWithEn?: string;
+  foundedYear?: number;
   /** governorate → district → camp or neighbourhood */
   regions: DemoRegion[];
   /** Where donors send offline money (fictional accounts; written once, an admin's edits stay). */
@@ -66,6 +72,11 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     timeZone: "Asia/Beirut",
     legalName: "جمعية بيادر لرعاية الأسر في المخيمات (Bayader Association for Camp Families)",
     registrationNumber: "LB-NGO-0421/2016 (fictional)",
+    missionAr: "ترافق بيادر الأسر في مخيمات جنوب لبنان وشماله: رسوم المدرسة والعلاج والإيجار، وأدوات عمل تعيد للأسرة دخلها.",
+    missionEn: "Bayader stands with families in the camps of south and north Lebanon: school fees, treatment and rent, and work tools that bring a household's income back.",
+    registeredWithAr: "وزارة الداخلية والبلديات، لبنان (علم وخبر رقم 421، وهمي)",
+    registeredWithEn: "Ministry of Interior and Municipalities, Lebanon (notice no. 421, fictional)",
+    foundedYear: 2016,
     payment: {
       bankName: "Banque Démo du Liban (fictional)",
       accountName: "Bayader Association for Camp Families",
@@ -142,6 +153,11 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     timeZone: "Asia/Damascus",
     legalName: "مديرية الشهباء للشؤون الاجتماعية (Al-Shahba Social Affairs Directorate)",
     registrationNumber: "SY-ALP-1187 (fictional)",
+    missionAr: "تتابع المديرية الأسر الأشد حاجة في أحياء حلب وريفها: الغذاء والعلاج والتعليم، وإعادة فتح مصادر الرزق بعد النزوح.",
+    missionEn: "The directorate follows the households in greatest need in Aleppo's neighbourhoods and countryside: food, treatment and schooling, and livelihoods reopened after displacement.",
+    registeredWithAr: "وزارة الشؤون الاجتماعية والعمل، سوريا (وهمي)",
+    registeredWithEn: "Ministry of Social Affairs and Labour, Syria (fictional)",
+    foundedYear: 2011,
     payment: {
       bankName: "Demo Commercial Bank of Syria (fictional)",
       accountName: "Al-Shahba Social Affairs Association",
@@ -186,6 +202,11 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     timeZone: "Africa/Cairo",
     legalName: "جمعية نخيل سوهاج للتنمية المجتمعية (Sohag Palms Community Development Association)",
     registrationNumber: "EG-MOSS-2209/2019 (fictional)",
+    missionAr: "تعمل نخيل سوهاج مع أسر القرى في صعيد مصر: مصاريف الدراسة والعمليات الجراحية، ورؤوس ماشية وأدوات زراعية تصنع دخلاً دائماً.",
+    missionEn: "Sohag Palms works with village families in Upper Egypt: school costs and surgery, and livestock and farm tools that make a lasting income.",
+    registeredWithAr: "وزارة التضامن الاجتماعي، مصر (قيد رقم 2209، وهمي)",
+    registeredWithEn: "Ministry of Social Solidarity, Egypt (registration no. 2209, fictional)",
+    foundedYear: 2019,
     payment: {
       bankName: "Demo National Bank of Egypt (fictional)",
       accountName: "Sohag Palms Community Development Association",

@@ -72,6 +72,12 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
             country: profile.country,
             defaultCurrency: profile.defaultCurrency,
             timeZone: profile.timeZone,
+            // The public profile is filled once: an admin's edits in settings survive a re-seed.
+            missionAr: sql`coalesce(${organizations.missionAr}, excluded.mission_ar)`,
+            missionEn: sql`coalesce(${organizations.missionEn}, excluded.mission_en)`,
+            registeredWithAr: sql`coalesce(${organizations.registeredWithAr}, excluded.registered_with_ar)`,
+            registeredWithEn: sql`coalesce(${organizations.registeredWithEn}, excluded.registered_with_en)`,
+            foundedYear: sql`coalesce(${organizations.foundedYear}, excluded.founded_year)`,
             updatedAt: now,
           },
         })
