@@ -33,6 +33,7 @@ import { env } from "~/utils/env.server";
 import { boot } from "~/utils/boot.server";
 import { EnhanceScript } from "~/components/enhance";
 import { useNonce } from "~/components/nonce";
+import { ownRun } from "~/components/bidi";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -82,6 +83,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             displayName: auth.user.displayName,
             email: auth.user.email,
             isPlatformAdmin: auth.user.isPlatformAdmin,
+            // Latin or Arabic-Indic digits (the profile's choice), read by app/components/bidi.tsx.
+            numerals: auth.user.numerals,
           }
         : null,
       activeOrgId: auth?.session.activeOrgId ?? null,
@@ -233,8 +236,8 @@ function Header() {
           {user ? (
             <>
               <span className="hidden sm:inline" data-testid="signed-in-as">
-                {t("auth.signedInAs", { name: user.displayName })}
-                {active ? ` · ${orgName(active)}` : ""}
+                {t("auth.signedInAs", { name: ownRun(user.displayName) })}
+                {active ? ` · ${ownRun(orgName(active))}` : ""}
               </span>
               <Form method="post" action="/logout">
                 {/* Never an empty body: an empty post is refused (docs/decisions/051). */}
