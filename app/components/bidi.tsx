@@ -12,14 +12,9 @@ import type { ReactNode } from "react";
 import { useRouteLoaderData } from "@remix-run/react";
 import { formatMoney, formatNumber } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
+import { withNumerals, type Numerals } from "~/utils/numerals";
 
-export type Numerals = "latn" | "arab";
-
-const ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩";
-/** Latin digits → Arabic-Indic (the separators Intl chose for the locale stay). */
-export function withNumerals(text: string, numerals: Numerals): string {
-  return numerals === "arab" ? text.replace(/[0-9]/g, (d) => ARABIC_INDIC[Number(d)]) : text;
-}
+export { withNumerals, type Numerals };
 
 /** The signed-in person's digits ("latn" when anonymous or unset). */
 export function useNumerals(): Numerals {
@@ -27,16 +22,36 @@ export function useNumerals(): Numerals {
   return root?.user?.numerals === "arab" ? "arab" : "latn";
 }
 
+/** A function that writes formatted text in the person's digits (for strings built in a loader). */
+export function useDigits(): (text: string) => string {
+  const numerals = useNumerals();
+  return (text) => withNumerals(text, numerals);
+}
+
 const nowrap = "whitespace-nowrap";
 
-/** An amount of money: a left-to-right run that never breaks ("US$ 2,400.00"). */
-export function Money({ minor, currency, locale, className }: { minor: number; currency: string; locale: Locale; className?: string }) {
+type MoneyProps =
+  | { minor: number; currency: string; locale: Locale; text?: undefined; className?: string; testId?: string }
+  | { text: string; minor?: undefined; currency?: undefined; locale?: undefined; className?: string; testId?: string };
+
+/**
+ * An amount of money: a left-to-right run that never breaks ("US$ 2,400.00"). Either the amount
+ * (minor units, currency, locale) or `text` a loader already formatted with formatMoney.
+ */
+export function Money(props: MoneyProps) {
   const numerals = useNumerals();
+  const text = props.text ?? formatMoney(props.minor, props.currency, props.locale);
   return (
-    <bdi dir="ltr" className={className ? `${nowrap} ${className}` : nowrap} data-money="">
-      {withNumerals(formatMoney(minor, currency, locale), numerals)}
+    <bdi dir="ltr" className={props.className ? `${nowrap} ${props.className}` : nowrap} data-money="" data-testid={props.testId}>
+      {withNumerals(text, numerals)}
     </bdi>
   );
+}
+
+/** A date or other formatted figure from a loader, in the person's digits, isolated. */
+export function Digits({ children, className }: { children: string; className?: string }) {
+  const numerals = useNumerals();
+  return <bdi className={className}>{withNumerals(children, numerals)}</bdi>;
 }
 
 /** A plain number (a count) in the person's digits; isolated so it sits right next to Arabic words. */
@@ -71,3 +86,11 @@ export function Ltr({ children, className }: { children: ReactNode; className?: 
 export function Bdi({ children, className }: { children: ReactNode; className?: string }) {
   return <bdi className={className}>{children}</bdi>;
 }
+
+/**
+ * For a value put into a translated sentence (t() gives plain text, no elements): the same
+ * isolation as the components above, by Unicode isolate marks. `ltrRun` for money, codes and
+ * emails (LRI … PDI); `ownRun` for names, whose direction is their own (FSI … PDI).
+ */
+export const ltrRun = (text: string) => `\u2066${text}\u2069`;
+export const ownRun = (text: string) => `\u2068${text}\u2069`;

@@ -4,6 +4,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { linkClass } from "~/components/auth-page";
+import { Bdi, Ltr } from "~/components/bidi";
 import { Field, FormMessage, Notice, SelectField, SubmitButton } from "~/components/forms";
 import { updateProfile } from "~/modules/identity/accounts.server";
 import { invalidReply, pageTitle } from "~/modules/identity/route-helpers.server";
@@ -12,6 +13,7 @@ import { listMyOrganizations, requireAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import { localeCookie } from "~/utils/i18next.server";
+import { NUMERALS } from "~/utils/numerals";
 
 const NOTICES = { saved: "auth:account.saved", passwordChanged: "auth:account.passwordChanged" } as const;
 
@@ -30,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       displayName: user.displayName,
       email: user.email,
       locale: user.locale,
+      numerals: user.numerals,
       emailVerified: user.emailVerifiedAt !== null,
     },
     orgs: orgs.map(({ org, roles }) => ({ slug: org.slug, nameAr: org.nameAr, nameEn: org.nameEn, roles })),
@@ -57,7 +60,7 @@ export default function Account() {
   const [form, fields] = useForm({
     id: "profile",
     lastResult: actionData?.result,
-    defaultValue: { displayName: profile.displayName, locale: profile.locale },
+    defaultValue: { displayName: profile.displayName, locale: profile.locale, numerals: profile.numerals },
     constraint: getZodConstraint(ProfileSchema),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -79,7 +82,7 @@ export default function Account() {
         <dl>
           <dt className="font-bold">{t("fields.email")}</dt>
           <dd className="mt-1 flex flex-wrap items-center gap-2">
-            <span dir="ltr">{profile.email}</span>
+            <Ltr>{profile.email}</Ltr>
             <span className="text-sm text-stone-700">
               {profile.emailVerified ? t("account.emailVerified") : t("account.emailNotVerified")}
             </span>
@@ -95,6 +98,11 @@ export default function Account() {
               { value: "ar", label: t("languages.ar") },
               { value: "en", label: t("languages.en") },
             ]}
+          />
+          <SelectField
+            label={t("fields.numerals")}
+            meta={fields.numerals}
+            options={NUMERALS.map((value) => ({ value, label: t(`numerals.${value}`) }))}
           />
           <SubmitButton>{t("account.save")}</SubmitButton>
         </Form>
@@ -139,7 +147,7 @@ export default function Account() {
               <li key={org.slug} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div>
                   <Link to={`/staff/${org.slug}`} className={`font-bold ${linkClass}`}>
-                    {i18n.language === "en" ? org.nameEn : org.nameAr}
+                    <Bdi>{i18n.language === "en" ? org.nameEn : org.nameAr}</Bdi>
                   </Link>
                   <p className="text-sm text-stone-700">
                     {t("account.roles")}:{" "}

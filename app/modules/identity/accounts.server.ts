@@ -9,6 +9,7 @@ import { SIGNUP_LIMITS } from "~/modules/rate-limits/rules";
 import { env } from "~/utils/env.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import type { Locale } from "~/utils/i18n";
+import type { Numerals } from "~/utils/numerals";
 import { appOrigin, getClientIp, getUserAgent } from "~/utils/request.server";
 import { getDummyHash, hashPassword, verifyPassword } from "./password.server";
 import {
@@ -523,12 +524,17 @@ export async function changePassword(
 export async function updateProfile(
   db: Db,
   userId: string,
-  input: { displayName: string; locale: Locale }
+  input: { displayName: string; locale: Locale; numerals?: Numerals }
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ displayName: input.displayName.trim(), locale: input.locale, updatedAt: new Date() })
+      .set({
+        displayName: input.displayName.trim(),
+        locale: input.locale,
+        ...(input.numerals ? { numerals: input.numerals } : {}),
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, userId));
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { supportedLngs } from "~/utils/i18n";
+import { NUMERALS } from "~/utils/numerals";
 
 /**
  * The account forms' schemas, shared by the browser (conform's constraints and live validation)
@@ -100,9 +101,13 @@ export const ChangePasswordSchema = z
   })
   .superRefine(passwordsMatch("newPassword"));
 
+/** Latin or Arabic-Indic digits; a form without the field keeps the person's choice. */
+const NumeralsField = z.enum(NUMERALS, { errorMap: () => ({ message: "errors:invalidChoice" }) });
+
 export const ProfileSchema = z.object({
   displayName: DisplayNameField,
   locale: LocaleField,
+  numerals: NumeralsField.optional(),
 });
 
 export const TokenQuerySchema = z.object({ token: TokenField });
