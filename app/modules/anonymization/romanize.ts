@@ -323,3 +323,90 @@ export function spellsArabic(latin: string, arabicTokens: string[]): boolean {
   if (latin.length > MAX_TOKEN * 2) return false;
   return anchored(arabicLatinSource(arabicTokens, true)).test(latin);
 }
+
+// ---------------------------------------------------------------- search skeletons
+
+/**
+ * A consonant skeleton for public search (issue 11): an Arabic word and its common Latin spellings
+ * fold to the same short string, so «madrasa», «madrasah» and «al-madrasa» find مدرسة and «maiz»,
+ * «maaz», «ma3z» find ماعز. Built from a per-letter table, never from a list of words.
+ *
+ * The rule, on both sides: vowels (Latin a e i o u y w, Arabic ا و ي and the hamza/ʿayn, which
+ * Latin writes as a vowel, an apostrophe, 2 or 3) are dropped; each consonant becomes its class
+ * (ح and ه → h, ق and ك → k, ت and ط → t, د and ض → d, س and ص → s, ث ذ ظ → v, ش → c, خ → x,
+ * غ → g, ب/p → b, ف/v → f …; Latin digraphs sh ch kh gh th dh ph dj ck, chat digits 5 6 7 8 9);
+ * runs of one class collapse (shadda and doubled Latin letters); a word-final ه (almost always a
+ * ta marbuta: ة is folded to ه before this) is dropped. Inputs are normalized words (normalize.ts).
+ */
+const AR_CLASS: Record<string, string> = {
+  "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "v", "ذ": "v", "ظ": "v", "ج": "j", "ح": "h", "ه": "h", "خ": "x",
+  "د": "d", "ض": "d", "ر": "r", "ز": "z", "س": "s", "ص": "s", "ش": "c", "چ": "c", "غ": "g", "گ": "g", "ف": "f",
+  "ڤ": "f", "ق": "k", "ك": "k", "ک": "k", "ل": "l", "م": "m", "ن": "n",
+};
+const LATIN_CLASS: Record<string, string> = {
+  b: "b", p: "b", t: "t", d: "d", j: "j", h: "h", x: "x", s: "s", c: "k", z: "z", g: "g", f: "f", v: "f", q: "k",
+  k: "k", l: "l", m: "m", n: "n", r: "r", "5": "x", "6": "t", "7": "h", "8": "g", "9": "s",
+};
+const LATIN_SILENT = new Set(["a", "e", "i", "o", "u", "y", "w", "2", "3", "'"]);
+/** Latin digraphs and the classes they may stand for (first: the usual reading). */
+const LATIN_DIGRAPH: Record<string, string[][]> = {
+  sh: [["c"]], ch: [["c"]], kh: [["x"]], gh: [["g"]], ph: [["f"]], dj: [["j"]], ck: [["k"]], zh: [["j"]],
+  th: [["v"], ["t", "h"]],
+  dh: [["v"], ["d"], ["d", "h"]],
+};
+/** Single Latin letters read several ways in common spellings: g (غ, Egyptian ج), z (ذ ظ in dialect). */
+const LATIN_ALSO: Record<string, string[]> = { g: ["j"], z: ["v"] };
+
+/** At most this many Latin readings of one word are tried. */
+export const MAX_SKELETONS = 24;
+
+const collapse = (classes: string[]) => classes.filter((c, i) => c !== "" && c !== classes[i - 1]).join("");
+const dropEmpties = (classes: string[]) => classes.filter((c) => c !== "");
+
+/** The skeleton of a normalized Arabic word ('' when it has no consonant). */
+export function arabicSkeleton(word: string): string {
+  const letters = [...word];
+  if (letters[letters.length - 1] === "ه" && letters.length > 1) letters.pop();
+  return collapse(dropEmpties(letters.map((ch) => AR_CLASS[ch] ?? "")));
+}
+
+/**
+ * The skeletons of a normalized Latin word, the usual reading first (at most MAX_SKELETONS):
+ * ambiguous letters (th, dh, g, z, a final h) give the other readings too. [] when the word has
+ * no Latin letter (a number) or is too long.
+ */
+export function latinSkeletons(word: string): string[] {
+  if (word.length === 0 || word.length > MAX_TOKEN * 2 || !/[a-z]/.test(word) || /[^a-z0-9']/.test(word)) return [];
+  // Letters and digraphs, a doubled one (shadda, madrassa) counted once.
+  const units: string[] = [];
+  for (let i = 0; i < word.length; ) {
+    const unit = LATIN_DIGRAPH[word.slice(i, i + 2)] ? word.slice(i, i + 2) : word[i]!;
+    i += unit.length;
+    if (unit !== units[units.length - 1]) units.push(unit);
+  }
+  // Every reading, built left to right as collapsed skeletons (bounded breadth, usual reading first).
+  let readings: string[] = [""];
+  const extend = (options: string[][]) => {
+    const next = new Set<string>();
+    for (const r of readings) {
+      for (const o of options) {
+        let s = r;
+        for (const c of o) if (c !== s[s.length - 1]) s += c;
+        if (next.size < MAX_SKELETONS) next.add(s);
+      }
+    }
+    readings = [...next];
+  };
+  units.forEach((unit, i) => {
+    const digraph = LATIN_DIGRAPH[unit];
+    if (digraph) return extend(digraph);
+    if (LATIN_SILENT.has(unit)) return;
+    if (unit === "h" && i === units.length - 1 && i > 0) {
+      // A final h: Arabic drops a final ه (ta marbuta, madrasah), keeps ح (fath, sabah).
+      return extend(LATIN_SILENT.has(units[i - 1]!) ? [[], ["h"]] : [["h"], []]);
+    }
+    const cls = LATIN_CLASS[unit];
+    if (cls) extend([[cls], ...(LATIN_ALSO[unit] ?? []).map((c) => [c])]);
+  });
+  return readings.filter((r) => r !== "");
+}

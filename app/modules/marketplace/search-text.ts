@@ -1,11 +1,20 @@
 /**
  * Public search over needs: the text a need is found by, and a donor's query turned into a
  * PostgreSQL tsquery. Pure functions, no I/O; both sides go through the same Arabic
- * normalization (normalize.ts), so «مدرسيه» finds «مدرسية» and «أدوية» finds «ادويه».
+ * normalization (normalize.ts), so «مدرسيه» finds «مدرسية» and «أدوية» finds «ادويه», and the same
+ * light stemmer and romanized skeletons (search-text-terms.ts), so ماعز finds الماعز, بالمدرسة
+ * finds مدرسة and «madrasa» finds مدرسة.
  */
 import arNeeds from "~/locales/ar/needs.json";
 import enNeeds from "~/locales/en/needs.json";
-import { words } from "~/modules/anonymization/normalize";
+import { MAX_QUERY_WORDS, MAX_WORD_LENGTH, queryGroups, textTokens } from "./search-text-terms";
+
+/**
+ * The version of the search text buildSearchText writes. Bump it (and the default of
+ * needs.search_text_version, by a migration) whenever buildSearchText changes what it writes:
+ * start-up then recomputes the rows of older versions (refreshSearchText).
+ */
+export const SEARCH_TEXT_VERSION = 1;
 
 export interface SearchableNeed {
   category: string;
@@ -21,9 +30,10 @@ export interface SearchableNeed {
 type CategoryLabels = Record<string, string | undefined>;
 
 /**
- * The normalized words of everything public about a need (titles, stories, item labels, the
- * category's and the governorate's names in both languages), space-separated. Only public
- * fields go in: this column is searched by anyone.
+ * The tokens of everything public about a need (titles, stories, item labels, the category's and
+ * the governorate's names in both languages), each once, space-separated: every normalized word,
+ * the forms of an Arabic word without its attached prefixes, and their romanized skeletons
+ * (search-text-terms.ts). Only public fields go in: this column is searched by anyone.
  */
 export function buildSearchText(need: SearchableNeed): string {
   const parts: (string | null | undefined)[] = [
@@ -37,23 +47,25 @@ export function buildSearchText(need: SearchableNeed): string {
     need.governorate?.nameAr,
     need.governorate?.nameEn,
   ];
-  return words(parts.filter(Boolean).join(" ")).join(" ");
+  return textTokens(parts.filter(Boolean).join(" ")).join(" ");
 }
 
-/** At most this many words of a query are used, each at most this long (a query is a few words). */
-const MAX_QUERY_WORDS = 8;
-const MAX_WORD_LENGTH = 40;
+export { MAX_QUERY_WORDS, MAX_WORD_LENGTH };
 
 /**
- * A donor's query as a prefix-matching tsquery (`w1:* & w2:*`), or null when it has no word.
- * Only runs of letters and digits survive `words()`, so no tsquery operator (& | ! ( ) : * < > ')
- * can reach PostgreSQL; the result is still sent as a bound parameter, never spliced into SQL.
+ * A donor's query as a tsquery: every word must match (`&`), through any of its readings
+ * (`(w:* | stem:* | xqskeleton)`); a reading is a prefix (`:*`) or a whole word. Null when the
+ * query has no word. Only runs of letters and digits survive `words()`, so no tsquery operator
+ * (& | ! ( ) : * < > ') can reach PostgreSQL; the result is still sent as a bound parameter, never
+ * spliced into SQL.
  */
 export function toPrefixQuery(query: string | null | undefined): string | null {
-  if (!query) return null;
-  const terms = [...new Set(words(query.slice(0, 500)))]
-    .map((w) => w.slice(0, MAX_WORD_LENGTH))
-    .slice(0, MAX_QUERY_WORDS);
-  if (terms.length === 0) return null;
-  return terms.map((w) => `${w}:*`).join(" & ");
+  const groups = queryGroups(query);
+  if (groups.length === 0) return null;
+  return groups
+    .map((group) => {
+      const alts = group.map((t) => (t.prefix ? `${t.token}:*` : t.token));
+      return alts.length === 1 ? alts[0] : `(${alts.join(" | ")})`;
+    })
+    .join(" & ");
 }
