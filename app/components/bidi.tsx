@@ -65,26 +65,30 @@ export function Num({ value, locale, className }: { value: number; locale: Local
 }
 
 /** A reference code (TDM-H9G5-XQ9, a household reference, a receipt number): one unbroken LTR run. */
-export function Ref({ children, className }: { children: ReactNode; className?: string }) {
+export function Ref({ children, className, testId }: { children: ReactNode; className?: string; testId?: string }) {
   return (
-    <bdi dir="ltr" translate="no" className={className ? `${nowrap} font-mono ${className}` : `${nowrap} font-mono`} data-ref="">
+    <bdi dir="ltr" translate="no" className={className ? `${nowrap} font-mono ${className}` : `${nowrap} font-mono`} data-ref="" data-testid={testId}>
       {children}
     </bdi>
   );
 }
 
 /** Email addresses, phone numbers, ids, IBANs, URLs: always left to right, isolated. */
-export function Ltr({ children, className }: { children: ReactNode; className?: string }) {
+export function Ltr({ children, className, testId }: { children: ReactNode; className?: string; testId?: string }) {
   return (
-    <bdi dir="ltr" className={className}>
+    <bdi dir="ltr" className={className} data-testid={testId}>
       {children}
     </bdi>
   );
 }
 
 /** Text whose direction is its own (a name a person typed, in any script): isolated, direction from its first strong letter. */
-export function Bdi({ children, className }: { children: ReactNode; className?: string }) {
-  return <bdi className={className}>{children}</bdi>;
+export function Bdi({ children, className, testId }: { children: ReactNode; className?: string; testId?: string }) {
+  return (
+    <bdi className={className} data-testid={testId} data-name="">
+      {children}
+    </bdi>
+  );
 }
 
 /**

@@ -17,6 +17,7 @@ import { pledgeMoneyByReference } from "~/modules/pledging/donor-trail.server";
 import { receiptPath } from "~/modules/receipts/receipts.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
+import { Bdi, Ltr, Money, Ref, ltrRun, useDigits } from "~/components/bidi";
 
 /**
  * /pledges/:reference — the printable payment instructions of a pledge: amount, the reference code
@@ -139,6 +140,7 @@ export default function PledgeInstructionsPage() {
   const { pledge, need, org, bank, office, transferShop, receipts, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
+  const digits = useDigits();
   const bankRows = bank
     ? ([
         ["bankName", bank.bankName],
@@ -148,14 +150,17 @@ export default function PledgeInstructionsPage() {
         ["bankCurrency", bank.currency],
       ] as const).filter(([, v]) => v)
     : [];
+  // A receipt number and an amount inside a translated sentence: isolated left-to-right runs.
+  const receiptLine = (r: { number: string; amount: string; date: string }) =>
+    t("instructions.receiptLine", { number: ltrRun(r.number), amount: ltrRun(digits(r.amount)), date: digits(r.date) });
   return (
     <div className="mx-auto w-full max-w-2xl space-y-6">
       {cancelled && <Notice tone="success">{t("instructions.cancelled")}</Notice>}
-      {confirmed && !pledge.unconfirmed && <Notice tone="success">{t("instructions.confirmed", { date: pledge.expiresOn ?? "" })}</Notice>}
+      {confirmed && !pledge.unconfirmed && <Notice tone="success">{t("instructions.confirmed", { date: digits(pledge.expiresOn ?? "") })}</Notice>}
       {pledge.unconfirmed && (
         <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-950" data-testid="pledge-unconfirmed">
-          <p className="font-bold">{t("instructions.unconfirmedHeading", { date: pledge.confirmBy ?? "" })}</p>
-          <p className="mt-1">{t("instructions.unconfirmed", { date: pledge.confirmBy ?? "", until: pledge.holdsUntil })}</p>
+          <p className="font-bold">{t("instructions.unconfirmedHeading", { date: digits(pledge.confirmBy ?? "") })}</p>
+          <p className="mt-1">{t("instructions.unconfirmed", { date: digits(pledge.confirmBy ?? ""), until: digits(pledge.holdsUntil) })}</p>
         </div>
       )}
       <article id="pledge-instructions" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="pledge-instructions">
@@ -169,13 +174,16 @@ export default function PledgeInstructionsPage() {
         )}
         {pledge.lateMoney && (
           <p className="rounded border border-amber-300 bg-amber-50 p-3" data-testid="pledge-late-money">
-            {t("instructions.lateMoney", { amount: pledge.lateMoney })}
+            {t("instructions.lateMoney", { amount: ltrRun(digits(pledge.lateMoney)) })}
           </p>
         )}
         <div className="rounded border-2 border-brand-700 p-4 text-center">
           <p className="text-sm font-bold">{t("instructions.reference")}</p>
-          <p dir="ltr" className="select-all font-mono text-3xl font-bold tracking-widest sm:text-4xl" data-testid="pledge-reference">
-            {pledge.reference}
+          {/* One unbroken run: at 360 px the code fits at text-2xl; it never wraps at its hyphens. */}
+          <p className="text-2xl font-bold sm:text-4xl">
+            <Ref className="select-all tracking-wider sm:tracking-widest" testId="pledge-reference">
+              {pledge.reference}
+            </Ref>
           </p>
           <JsButton
             action="copy"
@@ -188,15 +196,19 @@ export default function PledgeInstructionsPage() {
         </div>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
           <dt className="font-bold">{t("instructions.amount")}</dt>
-          <dd className="text-xl font-bold tabular-nums">{pledge.amount}</dd>
+          <dd className="text-xl font-bold tabular-nums">
+            <Money text={pledge.amount} testId="pledge-instructions-amount" />
+          </dd>
           <dt className="font-bold">{t("instructions.need")}</dt>
           <dd>
             <Link to={`/needs/${need.publicId}`} className="underline">
-              {need.title}
+              <Bdi>{need.title}</Bdi>
             </Link>
           </dd>
           <dt className="font-bold">{t("instructions.org")}</dt>
-          <dd>{org.name}</dd>
+          <dd>
+            <Bdi>{org.name}</Bdi>
+          </dd>
           <dt className="font-bold">{t("instructions.method")}</dt>
           <dd>{t(`form.methods.${pledge.method}`)}</dd>
           <dt className="font-bold">{t("instructions.status")}</dt>
@@ -205,7 +217,7 @@ export default function PledgeInstructionsPage() {
             <>
               <dt className="font-bold">{t("instructions.arrived")}</dt>
               <dd className="tabular-nums" data-testid="pledge-arrived">
-                {pledge.paid}
+                <Money text={pledge.paid} />
               </dd>
             </>
           )}
@@ -213,7 +225,7 @@ export default function PledgeInstructionsPage() {
             <>
               <dt className="font-bold">{t("instructions.expected")}</dt>
               <dd className="font-bold tabular-nums" data-testid="pledge-expected">
-                {pledge.expected}
+                <Money text={pledge.expected} />
               </dd>
             </>
           )}
@@ -229,10 +241,10 @@ export default function PledgeInstructionsPage() {
                 <li key={r.number}>
                   {r.href ? (
                     <Link to={r.href} reloadDocument className="text-brand-700 underline">
-                      {t("instructions.receiptLine", { number: r.number, amount: r.amount, date: r.date })}
+                      {receiptLine(r)}
                     </Link>
                   ) : (
-                    t("instructions.receiptLine", { number: r.number, amount: r.amount, date: r.date })
+                    receiptLine(r)
                   )}
                 </li>
               ))}
@@ -250,8 +262,8 @@ export default function PledgeInstructionsPage() {
                   {bankRows.map(([key, value]) => (
                     <div key={key} className="contents">
                       <dt className="font-bold">{t(`instructions.${key}`)}</dt>
-                      <dd dir="ltr" className="select-all font-mono">
-                        {value}
+                      <dd className="select-all font-mono">
+                        {key === "bankName" || key === "accountName" ? <Bdi>{value}</Bdi> : <Ltr>{value}</Ltr>}
                       </dd>
                     </div>
                   ))}
@@ -277,7 +289,7 @@ export default function PledgeInstructionsPage() {
         )}
         {pledge.status === "awaiting_payment" && (
           <section className="no-print space-y-2" data-testid="pledge-card-continue">
-            <p>{t("instructions.card", { date: pledge.expiresOn ?? "" })}</p>
+            <p>{t("instructions.card", { date: digits(pledge.expiresOn ?? "") })}</p>
             {/* The pay page offers the fee cover, then opens Stripe Checkout (or its stand-in) by a POST: no JavaScript needed. */}
             <p>
               <Link
@@ -292,7 +304,7 @@ export default function PledgeInstructionsPage() {
         )}
         {pledge.status === "offered" && <p>{t("instructions.delivery")}</p>}
         {pledge.status === "pending" && pledge.expiresOn && !pledge.unconfirmed && (
-          <p className="font-bold">{t("instructions.expires", { date: pledge.expiresOn })}</p>
+          <p className="font-bold">{t("instructions.expires", { date: digits(pledge.expiresOn) })}</p>
         )}
       </article>
 

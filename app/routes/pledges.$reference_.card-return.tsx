@@ -9,6 +9,7 @@ import { normalizeReference } from "~/modules/pledging/reference";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { ltrRun, useDigits } from "~/components/bidi";
 
 /**
  * /pledges/:reference/card-return — where Stripe Checkout (or its stand-in) sends the donor back:
@@ -72,12 +73,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export default function CardReturnPage() {
   const page = useLoaderData<typeof loader>();
   const { t } = useTranslation("card");
+  const digits = useDigits();
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid={`card-return-${page.state}`}>
       {page.state === "paid" && (
         <>
           <h1 className="text-2xl font-bold text-brand-800">{t("return.paidHeading")}</h1>
-          <p role="status">{t("return.paid", { amount: page.arrived, reference: page.reference })}</p>
+          <p role="status">{t("return.paid", { amount: ltrRun(digits(page.arrived)), reference: ltrRun(page.reference) })}</p>
           {page.receipts.length > 0 && (
             <ul className="list-disc ps-6">
               {page.receipts.map((number) => (
@@ -102,7 +104,7 @@ export default function CardReturnPage() {
       {page.state === "cancelled" && (
         <>
           <h1 className="text-2xl font-bold text-brand-800">{t("return.cancelledHeading")}</h1>
-          <p>{t("return.cancelled", { reference: page.reference, date: page.date })}</p>
+          <p>{t("return.cancelled", { reference: ltrRun(page.reference), date: digits(page.date) })}</p>
         </>
       )}
       {page.state === "over" && <p role="status">{t("return.over", { status: page.status })}</p>}
@@ -115,7 +117,7 @@ export default function CardReturnPage() {
       )}
       <p>
         <Link to={`/pledges/${page.reference}`} className="text-brand-700 underline">
-          {t("return.pledgeLink", { reference: page.reference })}
+          {t("return.pledgeLink", { reference: ltrRun(page.reference) })}
         </Link>
       </p>
     </div>

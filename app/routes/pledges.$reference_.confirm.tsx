@@ -8,6 +8,7 @@ import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { ltrRun, useDigits } from "~/components/bidi";
 
 /**
  * /pledges/:reference/confirm?token= — a guest confirms an offline pledge (decision 053). The GET
@@ -73,6 +74,7 @@ export default function ConfirmPledgePage() {
   const loaded = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
+  const digits = useDigits();
   const { reference, token, expiresAt } = loaded;
   const state = refused?.state ?? loaded.state;
   return (
@@ -80,7 +82,7 @@ export default function ConfirmPledgePage() {
       <h1 className="text-2xl font-bold text-brand-800">{t("confirm.heading")}</h1>
       {state === "confirmable" && (
         <>
-          <p>{t("confirm.intro", { reference, date: expiresAt ?? "" })}</p>
+          <p>{t("confirm.intro", { reference: ltrRun(reference), date: digits(expiresAt ?? "") })}</p>
           <Form method="post" className="space-y-3">
             <input type="hidden" name="token" value={token} />
             <button type="submit" className="rounded bg-brand-700 px-4 py-2 font-bold text-white hover:bg-brand-800" data-testid="pledge-confirm-submit">

@@ -10,6 +10,7 @@ import { formatDate, formatMoney } from "~/utils/format";
 import { readForm } from "~/utils/forms.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { appOrigin } from "~/utils/request.server";
+import { ltrRun, ownRun, useDigits } from "~/components/bidi";
 
 /**
  * /pledges/:reference/pay — a card pledge waiting for payment. GET shows "continue to card
@@ -77,11 +78,12 @@ export default function PayByCardPage() {
   const loaded = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const { t } = useTranslation("card");
+  const digits = useDigits();
   const page = refused ?? loaded;
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="card-pay">
       <h1 className="text-2xl font-bold text-brand-800">{t("pay.heading")}</h1>
-      <p>{t("pay.intro", { reference: page.reference, amount: page.amount, need: page.need, org: page.org, date: page.date })}</p>
+      <p>{t("pay.intro", { reference: ltrRun(page.reference), amount: ltrRun(digits(page.amount)), need: ownRun(page.need), org: ownRun(page.org), date: digits(page.date) })}</p>
       {page.error && (
         <p role="alert" className="font-bold text-red-800" data-testid="card-pay-error">
           {t(page.error)}
@@ -93,8 +95,8 @@ export default function PayByCardPage() {
           <label className="flex items-start gap-2">
             <input type="checkbox" name="coverFee" className="mt-1" />
             <span>
-              {t("pay.coverFee", { fee: page.cover })}
-              <span className="block text-sm text-stone-600">{t("pay.coverFeeHint", { fee: page.fee, total: page.total })}</span>
+              {t("pay.coverFee", { fee: ltrRun(digits(page.cover)) })}
+              <span className="block text-sm text-stone-600">{t("pay.coverFeeHint", { fee: ltrRun(digits(page.fee)), total: ltrRun(digits(page.total)) })}</span>
             </span>
           </label>
           <button type="submit" className="rounded bg-brand-700 px-5 py-3 text-lg font-bold text-white hover:bg-brand-800" data-testid="card-pay-submit">

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/forms";
 import { JsButton } from "~/components/enhance";
+import { Bdi, Digits, Ltr, Money, Ref, ltrRun, useDigits } from "~/components/bidi";
 import {
   canViewReceipt,
   isDonorOf,
@@ -95,6 +96,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ReceiptPage() {
   const { receipt: r, refersToHref, signature, canReissue, finance, signedIn, notice } = useLoaderData<typeof loader>();
   const { t } = useTranslation("receipts");
+  const digits = useDigits();
   const isReceipt = r.kind === "receipt";
   return (
     <div className="mx-auto w-full max-w-2xl space-y-6">
@@ -104,50 +106,56 @@ export default function ReceiptPage() {
       <article id="print-document" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="receipt">
         <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-stone-300 pb-3">
           <div>
-            <p className="text-lg font-bold">{r.orgName}</p>
+            <p className="text-lg font-bold">
+              <Bdi>{r.orgName}</Bdi>
+            </p>
             {r.registrationNumber && (
               <p className="text-sm">
-                {t("page.registration")}: <span dir="ltr">{r.registrationNumber}</span>
+                {t("page.registration")}: <Ltr>{r.registrationNumber}</Ltr>
               </p>
             )}
           </div>
           <h1 className="text-2xl font-bold text-brand-800">
             {t(`kind.${r.kind}`)}{" "}
-            <span dir="ltr" className="font-mono" data-testid="receipt-number">
-              {r.number}
-            </span>
+            <Ref testId="receipt-number">{r.number}</Ref>
           </h1>
         </header>
-        {r.reissuedOn && <p className="text-sm">{t("page.reissued", { date: r.reissuedOn })}</p>}
+        {r.reissuedOn && <p className="text-sm">{t("page.reissued", { date: digits(r.reissuedOn) })}</p>}
         {!isReceipt && r.refersToNumber && (
           <p className="font-bold">
             {t("page.refersTo")}{" "}
             {refersToHref ? (
-              <Link to={refersToHref} className="font-mono underline" dir="ltr">
-                {r.refersToNumber}
+              <Link to={refersToHref} className="underline">
+                <Ref>{r.refersToNumber}</Ref>
               </Link>
             ) : (
-              <span dir="ltr">{r.refersToNumber}</span>
+              <Ref>{r.refersToNumber}</Ref>
             )}
           </p>
         )}
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
           <dt className="font-bold">{t("page.issuedOn")}</dt>
-          <dd>{r.issuedOn}</dd>
+          <dd>
+            <Digits>{r.issuedOn}</Digits>
+          </dd>
           {r.donorName && (
             <>
               <dt className="font-bold">{t("page.from")}</dt>
-              <dd>{r.donorName}</dd>
+              <dd>
+                <Bdi testId="receipt-donor">{r.donorName}</Bdi>
+              </dd>
             </>
           )}
           <dt className="font-bold">{isReceipt ? t("page.amount") : t("page.refunded")}</dt>
           <dd className="text-xl font-bold tabular-nums" data-testid="receipt-amount">
-            {r.amount}
+            <Money text={r.amount} />
           </dd>
           {isReceipt && (
             <>
               <dt className="font-bold">{t("page.valueDate")}</dt>
-              <dd>{r.valueDate}</dd>
+              <dd>
+                <Digits>{r.valueDate}</Digits>
+              </dd>
               <dt className="font-bold">{t("page.method")}</dt>
               <dd>{t(`methods.${r.method}`)}</dd>
             </>
@@ -157,10 +165,10 @@ export default function ReceiptPage() {
             {r.destination === "need" && r.needTitle ? (
               r.needPublicId ? (
                 <Link to={`/needs/${r.needPublicId}`} className="underline">
-                  {r.needTitle}
+                  <Bdi>{r.needTitle}</Bdi>
                 </Link>
               ) : (
-                r.needTitle
+                <Bdi>{r.needTitle}</Bdi>
               )
             ) : r.destination === "unassigned" ? (
               t("page.unassigned")
@@ -171,33 +179,39 @@ export default function ReceiptPage() {
           {r.pledgeReference && (
             <>
               <dt className="font-bold">{t("page.pledgeReference")}</dt>
-              <dd dir="ltr" className="font-mono">
-                {r.pledgeReference}
+              <dd>
+                <Ref>{r.pledgeReference}</Ref>
               </dd>
             </>
           )}
           <dt className="font-bold">{t("page.issuer")}</dt>
-          <dd>{r.orgName}</dd>
+          <dd>
+            <Bdi>{r.orgName}</Bdi>
+          </dd>
         </dl>
         {(r.gift || r.coverFee) && (
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             {r.gift && (
               <>
                 <dt>{t("page.gift")}</dt>
-                <dd className="tabular-nums">{r.gift}</dd>
+                <dd className="tabular-nums">
+                  <Money text={r.gift} />
+                </dd>
               </>
             )}
             {r.coverFee && (
               <>
                 <dt>{t("page.coverFee")}</dt>
-                <dd className="tabular-nums">{r.coverFee}</dd>
+                <dd className="tabular-nums">
+                  <Money text={r.coverFee} />
+                </dd>
               </>
             )}
           </dl>
         )}
         {r.surplus && (
           <p className="rounded border border-stone-300 p-3" data-testid="receipt-surplus">
-            {t("page.surplus", { amount: r.surplus })}
+            {t("page.surplus", { amount: ltrRun(digits(r.surplus)) })}
           </p>
         )}
         {isReceipt && <p>{t("page.thanks")}</p>}
