@@ -14,6 +14,8 @@ import { normalizeReference } from "~/modules/pledging/reference";
 import { actorOf, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
+import { withNumerals, type Numerals } from "~/utils/numerals";
+import { Bdi, Digits, Money, Ref, ltrRun } from "~/components/bidi";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 
 /**
@@ -33,9 +35,11 @@ export interface TrailStep {
 }
 
 /** The five steps of one pledge, as text in the donor's language. */
-function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale): TrailStep[] {
-  const fmt = (minor: number) => formatMoney(minor, p.currency, locale);
-  const day = (d: string) => formatDate(`${d}T12:00:00Z`, locale);
+function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale, numerals: Numerals): TrailStep[] {
+  // Amounts and codes inside a sentence are isolated left-to-right runs; figures in the person's digits.
+  const fmt = (minor: number) => ltrRun(withNumerals(formatMoney(minor, p.currency, locale), numerals));
+  const day = (d: string) => withNumerals(formatDate(`${d}T12:00:00Z`, locale), numerals);
+  const when = (d: Date | string) => withNumerals(formatDate(d, locale), numerals);
   const released = p.status === "cancelled" || p.status === "expired" || p.status === "declined";
   const paid: TrailStep = {
     step: "paid",
@@ -51,7 +55,7 @@ function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale): TrailStep[] {
     });
     if (payment.receipt)
       paid.lines.push({
-        text: t("pledging:trail.receipt", { number: payment.receipt.number }),
+        text: t("pledging:trail.receipt", { number: ltrRun(payment.receipt.number) }),
         href: receiptPath(payment.receipt.id),
       });
   }
@@ -84,7 +88,7 @@ function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale): TrailStep[] {
   for (const refund of p.money.refunds) {
     if (refund.status === "failed") continue;
     after.done = true;
-    const date = formatDate(refund.createdAt, locale);
+    const date = when(refund.createdAt);
     after.lines.push({
       text: t(refund.status === "succeeded" ? "pledging:trail.refunded" : "pledging:trail.refundPending", {
         amount: fmt(refund.amountMinor),
@@ -94,7 +98,7 @@ function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale): TrailStep[] {
     if (refund.creditNote)
       after.lines.push({
         text: t("pledging:trail.creditNote", {
-          number: refund.creditNote.number,
+          number: ltrRun(refund.creditNote.number),
         }),
         href: receiptPath(refund.creditNote.id),
       });
@@ -118,7 +122,7 @@ function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale): TrailStep[] {
         {
           text: t("pledging:trail.pledged", {
             amount: fmt(p.amountMinor),
-            date: formatDate(p.createdAt, locale),
+            date: when(p.createdAt),
           }),
         },
       ],
@@ -162,7 +166,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         needPublicId: p.need.publicId,
         needTitle: (locale === "ar" ? p.need.titleAr ?? p.need.titleEn : p.need.titleEn ?? p.need.titleAr) ?? "",
         cancellable: (p.status === "pending" || p.status === "awaiting_payment") && p.paidMinor === 0 && p.money.payments.length === 0,
-        trail: trailOf(p, t, locale),
+        trail: trailOf(p, t, locale, user.numerals),
       })),
     },
     { headers: { "Cache-Control": "private, no-store" } }
@@ -199,7 +203,7 @@ export default function MyPledges() {
     <div className="mx-auto w-full max-w-4xl space-y-4">
       <h1 className="text-2xl font-bold text-brand-800">{t("account.title")}</h1>
       <p>{t("account.intro")}</p>
-      {cancelled && <Notice tone="success">{t("account.cancelled", { reference: cancelled })}</Notice>}
+      {cancelled && <Notice tone="success">{t("account.cancelled", { reference: ltrRun(cancelled) })}</Notice>}
       <FormMessage errors={actionData?.result?.error?.[""] ?? actionData?.result?.error?.reference} />
       {pledges.length === 0 ? (
         <p>
@@ -237,15 +241,19 @@ export default function MyPledges() {
               {pledges.map((p) => (
                 <Fragment key={p.reference}>
                   <tr className="border-b border-stone-200">
-                    <td className="p-2">{p.date}</td>
+                    <td className="p-2">
+                      <Digits>{p.date}</Digits>
+                    </td>
                     <td className="p-2">
                       <Link to={`/needs/${p.needPublicId}`} className="underline">
-                        {p.needTitle}
+                        <Bdi>{p.needTitle}</Bdi>
                       </Link>
                     </td>
-                    <td className="p-2 tabular-nums">{p.amount}</td>
-                    <td className="p-2 font-mono" dir="ltr">
-                      {p.reference}
+                    <td className="p-2 tabular-nums">
+                      <Money text={p.amount} />
+                    </td>
+                    <td className="p-2">
+                      <Ref>{p.reference}</Ref>
                     </td>
                     <td className="p-2">{t(`status.${p.status}`)}</td>
                     <td className="space-x-2 p-2 rtl:space-x-reverse">

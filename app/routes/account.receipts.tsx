@@ -7,6 +7,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { Bdi, Digits, Money, Ref, ownRun } from "~/components/bidi";
 
 /**
  * /account/receipts — the signed-in donor's receipts and credit notes, newest first (paginated),
@@ -72,14 +73,20 @@ export default function MyReceipts() {
             <tbody>
               {receipts.map((r) => (
                 <tr key={r.id} className="border-b border-stone-200">
-                  <td className="p-2">{r.date}</td>
-                  <td className="p-2 font-mono" dir="ltr">
-                    {r.number}
+                  <td className="p-2">
+                    <Digits>{r.date}</Digits>
+                  </td>
+                  <td className="p-2">
+                    <Ref>{r.number}</Ref>
                   </td>
                   <td className="p-2">{t(`kind.${r.kind}`)}</td>
-                  <td className="p-2">{r.org}</td>
-                  <td className="p-2">{r.needTitle ?? "—"}</td>
-                  <td className="p-2 tabular-nums">{r.kind === "credit_note" ? `− ${r.amount}` : r.amount}</td>
+                  <td className="p-2">
+                    <Bdi>{r.org}</Bdi>
+                  </td>
+                  <td className="p-2">{r.needTitle ? <Bdi>{r.needTitle}</Bdi> : "—"}</td>
+                  <td className="p-2 tabular-nums">
+                    <Money text={r.kind === "credit_note" ? `− ${r.amount}` : r.amount} />
+                  </td>
                   <td className="p-2">
                     <Link to={`/receipts/${r.id}`} className="text-brand-700 underline" aria-label={`${t("account.open")} ${r.number}`}>
                       {t("account.open")}
@@ -102,7 +109,7 @@ export default function MyReceipts() {
             {statements.map((s) => (
               <li key={s.href}>
                 <Link to={s.href} className="text-brand-700 underline">
-                  {t("account.statementLink", { org: s.org, year: s.year })}
+                  {t("account.statementLink", { org: ownRun(s.org), year: s.year })}
                 </Link>
               </li>
             ))}

@@ -7,6 +7,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { Bdi, Digits, Ltr, Money, Ref, useDigits } from "~/components/bidi";
 
 /**
  * /account/receipts/statement?org=<slug>&year=<yyyy> — the signed-in donor's printable year-end
@@ -63,26 +64,33 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export default function Statement() {
   const { year, org, donor, generatedOn, rows, totals } = useLoaderData<typeof loader>();
   const { t } = useTranslation("receipts");
+  const digits = useDigits();
   return (
     <div className="mx-auto w-full max-w-4xl space-y-6">
       <article id="print-document" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="statement">
         <header className="space-y-1 border-b border-stone-300 pb-3">
-          <h1 className="text-2xl font-bold text-brand-800">{t("statement.heading", { year })}</h1>
+          <h1 className="text-2xl font-bold text-brand-800">{t("statement.heading", { year: digits(String(year)) })}</h1>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
             <dt className="font-bold">{t("statement.issuer")}</dt>
-            <dd>{org.name}</dd>
+            <dd>
+              <Bdi>{org.name}</Bdi>
+            </dd>
             {org.registrationNumber && (
               <>
                 <dt className="font-bold">{t("statement.registration")}</dt>
-                <dd dir="ltr" className="text-start">
-                  {org.registrationNumber}
+                <dd>
+                  <Ltr>{org.registrationNumber}</Ltr>
                 </dd>
               </>
             )}
             <dt className="font-bold">{t("statement.donor")}</dt>
-            <dd>{donor}</dd>
+            <dd>
+              <Bdi testId="statement-donor">{donor}</Bdi>
+            </dd>
             <dt className="font-bold">{t("statement.year")}</dt>
-            <dd>{year}</dd>
+            <dd>
+              <Digits>{String(year)}</Digits>
+            </dd>
           </dl>
         </header>
         <div className="overflow-x-auto">
@@ -100,14 +108,18 @@ export default function Statement() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className="border-b border-stone-200">
-                  <td className="p-2 font-mono" dir="ltr">
-                    {r.number}
+                  <td className="p-2">
+                    <Ref>{r.number}</Ref>
                   </td>
                   <td className="p-2">{t(`kind.${r.kind}`)}</td>
-                  <td className="p-2">{r.date}</td>
-                  <td className="p-2">{r.needTitle ?? "—"}</td>
+                  <td className="p-2">
+                    <Digits>{r.date}</Digits>
+                  </td>
+                  <td className="p-2">{r.needTitle ? <Bdi>{r.needTitle}</Bdi> : "—"}</td>
                   <td className="p-2">{t(`methods.${r.method}`)}</td>
-                  <td className="p-2 text-end tabular-nums">{r.amount}</td>
+                  <td className="p-2 text-end tabular-nums">
+                    <Money text={r.amount} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -130,15 +142,21 @@ export default function Statement() {
               {totals.map((x) => (
                 <tr key={x.currency} className="border-b border-stone-200">
                   <td className="p-2 font-mono">{x.currency}</td>
-                  <td className="p-2 text-end tabular-nums">{x.receipts}</td>
-                  <td className="p-2 text-end tabular-nums">{x.creditNotes}</td>
-                  <td className="p-2 text-end font-bold tabular-nums">{x.net}</td>
+                  <td className="p-2 text-end tabular-nums">
+                    <Money text={x.receipts} />
+                  </td>
+                  <td className="p-2 text-end tabular-nums">
+                    <Money text={x.creditNotes} />
+                  </td>
+                  <td className="p-2 text-end font-bold tabular-nums">
+                    <Money text={x.net} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </section>
-        <p className="text-sm">{t("statement.generatedOn", { date: generatedOn })}</p>
+        <p className="text-sm">{t("statement.generatedOn", { date: digits(generatedOn) })}</p>
       </article>
       <div className="no-print space-y-2">
         <p>{t("page.printHint")}</p>
