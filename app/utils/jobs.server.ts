@@ -13,6 +13,7 @@ import { deleteExpiredSessions } from "~/modules/identity/session.server";
 import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/stripe-events.server";
 import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
 import { env } from "./env.server";
+import { pageDataChanged } from "./page-cache.server";
 
 /** The queue whose jobs mean "sweep the email outbox now". */
 export const OUTBOX_QUEUE = "email-outbox";
@@ -45,6 +46,20 @@ export interface StartJobsOptions {
 
 // On globalThis so the dev server's module reloads do not start a second worker.
 const globalForJobs = globalThis as unknown as { __tadamonJobs?: Promise<Jobs> };
+
+/**
+ * Registers a worker whose every finished batch, done or failed, tells the anonymous page cache
+ * that what donor pages show may have changed (decision 060).
+ */
+function work<T>(boss: PgBoss, queue: string, options: PgBoss.WorkOptions, handler: PgBoss.WorkHandler<T>): Promise<string> {
+  return boss.work<T>(queue, options, async (jobs) => {
+    try {
+      return await handler(jobs);
+    } finally {
+      pageDataChanged();
+    }
+  });
+}
 
 /** The transport this configuration asks for: Resend with an API key, none without. */
 export function transportFromEnv(): EmailTransport | null {
@@ -85,7 +100,8 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         retryLimit: 0,
         expireInSeconds: 15 * 60,
       });
-      const outboxWorkerId = await boss.work(
+      const outboxWorkerId = await work(
+        boss,
         OUTBOX_QUEUE,
         { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 },
         async () => {
@@ -96,7 +112,7 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       await boss.schedule(OUTBOX_QUEUE, "* * * * *", {}, { tz: "UTC" });
       // Pledge expiry: idempotent (a second run changes nothing), so a missed or doubled run is harmless.
       await boss.createQueue(PLEDGE_EXPIRY_QUEUE, { name: PLEDGE_EXPIRY_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 });
-      await boss.work(PLEDGE_EXPIRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+      await work(boss, PLEDGE_EXPIRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
         const expired = await expirePledges(database.db, new Date());
         if (expired.length > 0 && env().NODE_ENV !== "test") console.info(`[pledges] expired ${expired.length}`);
       });
@@ -104,13 +120,13 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       await boss.send(PLEDGE_EXPIRY_QUEUE, {}); // and once at start-up, for pledges that fell due while down
       // Need expiry: idempotent too (each need under its row lock, state read again); its emails go out with the next sweep.
       await boss.createQueue(NEED_EXPIRY_QUEUE, { name: NEED_EXPIRY_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 });
-      await boss.work(NEED_EXPIRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+      await work(boss, NEED_EXPIRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
         await runNeedExpiry(database.db);
       });
       await boss.schedule(NEED_EXPIRY_QUEUE, "*/15 * * * *", {}, { tz: "UTC" });
       await boss.send(NEED_EXPIRY_QUEUE, {}); // and once at start-up, for deadlines that passed while down
       await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, policy: "stately", retryLimit: 2, expireInSeconds: 15 * 60 });
-      await boss.work(HOUSEKEEPING_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+      await work(boss, HOUSEKEEPING_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
         await pruneLoginAttempts(database.db);
         await pruneRateLimits(database.db);
         await deleteExpiredSessions(database.db);
@@ -119,7 +135,7 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       // Stripe events: idempotent per event (Stripe's ids, the payments module's keys); a job with
       // an eventId processes that event, the minute's schedule (no eventId) the due ones.
       await boss.createQueue(STRIPE_EVENTS_QUEUE, { name: STRIPE_EVENTS_QUEUE, retryLimit: 2, expireInSeconds: 15 * 60 });
-      await boss.work<{ eventId?: string; origin?: string }>(STRIPE_EVENTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 }, async (jobs) => {
+      await work<{ eventId?: string; origin?: string }>(boss, STRIPE_EVENTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 5 }, async (jobs) => {
         const origin = env().APP_URL?.replace(/\/$/, "");
         for (const job of jobs) {
           const status = job.data?.eventId ? await processStripeEvent(database.db, job.data.eventId, { origin: job.data.origin ?? origin }) : null;
@@ -132,7 +148,7 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
       await boss.send(STRIPE_EVENTS_QUEUE, {}); // and once at start-up
       // Statement imports: one job per import (singleton by id); runImport is safe to run again.
       await boss.createQueue(STATEMENT_IMPORT_QUEUE, { name: STATEMENT_IMPORT_QUEUE, retryLimit: 2, expireInSeconds: 60 * 60 });
-      await boss.work<{ importId: string }>(STATEMENT_IMPORT_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+      await work<{ importId: string }>(boss, STATEMENT_IMPORT_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
         for (const job of jobs) if (job.data?.importId) await runStatementImportJob(database.db, job.data.importId);
         kickOutbox(); // receipts written by the payments the matcher recorded
       });
