@@ -9,6 +9,15 @@ import express from "express";
 const build = await import(path.resolve("build/server/index.js"));
 const { boot } = build.entry.module;
 const config = build.entry.module.serverConfig();
+// Anonymous visitors' donor pages from a few-second in-process cache (decision 060); PAGE_CACHE=off
+// leaves it out, an invalid PAGE_CACHE_* setting stops the server here.
+let pageCache = null;
+try {
+  pageCache = build.entry.module.pageCacheMiddleware(build.entry.module.pageCacheConfig(process.env));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 
 try {
   await boot();
@@ -128,6 +137,9 @@ app.use(
   express.static("build/client/assets", { immutable: true, maxAge: "1y" }),
 );
 app.use(express.static("build/client", { maxAge: "1h" }));
+
+// Last before Remix, so everything above (headers, refusals, static files) still applies to a hit.
+if (pageCache) app.use(pageCache);
 
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 

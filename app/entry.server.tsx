@@ -171,3 +171,5 @@ export { env as serverConfig } from "~/utils/env.server";
 export { refusalText, screenRequest } from "~/utils/request-screen.server";
 // server.js sets these on every response (decision 052).
 export { baselineHeaders, lateHeaders } from "~/utils/security-headers.server";
+// server.js puts the anonymous visitors' page cache in front of Remix (decision 060).
+export { pageCacheConfig, pageCacheMiddleware } from "~/utils/page-cache.server";
