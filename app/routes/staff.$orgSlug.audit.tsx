@@ -3,14 +3,16 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18next.server";
+import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { describeAuditEntries } from "~/modules/audit/describe.server";
 import { SYSTEM_FILTER, auditFilterOptions, queryAuditLog } from "~/modules/audit/audit-query.server";
 import { AuditFilterSchema } from "~/modules/organizations/schemas";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { pageFrom, Pagination } from "~/components/pagination";
 import { ErrorList } from "~/components/forms";
-import { AuditTable, PageTitle, Section, buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
+import { AuditEntries } from "~/components/audit-entries";
+import { PageTitle, Section, buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
 import { formatNumber } from "~/utils/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -39,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // A bad filter (a hand-edited URL) shows its message and no rows; nothing is guessed.
     const errors = parsed.error.flatten().fieldErrors as Record<string, string[] | undefined>;
     return data(
-      { ...common, errors, entries: [], total: 0, page: 1, pages: 1 },
+      { ...common, errors, entries: [] as Awaited<ReturnType<typeof describeAuditEntries>>, total: 0, page: 1, pages: 1 },
       { status: 400 },
     );
   }
@@ -49,7 +51,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeZone: member.org.timeZone,
     page: pageFrom(url),
   });
-  return { ...common, errors: {} as Record<string, string[] | undefined>, ...result };
+  // The records each entry names (household reference, need title, pledge code, payment…) are
+  // resolved for the whole page in one query per kind, and every change is put in words.
+  const t = await getFixedT(request, ["staff", "needs", "pledging", "disbursements", "registry", "common"]);
+  const entries = await describeAuditEntries(db, result.entries, {
+    orgId: member.org.id,
+    orgSlug: member.org.slug,
+    orgCurrency: member.org.defaultCurrency,
+    locale,
+    timeZone: member.org.timeZone,
+    t,
+  });
+  return { ...common, errors: {} as Record<string, string[] | undefined>, ...result, entries };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
@@ -130,7 +143,7 @@ export default function AuditPage() {
         {entries.length === 0 ? (
           <p>{filtered ? t("audit.noMatch") : t("audit.empty")}</p>
         ) : (
-          <AuditTable entries={entries} timeZone={org.timeZone} caption={t("audit.title")} />
+          <AuditEntries entries={entries} />
         )}
         <Pagination page={page} pages={pages} />
       </Section>
