@@ -170,7 +170,8 @@ describe("sign-up, confirmation and sign-in", () => {
     const org = await createOrg();
     await addMember(org.id, user.id, "finance");
     const reply = await call(loginRoute.action, post("/login", { email: user.email, password: TEST_PASSWORD }));
-    expect(reply.location).toBe("/");
+    // Finance is their only role there: they land on the finance home, not the public home page.
+    expect(reply.location).toBe(`/finance/${org.slug}`);
     const db = await getDb();
     const [session] = await db.select().from(sessions).where(eq(sessions.userId, user.id));
     expect(session.activeOrgId).toBe(org.id);
