@@ -2,7 +2,8 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { NeedCard } from "~/components/need-card";
-import { Pagination } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
+import { useDigits } from "~/components/bidi";
 import { buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
 import { parsePublicFilters, SORTS } from "~/modules/marketplace/filters";
 import { listPublicGovernorates, listPublicNeeds, listPublicOrgs } from "~/modules/marketplace/listing.server";
@@ -15,7 +16,7 @@ import { getFixedT } from "~/utils/i18next.server";
 export const headers = publicHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { filters, bad } = parsePublicFilters(new URL(request.url).searchParams);
+  const { filters, bad, badCursor } = parsePublicFilters(new URL(request.url).searchParams);
   const db = await getDb();
   const t = await getFixedT(request, "public");
   const [listing, orgs, governorates] = await Promise.all([
@@ -25,15 +26,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   const body = {
     ...listing,
-    filters: { ...filters, q: filters.q ?? "" },
+    // The cursor is the loader's business (validated above); the page only needs the filters.
+    filters: { ...filters, q: filters.q ?? "", cursor: null },
     bad,
+    badCursor,
     orgs,
     governorates,
     currencies: [...new Set(orgs.map((o) => o.defaultCurrency))].sort(),
     title: t("listing.metaTitle"),
     description: t("listing.metaDescription"),
   };
-  // A hand-edited filter that means nothing is a bad request; the page still shows what it can.
+  // A hand-edited filter or page link that means nothing is a bad request; the page still shows
+  // what it can (a bad cursor: the first page).
   return data(body, { status: bad ? 400 : 200, headers: publicCacheHeaders(request) });
 }
 
@@ -43,11 +47,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function NeedsIndex() {
-  const { needs, total, page, pages, filters, bad, orgs, governorates, currencies } = useLoaderData<typeof loader>();
+  const { needs, total, capped, page, pages, next, prev, filters, bad, badCursor, orgs, governorates, currencies } =
+    useLoaderData<typeof loader>();
   const { t } = useTranslation("public");
   const locale = useLocale();
+  const digits = useDigits();
   const name = (o: { nameAr: string; nameEn: string }) => (locale === "ar" ? o.nameAr : o.nameEn);
   const orgBySlug = new Map(orgs.map((o) => [o.slug, o]));
+  // The folded filters open by themselves when one of them is in use (so it can be seen and changed).
+  const active = [filters.category, filters.region, filters.urgency, filters.org, filters.currency].filter(Boolean).length +
+    (filters.sort !== "urgent" ? 1 : 0);
   const select = (id: string, label: string, field: string, value: string, options: [string, string][], withAny = true) => (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-bold">
@@ -64,67 +73,93 @@ export default function NeedsIndex() {
     </div>
   );
   return (
-    <div className="space-y-6">
+    <div className="space-y-4 sm:space-y-6">
       <header>
-        <h1 className="text-3xl font-bold text-brand-800">{t("listing.title")}</h1>
-        <p className="mt-2 max-w-3xl leading-relaxed">{t("listing.intro")}</p>
+        <h1 className="text-2xl font-bold text-brand-800 sm:text-3xl">{t("listing.title")}</h1>
+        <p className="mt-2 max-w-3xl text-sm leading-relaxed sm:text-base">{t("listing.intro")}</p>
       </header>
 
-      <section aria-labelledby="need-filters-title" className="rounded-lg border border-stone-200 bg-white p-4">
-        <h2 id="need-filters-title" className="text-lg font-bold">
+      <section aria-labelledby="need-filters-title" className="rounded-lg border border-stone-200 bg-white p-3 sm:p-4">
+        <h2 id="need-filters-title" className="sr-only sm:not-sr-only sm:text-lg sm:font-bold">
           {t("listing.filters")}
         </h2>
-        <Form method="get" className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="public-need-filters">
-          <div className="space-y-1 sm:col-span-2 lg:col-span-4">
+        <Form method="get" className="space-y-3 sm:mt-3" data-testid="public-need-filters">
+          <div className="space-y-1">
             <label htmlFor="q" className="block text-sm font-bold">
               {t("listing.search")}
             </label>
-            <input id="q" type="search" name="q" defaultValue={filters.q} maxLength={200} aria-describedby="q-hint" className={inputClass} />
-            <p id="q-hint" className="text-sm text-stone-700">
+            <div className="flex gap-2">
+              <input
+                id="q"
+                type="search"
+                name="q"
+                defaultValue={filters.q}
+                maxLength={200}
+                aria-describedby="q-hint"
+                className={`${inputClass} min-w-0 flex-1`}
+              />
+              <button type="submit" className={`${buttonClass} shrink-0`}>
+                {t("listing.apply")}
+              </button>
+            </div>
+            <p id="q-hint" className="sr-only text-sm text-stone-700 sm:not-sr-only">
               {t("listing.searchHint")}
             </p>
           </div>
-          {select(
-            "category",
-            t("listing.category"),
-            "category",
-            filters.category ?? "",
-            NEED_CATEGORIES.map((c) => [c, t(`needs:categories.${c}`)]),
-          )}
-          {select(
-            "region",
-            t("listing.region"),
-            "region",
-            filters.region ?? "",
-            governorates.map((g) => {
-              const org = orgBySlug.get(g.orgSlug);
-              return [g.id, org ? t("listing.regionOf", { region: name(g), org: name(org) }) : name(g)];
-            }),
-          )}
-          {select("urgency", t("listing.urgency"), "urgency", filters.urgency ?? "", URGENCIES.map((u) => [u, t(`needs:urgency.${u}`)]))}
-          {select("org", t("listing.org"), "org", filters.org ?? "", orgs.map((o) => [o.slug, name(o)]))}
-          {select("currency", t("listing.currency"), "currency", filters.currency ?? "", currencies.map((c) => [c, c]))}
-          {select("sort", t("listing.sort"), "sort", filters.sort, SORTS.map((s) => [s, t(`listing.sorts.${s}`)]), false)}
-          <div className="flex items-end gap-3 sm:col-span-2">
-            <button type="submit" className={buttonClass}>
-              {t("listing.apply")}
-            </button>
-            <Link to="/needs" className={linkClass}>
-              {t("listing.reset")}
-            </Link>
-          </div>
+          {/* Six selects would fill a phone's first screen: they fold behind "Filters" (no JavaScript needed). */}
+          <details open={active > 0} className="group rounded border border-stone-200" data-testid="need-filters-more">
+            <summary className="flex min-h-11 cursor-pointer items-center gap-2 px-3 py-2 font-bold">
+              <span aria-hidden="true" className="inline-block transition-transform group-open:rotate-90 rtl:-scale-x-100">
+                ▸
+              </span>
+              {active > 0 ? t("listing.filtersCount", { n: digits(formatNumber(active, locale)) }) : t("listing.filtersToggle")}
+            </summary>
+            <div className="grid gap-4 p-3 sm:grid-cols-2 lg:grid-cols-3">
+              {select(
+                "category",
+                t("listing.category"),
+                "category",
+                filters.category ?? "",
+                NEED_CATEGORIES.map((c) => [c, t(`needs:categories.${c}`)]),
+              )}
+              {select(
+                "region",
+                t("listing.region"),
+                "region",
+                filters.region ?? "",
+                governorates.map((g) => {
+                  const org = orgBySlug.get(g.orgSlug);
+                  return [g.id, org ? t("listing.regionOf", { region: name(g), org: name(org) }) : name(g)];
+                }),
+              )}
+              {select("urgency", t("listing.urgency"), "urgency", filters.urgency ?? "", URGENCIES.map((u) => [u, t(`needs:urgency.${u}`)]))}
+              {select("org", t("listing.org"), "org", filters.org ?? "", orgs.map((o) => [o.slug, name(o)]))}
+              {select("currency", t("listing.currency"), "currency", filters.currency ?? "", currencies.map((c) => [c, c]))}
+              {select("sort", t("listing.sort"), "sort", filters.sort, SORTS.map((s) => [s, t(`listing.sorts.${s}`)]), false)}
+              <div className="flex flex-wrap items-end gap-3 sm:col-span-2 lg:col-span-3">
+                <button type="submit" className={buttonClass}>
+                  {t("listing.apply")}
+                </button>
+                <Link to="/needs" className={linkClass}>
+                  {t("listing.reset")}
+                </Link>
+              </div>
+            </div>
+          </details>
         </Form>
       </section>
 
       {bad && (
-        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3">
-          {t("listing.badFilter")}
+        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3" data-testid="listing-bad-request">
+          {badCursor ? t("listing.badCursor") : t("listing.badFilter")}
         </p>
       )}
 
       <section aria-labelledby="results-title">
         <h2 id="results-title" className="text-lg font-bold" aria-live="polite" data-testid="need-results-count">
-          {t("listing.results", { count: total, n: formatNumber(total, locale) })}
+          {capped
+            ? t("listing.resultsMore", { n: digits(formatNumber(total, locale)) })
+            : t("listing.results", { count: total, n: digits(formatNumber(total, locale)) })}
         </h2>
         {needs.length === 0 ? (
           <p className="mt-4">{t("listing.empty")}</p>
@@ -137,7 +172,7 @@ export default function NeedsIndex() {
             ))}
           </ul>
         )}
-        <Pagination page={page} pages={pages} />
+        <KeysetPagination page={page} pages={pages} capped={capped} next={next} prev={prev} />
       </section>
     </div>
   );

@@ -1,6 +1,6 @@
 // The public listing on the real database (PGlite by default, PostgreSQL with DATABASE_URL, where
 // other workers write at the same time: every assertion is scoped to this test's organisation).
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -14,6 +14,7 @@ import { actorFor, needFields, needsWorld, createGovernorate } from "../../../te
 import { insertNeeds, needRow } from "../../../tests/fixtures/marketplace";
 import { backfillSearchText } from "./search-text.server";
 import {
+  COUNT_CAP,
   getPublicNeed,
   getPublicOrg,
   listPublicNeeds,
@@ -22,6 +23,12 @@ import {
   publicRowsQuery,
   PUBLIC_PAGE_SIZE,
 } from "./listing.server";
+import { decodeCursor, encodeCursor, parsePublicFilters, SORTS, type PublicFilters, type PublicSort } from "./filters";
+
+// The first use opens and migrates the database (seconds on a busy machine): not inside a test's time.
+beforeAll(async () => {
+  await getDb();
+}, 300_000);
 
 type World = Awaited<ReturnType<typeof needsWorld>>;
 const ids = (list: { needs: { publicId: string }[] }) => list.needs.map((n) => n.publicId);
@@ -192,21 +199,162 @@ describe("search text backfill", () => {
 });
 
 describe("pagination", () => {
-  it("20 a page, stable across pages even when every sort key ties; a page past the end shows the last", async () => {
+  it("first pages by number (20 a page, stable when every sort key ties; past the end shows the last)", async () => {
     const world = await needsWorld();
     const rows = await insertNeeds(Array.from({ length: 45 }, () => needRow(world, { urgency: "high", deadline: "2099-05-05" })));
     const db = await getDb();
     const pages = await Promise.all([1, 2, 3].map((page) => listPublicNeeds(db, { org: world.org.slug, page })));
     expect(pages.map((p) => p.needs.length)).toEqual([PUBLIC_PAGE_SIZE, PUBLIC_PAGE_SIZE, 5]);
-    expect(pages[0]).toMatchObject({ total: 45, pages: 3, page: 1 });
+    expect(pages[0]).toMatchObject({ total: 45, pages: 3, page: 1, capped: false, prev: null });
     const seen = pages.flatMap(ids);
     expect(new Set(seen).size).toBe(45);
     expect(seen.sort()).toEqual(rows.map((r) => r.publicId).sort());
-    // Same order on a second read.
     expect(ids(await listPublicNeeds(db, { org: world.org.slug, page: 2 }))).toEqual(ids(pages[1]));
     const past = await listPublicNeeds(db, { org: world.org.slug, page: 99 });
     expect(past.page).toBe(3);
     expect(ids(past)).toEqual(ids(pages[2]));
+    expect(past.next).toBeNull();
+  });
+
+  /** Follows `next` from the first page to the end, then `prev` back to the start. */
+  async function walk(filters: Partial<PublicFilters>) {
+    const db = await getDb();
+    const forward: string[][] = [];
+    let listing = await listPublicNeeds(db, filters);
+    forward.push(ids(listing));
+    const labels = [listing.page];
+    while (listing.next) {
+      listing = await listPublicNeeds(db, { ...filters, cursor: decodeCursor(listing.next, filters.sort ?? "urgent") });
+      forward.push(ids(listing));
+      labels.push(listing.page);
+    }
+    const backward: string[][] = [ids(listing)];
+    while (listing.prev) {
+      listing = await listPublicNeeds(db, { ...filters, cursor: decodeCursor(listing.prev, filters.sort ?? "urgent") });
+      backward.unshift(ids(listing));
+    }
+    return { forward, backward, labels };
+  }
+
+  it("every sort pages by cursor through all rows in order, ties broken by id, and back again", async () => {
+    const world = await needsWorld();
+    const db = await getDb();
+    // Many ties on every key: 3 urgencies × 2 deadlines × 3 funding shares × 2 publication times.
+    await insertNeeds(
+      Array.from({ length: 47 }, (_, i) =>
+        needRow(world, {
+          urgency: (["critical", "high", "normal"] as const)[i % 3],
+          deadline: i % 2 ? "2099-05-05" : "2099-01-01",
+          targetMinor: 30000,
+          paidMinor: [0, 10000, 20000][i % 3 === 0 ? 0 : (i >> 1) % 3],
+          reservedMinor: i % 5 === 0 ? 5000 : 0,
+          publishedAt: new Date(i % 2 ? "2026-03-01T10:00:00.123456Z" : "2026-03-01T10:00:00.123Z"),
+        }),
+      ),
+    );
+    // The expected order is the one of a single query over everything (offset 0, no limit).
+    const everything = async (sort: PublicSort) =>
+      (await publicRowsQuery(db, { org: world.org.slug, sort }, 1, 1000)).map((r) => r.publicId);
+    for (const sort of SORTS) {
+      const all = await everything(sort);
+      expect(all).toHaveLength(47);
+      const { forward, backward, labels } = await walk({ org: world.org.slug, sort });
+      expect(forward.map((p) => p.length), sort).toEqual([20, 20, 7]);
+      expect(forward.flat(), sort).toEqual(all);
+      expect(backward, sort).toEqual(forward);
+      expect(labels).toEqual([1, 2, 3]);
+    }
+  });
+
+  it("stable under inserts: needs published ahead of the cursor neither repeat nor skip a row on the next page", async () => {
+    const world = await needsWorld();
+    const db = await getDb();
+    await insertNeeds(Array.from({ length: 45 }, (_, i) => needRow(world, { urgency: "high", deadline: `2099-02-${String((i % 20) + 1).padStart(2, "0")}` })));
+    const filters = { org: world.org.slug, sort: "urgent" as const };
+    const before = (await publicRowsQuery(db, filters, 1, 1000)).map((r) => r.publicId);
+    const first = await listPublicNeeds(db, filters);
+    expect(ids(first)).toEqual(before.slice(0, 20));
+    // Five critical needs (ahead of every row in "most urgent") and one that ties the last row shown.
+    const last = (await db.select().from(needs).where(eq(needs.publicId, before[19])))[0];
+    await insertNeeds([
+      ...Array.from({ length: 5 }, () => needRow(world, { urgency: "critical" })),
+      needRow(world, { urgency: last.urgency, deadline: last.deadline }),
+    ]);
+    const second = await listPublicNeeds(db, { ...filters, cursor: decodeCursor(first.next!, "urgent") });
+    const after = (await publicRowsQuery(db, filters, 1, 1000)).map((r) => r.publicId);
+    const cut = after.indexOf(before[19]);
+    expect(ids(second)).toEqual(after.slice(cut + 1, cut + 21));
+    expect(ids(second).filter((id) => ids(first).includes(id))).toEqual([]);
+    expect(second.page).toBe(2);
+    // An offset page 2 would have shown the last five of page 1 again.
+    const offset = await listPublicNeeds(db, { ...filters, page: 2 });
+    expect(ids(offset).filter((id) => ids(first).includes(id)).length).toBeGreaterThan(0);
+    // Previous from page 2 now finds the new needs too: a full page (the nearest 20 before it).
+    const back = await listPublicNeeds(db, { ...filters, cursor: decodeCursor(second.prev!, "urgent") });
+    expect(ids(back)).toEqual(after.slice(cut - 19, cut + 1));
+  });
+
+  it("an edited, foreign or truncated cursor is the first page and a bad request, never an error", async () => {
+    const world = await needsWorld();
+    const db = await getDb();
+    await insertNeeds(Array.from({ length: 25 }, () => needRow(world)));
+    const first = await listPublicNeeds(db, { org: world.org.slug });
+    const token = first.next!;
+    const params = (extra: string) => new URLSearchParams(`org=${world.org.slug}&${extra}`);
+    expect(parsePublicFilters(params(`cursor=${token}`))).toMatchObject({ bad: false, badCursor: false });
+    const forged = (sort: PublicSort, key: string[]) => encodeCursor({ sort, dir: "after", page: 2, key });
+    const uuid = "0b7c5a3e-1d2f-4a6b-9c8d-7e6f5a4b3c2d";
+    for (const bad of [
+      "garbage",
+      token.slice(0, -3),
+      `${token}x`,
+      "eyJhIjoxfQ", // {"a":1}
+      forged("closing", ["2099-01-01", "high", uuid]), // another sort's cursor (the listing is "urgent")
+      forged("urgent", ["high", "2099-02-31", uuid]), // no such day
+      forged("urgent", ["soon", "2099-02-01", uuid]),
+      forged("urgent", ["high", "2099-02-01", "1; drop table needs"]),
+      forged("urgent", ["high", "2099-02-01"]),
+      "x".repeat(5000),
+    ]) {
+      const parsed = parsePublicFilters(params(`cursor=${encodeURIComponent(bad)}`));
+      expect(parsed, bad.slice(0, 40)).toMatchObject({ bad: true, badCursor: true });
+      expect(parsed.filters.cursor).toBeNull();
+      expect(ids(await listPublicNeeds(db, parsed.filters))).toEqual(ids(first));
+    }
+    // A well-formed cursor whose row is gone still answers (the rows after its key).
+    const ghost = parsePublicFilters(params(`cursor=${forged("urgent", ["critical", "1999-01-01", uuid])}`));
+    expect(ghost.badCursor).toBe(false);
+    expect((await listPublicNeeds(db, ghost.filters)).needs.length).toBe(20);
+    // Offset pages stop at 10: deeper numbers are the first page and a 400.
+    expect(parsePublicFilters(params("page=10")).filters.page).toBe(10);
+    expect(parsePublicFilters(params("page=11"))).toMatchObject({ bad: true, badCursor: true, filters: { page: 1 } });
+  });
+});
+
+describe("counts", () => {
+  it("the unfiltered (and currency-only) count is the aggregate's, exact; a filtered count stops at the cap", async () => {
+    const world = await needsWorld({ currency: "XTS" });
+    const db = await getDb();
+    await insertNeeds(Array.from({ length: COUNT_CAP + 5 }, () => needRow(world, { currency: "XTS", category: "rent" })));
+    const filtered = await listPublicNeeds(db, { org: world.org.slug, category: "rent" });
+    expect(filtered).toMatchObject({ total: COUNT_CAP, capped: true, pages: COUNT_CAP / PUBLIC_PAGE_SIZE });
+    expect(filtered.next).not.toBeNull();
+    const small = await listPublicNeeds(db, { org: world.org.slug, category: "food" });
+    expect(small).toMatchObject({ total: 0, capped: false });
+    // One statement for both reads: other workers may publish at the same time on PostgreSQL.
+    const [row] = (
+      await db.execute(sql`select
+        (select count(*) from needs where state = 'published')::int as scan,
+        (select coalesce(sum(published), 0) from public_need_totals)::int as agg,
+        (select count(*) from needs where state = 'published' and currency = 'XTS')::int as xts`)
+    ).rows as { scan: number; agg: number; xts: number }[];
+    expect(row.agg).toBe(row.scan);
+    const all = await listPublicNeeds(db, {});
+    expect(all.capped).toBe(false);
+    expect(all.total).toBeGreaterThanOrEqual(COUNT_CAP + 5);
+    const xts = await listPublicNeeds(db, { currency: "XTS" });
+    expect(xts).toMatchObject({ capped: false });
+    expect(xts.total).toBeGreaterThanOrEqual(row.xts);
   });
 });
 
@@ -324,5 +472,24 @@ describe("indexes (PostgreSQL)", () => {
     expect(await plan({ sort: "nearly_funded" })).toMatch(/needs_public_nearly_funded_idx/);
     const found = await listPublicNeeds(database.db, { q: "zyxwheel", org: world.org.slug });
     expect(found.total).toBe(5);
+
+    // A deep page by cursor starts from its sort's index at the cursor (an Index Cond), no OFFSET.
+    const indexOf: Record<PublicSort, string> = {
+      urgent: "needs_public_urgency_idx",
+      closing: "needs_public_deadline_idx",
+      nearly_funded: "needs_public_nearly_funded_idx",
+      newest: "needs_public_published_idx",
+    };
+    for (const sort of SORTS) {
+      let listing = await listPublicNeeds(database.db, { sort });
+      for (let i = 0; i < 3 && listing.next; i += 1) listing = await listPublicNeeds(database.db, { sort, cursor: decodeCursor(listing.next, sort) });
+      const cursor = decodeCursor(listing.next!, sort)!;
+      const text = await plan({ sort, cursor });
+      expect(text, sort).toContain(indexOf[sort]);
+      expect(text, sort).toMatch(/Index Cond: .*ROW\(|Index Cond: \(ROW/);
+      expect(text, sort).not.toMatch(/Seq Scan on needs/);
+      const { sql: rowsSql } = publicRowsQuery(database.db, { sort, cursor }).toSQL();
+      expect(rowsSql, sort).not.toMatch(/offset \$\d+/i);
+    }
   });
 });

@@ -5,12 +5,14 @@
  * item lines ride along as a JSON sub-select, the organisation and governorate as joins.
  * The `state = 'published'` condition is written as a literal so the planner can use the partial
  * indexes of db/schema/needs.ts (one behind every filter and sort).
+ * Decision 059: pages after the first few are keyset pages (a cursor, never a deep OFFSET), counts
+ * are capped or read from the maintained aggregate public_need_totals, and so are the home totals.
  */
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
-import { needItems, needs, organizations, regions } from "#db/schema";
+import { needItems, needs, organizations, publicNeedTotals, regions } from "#db/schema";
 import { toPublicNeed, type PublicNeed, type PublicNeedItem } from "~/modules/anonymization/public-need";
-import type { PublicFilters, PublicSort } from "./filters";
+import { encodeCursor, type ListingCursor, type PublicFilters, type PublicSort } from "./filters";
 import { toPrefixQuery } from "./search-text";
 
 export const PUBLIC_PAGE_SIZE = 20;
@@ -80,24 +82,67 @@ function publicSelect(db: DbOrTx) {
     .leftJoin(regions, eq(regions.id, needs.publicRegionId));
 }
 
-function orderOf(sort: PublicSort): SQL[] {
-  switch (sort) {
-    case "closing":
-      return [asc(needs.deadline), asc(needs.urgency), asc(needs.id)];
-    case "nearly_funded":
-      // Closest to its target first (money received or promised), then the sooner deadline.
-      return [
-        desc(sql`(${needs.paidMinor} + ${needs.reservedMinor})::float8 / ${needs.targetMinor}`),
-        asc(needs.deadline),
-        asc(needs.id),
-      ];
-    case "newest":
-      return [desc(needs.publishedAt), desc(needs.id)];
-    case "urgent":
-    default:
-      // The enum's order is critical, high, normal.
-      return [asc(needs.urgency), asc(needs.deadline), asc(needs.id)];
-  }
+/**
+ * Each sort is a keyset (decision 059): its key expressions in order (all the same direction, so
+ * "after the cursor" is one row comparison the index can start from), the key as text for the
+ * cursor (exactly as the database compares it), and the cursor's text bound back to typed values.
+ * Every key ends with the id (unique), so ties never repeat or skip a row. The indexes of
+ * db/schema/needs.ts are on the same expressions, partial on published needs.
+ */
+interface Keyset {
+  /** Ascending (urgent, closing, nearly_funded) or descending (newest) on every key. */
+  descending: boolean;
+  keys: SQL[];
+  text: SQL[];
+  bind: (key: string[]) => SQL[];
+}
+
+const negRatio = sql`(-((${needs.paidMinor} + ${needs.reservedMinor})::float8 / ${needs.targetMinor}))`;
+const shownAt = sql`coalesce(${needs.publishedAt}, ${needs.createdAt})`;
+
+const KEYSETS: Record<PublicSort, Keyset> = {
+  // The enum's order is critical, high, normal.
+  urgent: {
+    descending: false,
+    keys: [sql`${needs.urgency}`, sql`${needs.deadline}`, sql`${needs.id}`],
+    text: [sql`${needs.urgency}::text`, sql`${needs.deadline}::text`, sql`${needs.id}::text`],
+    bind: ([u, d, id]) => [sql`${u}::need_urgency`, sql`${d}::date`, sql`${id}::uuid`],
+  },
+  closing: {
+    descending: false,
+    keys: [sql`${needs.deadline}`, sql`${needs.urgency}`, sql`${needs.id}`],
+    text: [sql`${needs.deadline}::text`, sql`${needs.urgency}::text`, sql`${needs.id}::text`],
+    bind: ([d, u, id]) => [sql`${d}::date`, sql`${u}::need_urgency`, sql`${id}::uuid`],
+  },
+  // Closest to its target first (money received or promised), then the sooner deadline.
+  nearly_funded: {
+    descending: false,
+    keys: [negRatio, sql`${needs.deadline}`, sql`${needs.id}`],
+    text: [sql`${negRatio}::text`, sql`${needs.deadline}::text`, sql`${needs.id}::text`],
+    bind: ([r, d, id]) => [sql`${r}::float8`, sql`${d}::date`, sql`${id}::uuid`],
+  },
+  newest: {
+    descending: true,
+    keys: [shownAt, sql`${needs.id}`],
+    // Microseconds as an integer: a JavaScript Date would drop PostgreSQL's microseconds.
+    text: [sql`(extract(epoch from ${shownAt}) * 1000000)::bigint::text`, sql`${needs.id}::text`],
+    bind: ([us, id]) => [sql`('epoch'::timestamptz + ${us}::bigint * interval '1 microsecond')`, sql`${id}::uuid`],
+  },
+};
+
+/** ORDER BY of a keyset, forwards or (to read a previous page) backwards. */
+function orderOf(sort: PublicSort, backwards = false): SQL[] {
+  const k = KEYSETS[sort];
+  const desc = k.descending !== backwards;
+  return k.keys.map((e) => (desc ? sql`${e} desc` : sql`${e} asc`));
+}
+
+/** Rows strictly after (or before) the cursor's row in the sort's order: one row comparison. */
+function cursorCondition(cursor: ListingCursor): SQL {
+  const k = KEYSETS[cursor.sort];
+  const forwardIsGreater = !k.descending;
+  const greater = cursor.dir === "after" ? forwardIsGreater : !forwardIsGreater;
+  return sql`(${sql.join(k.keys, sql`, `)}) ${sql.raw(greater ? ">" : "<")} (${sql.join(k.bind(cursor.key), sql`, `)})`;
 }
 
 function whereOf(filters: Partial<PublicFilters>): SQL {
@@ -116,44 +161,151 @@ function whereOf(filters: Partial<PublicFilters>): SQL {
   )!;
 }
 
+/**
+ * Counts stop here (decision 059): a filtered or searched listing counts at most this many rows
+ * and says "more than 1,000"; the unfiltered listing (and one filtered by currency only) reads the
+ * exact number from the maintained aggregate. Either way the count costs the same at 500,000
+ * needs as at 50,000.
+ */
+export const COUNT_CAP = 1000;
+
 export interface PublicListing {
   needs: PublicNeed[];
+  /** Published needs matching the filters, exact up to COUNT_CAP (or always, when `capped` is false). */
   total: number;
+  /** True when there are more than `total` (= COUNT_CAP) matches and the count stopped there. */
+  capped: boolean;
+  /** The page number shown ("page 3 of 12"); a label when reached by cursor. */
   page: number;
+  /** Pages for `total` (a lower bound when capped). */
   pages: number;
+  /** Cursor tokens of the next and previous pages (null at either end). */
+  next: string | null;
+  prev: string | null;
 }
 
-/** One page of published needs: exactly two queries (the count, then the rows). */
+type KeyedRow = PublicRow & { cursorKey: string[] | string };
+
+function cursorFor(sort: PublicSort, dir: ListingCursor["dir"], page: number, row: KeyedRow): string {
+  const key = typeof row.cursorKey === "string" ? (JSON.parse(row.cursorKey) as string[]) : row.cursorKey;
+  return encodeCursor({ sort, dir, page, key: key.map(String) });
+}
+
+/**
+ * One page of published needs: two queries (the count, then the rows). With `filters.cursor` the
+ * rows start after (or before) the cursor's row by an index range (no OFFSET); with `filters.page`
+ * (first pages only, see MAX_OFFSET_PAGE in filters.ts) by a small OFFSET. A "previous" cursor that
+ * finds less than a full page (rows were removed ahead of it) shows the first page instead.
+ */
 export async function listPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters>): Promise<PublicListing> {
-  const [{ n }] = await publicCountQuery(db, filters);
-  const total = Number(n);
+  const sort = filters.sort ?? "urgent";
+  const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
+  const { total, capped } = await countPublicNeeds(db, filters);
   const pages = Math.max(1, Math.ceil(total / PUBLIC_PAGE_SIZE));
-  const page = Math.min(Math.max(1, filters.page ?? 1), pages);
-  const rows = await publicRowsQuery(db, filters, page);
-  return { needs: rows.map(project), total, page, pages };
+
+  if (cursor) {
+    const rows = (await publicRowsQuery(db, { ...filters, sort, cursor }, 1, PUBLIC_PAGE_SIZE + 1)) as KeyedRow[];
+    if (cursor.dir === "after") {
+      const more = rows.length > PUBLIC_PAGE_SIZE;
+      const shown = rows.slice(0, PUBLIC_PAGE_SIZE);
+      const page = Math.max(2, cursor.page);
+      return {
+        needs: shown.map(project),
+        total,
+        capped,
+        page,
+        pages: Math.max(pages, page),
+        next: more ? cursorFor(sort, "after", page + 1, shown[shown.length - 1]) : null,
+        prev: shown.length ? cursorFor(sort, "before", page - 1, shown[0]) : null,
+      };
+    }
+    // Backwards: the rows come nearest-first; a full page plus one means there is more before.
+    if (rows.length > PUBLIC_PAGE_SIZE) {
+      const shown = rows.slice(0, PUBLIC_PAGE_SIZE).reverse();
+      const page = Math.max(2, cursor.page);
+      return {
+        needs: shown.map(project),
+        total,
+        capped,
+        page,
+        pages: Math.max(pages, page),
+        next: cursorFor(sort, "after", page + 1, shown[shown.length - 1]),
+        prev: cursorFor(sort, "before", page - 1, shown[0]),
+      };
+    }
+    // Fewer: this is the start of the list, shown as the first page.
+  }
+
+  const page = cursor ? 1 : Math.min(Math.max(1, filters.page ?? 1), pages);
+  const rows = (await publicRowsQuery(db, { ...filters, sort, cursor: null }, page, PUBLIC_PAGE_SIZE + 1)) as KeyedRow[];
+  const shown = rows.slice(0, PUBLIC_PAGE_SIZE);
+  return {
+    needs: shown.map(project),
+    total,
+    capped,
+    page,
+    pages: Math.max(pages, page),
+    next: rows.length > PUBLIC_PAGE_SIZE ? cursorFor(sort, "after", page + 1, shown[shown.length - 1]) : null,
+    prev: page > 1 && shown.length ? cursorFor(sort, "before", page - 1, shown[0]) : null,
+  };
 }
 
-/** The count query of a listing, unexecuted (the bench reads its plan). */
+/** Whether a listing has no condition but the (optional) currency: its count is in the aggregate. */
+function onlyCurrency(filters: Partial<PublicFilters>): boolean {
+  return !filters.category && !filters.region && !filters.urgency && !filters.org && toPrefixQuery(filters.q) === null;
+}
+
+/** The number of published needs matching the filters: exact from the aggregate, or capped (one query). */
+export async function countPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters>): Promise<{ total: number; capped: boolean }> {
+  if (onlyCurrency(filters)) {
+    const [{ n }] = await db
+      .select({ n: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)` })
+      .from(publicNeedTotals)
+      .where(filters.currency ? eq(publicNeedTotals.currency, filters.currency) : undefined);
+    return { total: Number(n), capped: false };
+  }
+  const [{ n }] = await publicCountQuery(db, filters);
+  const count = Number(n);
+  return count > COUNT_CAP ? { total: COUNT_CAP, capped: true } : { total: count, capped: false };
+}
+
+/** The capped count query of a filtered listing, unexecuted (the bench reads its plan). */
 export function publicCountQuery(db: DbOrTx, filters: Partial<PublicFilters>) {
-  return db.select({ n: sql<number>`count(*)::int` }).from(needs).where(whereOf(filters));
-}
-
-/** The rows query of one listing page, unexecuted (the EXPLAIN test reads its plan). */
-export function publicRowsQuery(db: DbOrTx, filters: Partial<PublicFilters>, page = 1) {
-  const order = orderOf(filters.sort ?? "urgent");
-  // The page's ids first (filter, order, limit, offset on needs alone, by its indexes), then the
-  // card columns for just those rows: the item lines' sub-select runs 20 times, not once for every
-  // row the offset skips (page 200 of "newest" took 66 ms the other way, on 50,000 needs).
-  const onPage = db
-    .select({ id: needs.id })
+  const matching = db
+    .select({ one: sql<number>`1`.as("one") })
     .from(needs)
     .where(whereOf(filters))
+    .limit(COUNT_CAP + 1)
+    .as("matching");
+  return db.select({ n: sql<number>`count(*)::int` }).from(matching);
+}
+
+/**
+ * The rows query of one listing page, unexecuted (the EXPLAIN test and the bench read its plan).
+ * With a cursor: the `limit` rows after (or, backwards, before) it; without: page `page` by OFFSET.
+ * Each row carries `cursorKey`, its sort key as text, for the next and previous cursors.
+ */
+export function publicRowsQuery(db: DbOrTx, filters: Partial<PublicFilters>, page = 1, limit = PUBLIC_PAGE_SIZE) {
+  const sort = filters.sort ?? "urgent";
+  const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
+  const backwards = cursor?.dir === "before";
+  const order = orderOf(sort, backwards);
+  // The page's ids and keys first (filter, keyset or small offset, limit on needs alone, by its
+  // indexes), then the card columns for just those rows: the item lines' sub-select runs 20 times.
+  const ids = db
+    .select({ id: needs.id, cursorKey: sql<string[]>`json_build_array(${sql.join(KEYSETS[sort].text, sql`, `)})`.as("cursor_key") })
+    .from(needs)
+    .where(cursor ? and(whereOf(filters), cursorCondition(cursor)) : whereOf(filters))
     .orderBy(...order)
-    .limit(PUBLIC_PAGE_SIZE)
-    .offset((Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE)
-    .as("on_page");
-  return publicSelect(db)
+    .limit(limit)
+    .$dynamic();
+  const onPage = (cursor ? ids : ids.offset((Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE)).as("on_page");
+  return db
+    .select({ ...publicColumns, cursorKey: onPage.cursorKey })
+    .from(needs)
     .innerJoin(onPage, eq(onPage.id, needs.id))
+    .innerJoin(organizations, eq(organizations.id, needs.orgId))
+    .leftJoin(regions, eq(regions.id, needs.publicRegionId))
     .orderBy(...order);
 }
 
@@ -222,8 +374,34 @@ export interface PlatformTotals {
   funded: number;
 }
 
-/** Totals for the home page (one query): raised per currency, needs open and funded. */
+/**
+ * Totals for the home page (one query): raised per currency, needs open and funded. Read from the
+ * maintained aggregate public_need_totals (decision 059: kept by triggers on needs, a few rows per
+ * currency), not a scan of needs; the property test checks it equals the scan.
+ */
 export async function platformTotals(db: DbOrTx): Promise<PlatformTotals> {
+  const rows = await db
+    .select({
+      currency: publicNeedTotals.currency,
+      raised: sql<string>`coalesce(sum(${publicNeedTotals.raisedMinor}), 0)`,
+      published: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)`,
+      funded: sql<string>`coalesce(sum(${publicNeedTotals.funded}), 0)`,
+    })
+    .from(publicNeedTotals)
+    .groupBy(publicNeedTotals.currency)
+    .orderBy(asc(publicNeedTotals.currency));
+  return {
+    raised: rows
+      .map((r) => ({ currency: r.currency, raisedMinor: Number(r.raised) }))
+      .filter((r) => r.raisedMinor > 0)
+      .sort((a, b) => b.raisedMinor - a.raisedMinor || a.currency.localeCompare(b.currency)),
+    published: rows.reduce((sum, r) => sum + Number(r.published), 0),
+    funded: rows.reduce((sum, r) => sum + Number(r.funded), 0),
+  };
+}
+
+/** The same totals by a scan of needs (what the aggregate must equal; tests and the bench compare). */
+export async function platformTotalsByScan(db: DbOrTx): Promise<PlatformTotals> {
   const rows = await db
     .select({
       currency: needs.currency,
