@@ -115,8 +115,9 @@ describe("the pledge page", () => {
       await paymentFor(pledge, 1_000, 1);
       await setPledge(pledge.id, { paidMinor: 1_000 });
       const html = await (await serveDonor(`/pledges/${pledge.reference}`, { cookie: await lngCookie(lng) })).text();
-      expect(html).toMatch(new RegExp(`data-testid="pledge-arrived">${formatMoney(1_000, "USD", lng).replace(/[.$]/g, "\\$&")}<`));
-      expect(html).toMatch(new RegExp(`data-testid="pledge-expected">${formatMoney(1_500, "USD", lng).replace(/[.$]/g, "\\$&")}<`));
+      // Each amount is one isolated left-to-right run (app/components/bidi.tsx <Money>).
+      expect(html).toMatch(new RegExp(`data-testid="pledge-arrived"><bdi dir="ltr"[^>]*>${formatMoney(1_000, "USD", lng).replace(/[.$]/g, "\\$&")}</bdi><`));
+      expect(html).toMatch(new RegExp(`data-testid="pledge-expected"><bdi dir="ltr"[^>]*>${formatMoney(1_500, "USD", lng).replace(/[.$]/g, "\\$&")}</bdi><`));
       expect(html).toContain(BANK);
       // Once the rest is released (part_paid), nothing more is expected or shown how to pay.
       await setPledge(pledge.id, { status: "part_paid" });
@@ -181,7 +182,8 @@ describe("the donor account's trail", () => {
       expect(res.status).toBe(200);
       const html = await res.text();
       const s = strings[lng].trail;
-      const money = (minor: number) => formatMoney(minor, "USD", lng);
+      // Amounts inside the trail's sentences are isolated left-to-right runs (LRI … PDI).
+      const money = (minor: number) => `\u2066${formatMoney(minor, "USD", lng)}\u2069`;
       const trails = html.split('data-testid="pledge-trail"').slice(1);
       expect(trails).toHaveLength(2); // newest first: the waiting pledge, then the paid one
       const [open, done] = trails;
