@@ -5,6 +5,7 @@
  * bars grow from the right, with their labels on the right. Colours are classes (the CSP allows
  * no inline styles).
  */
+import { useDigits } from "./bidi";
 
 export interface SeriesPoint {
   key: string;
@@ -90,6 +91,7 @@ export function HorizontalBarChart({
   items: { key: string; label: string; value: number; valueLabel: string }[];
   dir: "rtl" | "ltr";
 }) {
+  const digits = useDigits();
   const rowHeight = 26;
   const labelWidth = 150;
   const valueWidth = 110;
@@ -117,8 +119,9 @@ export function HorizontalBarChart({
               <rect x={barX} y={y + 5} width={w} height={rowHeight - 10} rx={3} className="fill-brand-600">
                 <title>{`${item.label}: ${item.valueLabel}`}</title>
               </rect>
-              <text x={valueX} y={y + 17} textAnchor="start" className="fill-stone-700 text-[12px]">
-                {item.valueLabel}
+              {/* The value (money, a count) is a left-to-right run in either language, ending at the bar in RTL. */}
+              <text x={valueX} y={y + 17} textAnchor={rtl ? "end" : "start"} direction="ltr" unicodeBidi="isolate" className="fill-stone-700 text-[12px]">
+                {digits(item.valueLabel)}
               </text>
             </g>
           );
