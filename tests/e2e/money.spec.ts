@@ -57,7 +57,8 @@ function pattern(template: string, values: Record<string, string> = {}): RegExp 
       .map((part) => {
         const key = /^\{\{(\w+)\}\}$/.exec(part)?.[1];
         if (!key) return escape(part);
-        return key in values ? escape(values[key]) : ".+?";
+        // A value may come as an isolated run (Unicode isolate marks around it, app/components/bidi.tsx ltrRun).
+        return key in values ? `[\u2066-\u2068]?${escape(values[key])}\u2069?` : ".+?";
       })
       .join(""),
   );
