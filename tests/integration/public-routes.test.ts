@@ -164,7 +164,9 @@ describe("the listing page", () => {
     expect(page1).toMatch(/<form method="get"/);
     expect(page1).toContain("21 needs");
     expect(page1).not.toContain(first.publicId);
-    const next = page1.match(/href="([^"]*page=2[^"]*)"/)?.[1]?.replace(/&amp;/g, "&") ?? "";
+    // "Next" is a keyset cursor (decision 059) that keeps the filters.
+    const nextLink = page1.match(/<a[^>]*rel="next"[^>]*>/)?.[0] ?? "";
+    const next = nextLink.match(/href="([^"]*cursor=[^"]*)"/)?.[1]?.replace(/&amp;/g, "&") ?? "";
     expect(next).toContain(`org=${world.org.slug}`);
     expect(next).toContain("category=surgery");
     expect(next).toContain("sort=closing");
@@ -180,7 +182,21 @@ describe("the listing page", () => {
     const bad = await serve(`/needs?org=${world.org.slug}&category=cars&sort=random`, { cookie: await lngCookie("en") });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("Some filters were not understood");
-  });
+
+    // The filters fold behind "Filters" (<details>, no JavaScript), open when one is in use.
+    expect(page1).toMatch(/<details open=""[^>]*data-testid="need-filters-more"/);
+    const plain = await (await serve(`/needs?org=`, { cookie: await lngCookie("en") })).text();
+    expect(plain).toMatch(/<details class="[^"]*" data-testid="need-filters-more"><summary/);
+    // An edited page link: the first page and a 400 with a translated reason, in both languages.
+    for (const [lng, text] of [["en", "That page link is out of date"], ["ar", "رابط الصفحة قديم"]] as const) {
+      const edited = await serve(`/needs?org=${world.org.slug}&category=surgery&sort=closing&cursor=${next.split("cursor=")[1]?.slice(0, 12)}x`, { cookie: await lngCookie(lng) });
+      expect(edited.status).toBe(400);
+      const html = await edited.text();
+      expect(html).toContain(text);
+      expect(onPage(html)).toBe(20);
+    }
+    expect((await serve(`/needs?org=${world.org.slug}&page=11`)).status).toBe(400);
+  }, 240_000);
 });
 
 describe("HTTP caching", () => {
