@@ -44,7 +44,7 @@ export function NeedDisbursements({ rows, orgSlug, linkToFinance, timeZone }: { 
       ) : (
         <>
           <p className="mb-2 font-bold">{t("needSection.disbursed", { amount: formatMoney(paid, rows[0].currency, locale) })}</p>
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="need-disbursements">
               <thead>
                 <tr>

@@ -66,7 +66,7 @@ export function DocumentsPanel({
         {documents.length === 0 ? (
           <p>{t("documents.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="documents-table">
               <caption className="sr-only">{t("documents.title")}</caption>
               <thead>

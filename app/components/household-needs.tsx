@@ -40,7 +40,7 @@ export function HouseholdNeedsPanel({
       {needs.length === 0 ? (
         <p>{t("panel.empty")}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="household-needs">
             <caption className="sr-only">{t("panel.title")}</caption>
             <thead>

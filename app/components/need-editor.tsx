@@ -187,6 +187,7 @@ export function NeedEditor({
 
         <Section id="need-items" title={t("editor.items")} description={t("editor.itemsHelp")}>
           <ErrorList errors={fields.items.errors} />
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className="w-full text-sm">
             <caption className="sr-only">{t("editor.items")}</caption>
             <thead>
@@ -231,6 +232,7 @@ export function NeedEditor({
               })}
             </tbody>
           </table>
+          </div>
         </Section>
 
         <Section id="need-payee" title={t("editor.payee")} description={t("editor.payeeHelp")}>

@@ -27,7 +27,7 @@ export function NeedTable({ slug, rows, caption, timeZone, showSubmitted = false
   const locale = useLocale();
   const title = (r: NeedRowView) => (locale === "ar" ? r.titleAr || r.titleEn : r.titleEn || r.titleAr) ?? r.publicId;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative min-w-0 max-w-full overflow-x-auto">
       <table className={tableClass} data-testid="needs-table">
         <caption className="sr-only">{caption}</caption>
         <thead>

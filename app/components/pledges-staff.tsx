@@ -1,6 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime, formatMoney, formatNumber } from "~/utils/format";
+import { formatDateTime, formatNumber } from "~/utils/format";
+import { Bdi, Money, Ref } from "./bidi";
 import { FormMessage } from "./forms";
 import { buttonClass, dangerButtonClass, linkClass, tableClass, tdClass, thClass, useLocale } from "./staff";
 
@@ -49,9 +50,9 @@ export function PledgeUnconfirmedBadge() {
 /** The reference code: monospace, left to right in both languages. */
 export function PledgeReference({ reference }: { reference: string }) {
   return (
-    <code dir="ltr" className="whitespace-nowrap font-mono font-bold" data-testid="pledge-reference">
-      {reference}
-    </code>
+    <Ref className="font-bold">
+      <span data-testid="pledge-reference">{reference}</span>
+    </Ref>
   );
 }
 
@@ -105,7 +106,7 @@ export function NeedPledgesTable({
     <div className="space-y-3">
       <FormMessage id="need-pledge-error" errors={error} />
       {hasOffers && !canDecide && <p className="text-sm">{t("needPledges.cannotDecide")}</p>}
-      <div className="overflow-x-auto">
+      <div className="relative min-w-0 max-w-full overflow-x-auto">
         <table className={tableClass} data-testid="need-pledges">
           <caption className="sr-only">{t("needPledges.caption")}</caption>
           <thead>
@@ -126,7 +127,7 @@ export function NeedPledgesTable({
                   <PledgeReference reference={row.reference} />
                 </th>
                 <td className={tdClass}>
-                  <span className="tabular-nums">{formatMoney(row.amountMinor, row.currency, locale)}</span>
+                  <Money minor={row.amountMinor} currency={row.currency} locale={locale} className="tabular-nums" />
                   {row.items.length > 0 && (
                     <ul className="mt-1 text-xs text-stone-800" data-testid="pledge-items">
                       {row.items.map((item) => (
@@ -146,7 +147,9 @@ export function NeedPledgesTable({
                     </span>
                   )}
                 </td>
-                <td className={tdClass}>{donorLabel(t, row)}</td>
+                <td className={tdClass}>
+                  <Bdi>{donorLabel(t, row)}</Bdi>
+                </td>
                 <td className={`${tdClass} whitespace-nowrap`}>
                   <time dateTime={new Date(row.createdAt).toISOString()}>{formatDateTime(row.createdAt, locale, timeZone)}</time>
                 </td>

@@ -129,7 +129,7 @@ export function AuditTable({
   const { t } = useTranslation("staff");
   const locale = useLocale();
   return (
-    <div className="overflow-x-auto">
+    <div className="relative min-w-0 max-w-full overflow-x-auto">
       <table className={tableClass}>
         <caption className="sr-only">{caption}</caption>
         <thead>

@@ -113,7 +113,7 @@ export default function MoneyAccountsPage() {
         {accounts.length === 0 ? (
           <p>{t("accounts.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="accounts-table">
               <thead>
                 <tr>

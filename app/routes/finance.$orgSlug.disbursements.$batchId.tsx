@@ -222,7 +222,7 @@ export default function DisbursementPage() {
       </Section>
 
       <Section id="needs" title={t("batch.needs")}>
-        <div className="overflow-x-auto">
+        <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="batch-needs">
             <thead>
               <tr>
@@ -332,7 +332,7 @@ export default function DisbursementPage() {
 
       {entry && (
         <Section id="entry" title={t("batch.entry")} description={t("batch.entryIntro", { date: formatDate(entry.valueDate, locale), memo: entry.memo })}>
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="batch-entry">
               <thead>
                 <tr>
@@ -361,7 +361,7 @@ export default function DisbursementPage() {
       )}
 
       <Section id="history" title={t("batch.history")}>
-        <div className="overflow-x-auto">
+        <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="batch-history">
             <thead>
               <tr>

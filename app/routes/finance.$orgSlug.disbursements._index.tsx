@@ -171,7 +171,7 @@ export default function DisbursementsPage() {
           {list.rows.length === 0 ? (
             <p>{t("list.empty")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={tableClass} data-testid="disbursements-table">
                 <thead>
                   <tr>
@@ -231,7 +231,7 @@ export default function DisbursementsPage() {
           {step1.rows.length === 0 ? (
             <p>{t("new.noPayees")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={tableClass} data-testid="payee-choices">
                 <thead>
                   <tr>
@@ -291,7 +291,7 @@ export default function DisbursementsPage() {
               <input type="hidden" name="payeeId" value={step2.payee.id} />
               <input type="hidden" name="idempotencyKey" value={reply?.values?.idempotencyKey ?? step2.idempotencyKey} />
               <p className="text-sm">{t("new.amountHint")}</p>
-              <div className="overflow-x-auto">
+              <div className="relative min-w-0 max-w-full overflow-x-auto">
                 <table className={tableClass}>
                   <thead>
                     <tr>

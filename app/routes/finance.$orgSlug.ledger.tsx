@@ -101,7 +101,7 @@ export default function LedgerPage() {
                     <span className="ms-2 inline-block rounded bg-red-100 px-2 py-0.5 text-sm font-bold text-red-900">✗ {t("trial.unbalanced")}</span>
                   )}
                 </h3>
-                <div className="overflow-x-auto">
+                <div className="relative min-w-0 max-w-full overflow-x-auto">
                   <table className={tableClass}>
                     <thead>
                       <tr>
@@ -150,7 +150,7 @@ export default function LedgerPage() {
         {funds.length === 0 ? (
           <p>{t("funds.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="need-funds">
               <thead>
                 <tr>
@@ -242,7 +242,7 @@ export default function LedgerPage() {
           {entries.length === 0 ? (
             <p>{filtered ? t("journal.emptyFiltered") : t("journal.empty")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={tableClass} data-testid="journal-table">
                 <caption className="sr-only">{t("journal.caption")}</caption>
                 <thead>

@@ -190,7 +190,7 @@ export default function MonthEndPage() {
           {figures.unexplainedStatement.length === 0 ? (
             <p>{t("monthEnd.noneUnexplained")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={tableClass} data-testid="unexplained-lines">
                 <thead>
                   <tr>
@@ -225,7 +225,7 @@ export default function MonthEndPage() {
           {figures.unexplainedLedger.length === 0 ? (
             <p>{t("monthEnd.noneUnexplained")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={tableClass} data-testid="unexplained-entries">
                 <thead>
                   <tr>
@@ -285,7 +285,7 @@ export default function MonthEndPage() {
         {closedMonths.length === 0 ? (
           <p>{t("monthEnd.noneClosed")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="closed-months">
               <thead>
                 <tr>

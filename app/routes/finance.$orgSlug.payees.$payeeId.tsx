@@ -316,7 +316,7 @@ export default function PayeePage() {
         {changes.length === 0 ? (
           <p>{t("page.historyEmpty")}</p>
         ) : (
-          <div className="max-w-full overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="change-history">
               <caption className="sr-only">{t("page.historyTitle")}</caption>
               <thead>
@@ -361,7 +361,7 @@ export default function PayeePage() {
         {needs.length === 0 ? (
           <p>{t("page.needsEmpty")}</p>
         ) : (
-          <div className="max-w-full overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="payee-needs">
               <caption className="sr-only">{t("page.needsTitle")}</caption>
               <thead>
@@ -397,7 +397,7 @@ export default function PayeePage() {
         {batches.length === 0 ? (
           <p>{t("page.batchesEmpty")}</p>
         ) : (
-          <div className="max-w-full overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="payee-batches">
               <caption className="sr-only">{t("page.batchesTitle")}</caption>
               <thead>

@@ -122,7 +122,7 @@ export default function PayeesPage() {
         {rows.length === 0 ? (
           <p data-testid="payees-empty">{t("list.empty")}</p>
         ) : (
-          <div className="max-w-full overflow-x-auto" data-testid="payees-table">
+          <div className="relative min-w-0 max-w-full overflow-x-auto" data-testid="payees-table">
             <table className={tableClass}>
               <caption className="sr-only">{t("list.caption")}</caption>
               <thead>

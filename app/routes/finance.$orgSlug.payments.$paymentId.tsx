@@ -411,7 +411,7 @@ export default function PaymentPage() {
         {p.refunds.length === 0 ? (
           <p>{t("payment.refunds.none")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="refunds-table">
               <thead>
                 <tr>
@@ -461,7 +461,7 @@ export default function PaymentPage() {
         {p.postings.length === 0 ? (
           <p>{t("payment.postings.none")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="postings-table">
               <thead>
                 <tr>

@@ -405,7 +405,7 @@ export default function PaymentsInbox() {
             {results.length === 0 ? (
               <p data-testid="find-empty">{t("payments.find.empty")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative min-w-0 max-w-full overflow-x-auto">
                 <table className={tableClass} data-testid="find-results">
                   <caption className="sr-only">{t("payments.find.title")}</caption>
                   <thead>
@@ -509,7 +509,7 @@ export default function PaymentsInbox() {
           {payments.length === 0 ? (
             <p>{filtered ? t("payments.list.emptyFiltered") : t("payments.list.empty")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={tableClass} data-testid="payments-table">
                 <caption className="sr-only">{t("payments.list.caption")}</caption>
                 <thead>

@@ -81,6 +81,7 @@ export default function PayoutPage() {
                 <span className="font-bold">{t("detail.entryMemo")}:</span> <span dir="ltr">{e.memo}</span> ·{" "}
                 <span className="font-bold">{t("detail.entryDate")}:</span> {formatDate(e.valueDate, locale)}
               </p>
+              <div className="relative min-w-0 max-w-full overflow-x-auto">
               <table className={`${tableClass} mt-2`}>
                 <thead>
                   <tr>
@@ -99,6 +100,7 @@ export default function PayoutPage() {
                   ))}
                 </tbody>
               </table>
+              </div>
             </div>
           ))
         )}
@@ -107,7 +109,7 @@ export default function PayoutPage() {
         {payments.length === 0 ? (
           <p>{t("detail.paymentsEmpty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="payout-payments">
               <thead>
                 <tr>
@@ -141,6 +143,7 @@ export default function PayoutPage() {
         {lines.length === 0 ? (
           <p data-testid="payout-unmatched">{t("detail.statementNone")}</p>
         ) : (
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="payout-lines">
             <thead>
               <tr>
@@ -167,6 +170,7 @@ export default function PayoutPage() {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </Section>
     </div>

@@ -101,7 +101,7 @@ export default function PayoutsPage() {
         {payouts.length === 0 ? (
           <p data-testid="payouts-empty">{t("list.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="payouts-table">
               <caption className="sr-only">{t("list.caption")}</caption>
               <thead>

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -20,20 +20,18 @@ import {
   canRecordPayment,
   isUnconfirmed,
 } from "~/modules/pledging/staff";
-import { pageFrom, Pagination } from "~/components/pagination";
+import { pageFrom } from "~/components/pagination";
+import { FilteredTable } from "~/components/data-table";
+import { Bdi, Ltr, Money, Ref } from "~/components/bidi";
 import { ErrorList, FormMessage, Notice } from "~/components/forms";
 import { PlainSelect } from "~/components/registry";
 import { PledgeFlagBadge, PledgeReference, PledgeStatusBadge, PledgeUnconfirmedBadge, donorLabel } from "~/components/pledges-staff";
 import {
   PageTitle,
   Section,
-  buttonClass,
   inputClass,
   linkClass,
-  secondaryButtonClass,
-  tableClass,
   tdClass,
-  thClass,
   useLocale,
 } from "~/components/staff";
 import { formatDateTime, formatMoney, formatNumber } from "~/utils/format";
@@ -214,169 +212,163 @@ export default function FinancePledgesPage() {
         </ul>
       </Section>
 
-      <Section id="filters" title={t("pledges.filters.title")}>
-        <Form method="get" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4 lg:items-end" role="search">
-          <div className="space-y-1 sm:col-span-2">
-            <label htmlFor="pledges-q" className="block font-bold">
-              {t("pledges.filters.q")}
-            </label>
-            <p id="pledges-q-hint" className="text-sm text-stone-700">
-              {t("pledges.filters.qHint")}
-            </p>
-            <input
-              id="pledges-q"
-              type="search"
-              name="q"
-              dir="ltr"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={40}
-              defaultValue={filters.q ?? ""}
-              aria-describedby={errors.q?.length ? "pledges-q-hint pledges-q-error" : "pledges-q-hint"}
-              aria-invalid={errors.q?.length ? true : undefined}
-              className={`${inputClass} font-mono`}
-            />
-            <ErrorList id="pledges-q-error" errors={errors.q} />
-          </div>
-          <PlainSelect
-            id="pledges-status"
-            name="status"
-            label={t("pledges.filters.status")}
-            defaultValue={filters.status ?? ""}
-            errors={errors.status}
-            options={[{ value: "", label: t("pledges.filters.any") }, ...PLEDGE_STATUSES.map((s) => ({ value: s, label: t(`pledgeStatus.${s}`) }))]}
-          />
-          <PlainSelect
-            id="pledges-method"
-            name="method"
-            label={t("pledges.filters.method")}
-            defaultValue={filters.method ?? ""}
-            errors={errors.method}
-            options={[{ value: "", label: t("pledges.filters.any") }, ...PLEDGE_METHODS.map((m) => ({ value: m, label: t(`pledgeMethods.${m}`) }))]}
-          />
-          <div className="sm:col-span-2 lg:col-span-3">
-            <label className="inline-flex items-start gap-2">
-              <input type="checkbox" name="flag" value="1" defaultChecked={filters.flag === "1"} className="mt-1" />
-              <span>{t("pledges.filters.flag")}</span>
-            </label>
-            <ErrorList errors={errors.flag} />
-            <label className="mt-2 flex items-start gap-2">
-              <input type="checkbox" name="unconfirmed" value="1" defaultChecked={filters.unconfirmed === "1"} className="mt-1" />
-              <span>{t("pledges.filters.unconfirmed")}</span>
-            </label>
-            <ErrorList errors={errors.unconfirmed} />
-          </div>
-          <div className="flex flex-wrap items-center gap-2">
-            <button type="submit" className={buttonClass}>
-              {t("pledges.filters.submit")}
-            </button>
-            {filtered && (
-              <Link to={base} className={secondaryButtonClass}>
-                {t("pledges.filters.reset")}
-              </Link>
-            )}
-          </div>
-        </Form>
-      </Section>
-
-      <Section id="results" title={t("pledges.results", { n: formatNumber(total, locale) })}>
-        {pledges.length === 0 ? (
-          <p>{filtered ? t("pledges.emptyFiltered") : t("pledges.empty")}</p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass} data-testid="pledges-table">
-              <caption className="sr-only">{t("pledges.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>{t("pledges.columns.reference")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.need")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.amount")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.method")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.status")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.donor")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.created")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.dates")}</th>
-                  <th scope="col" className={thClass}>{t("pledges.columns.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pledges.map((p) => {
-                  const amount = formatMoney(p.amountMinor, p.currency, locale);
-                  const late = p.status === "cancelled" || p.status === "expired";
-                  return (
-                    <tr key={p.id} data-testid="pledge-row" data-reference={p.reference}>
-                      <th scope="row" className={`${tdClass} text-start`}>
-                        <PledgeReference reference={p.reference} />
-                      </th>
-                      <td className={tdClass}>
-                        <Link to={`/staff/${org.slug}/needs/${p.needId}`} className={linkClass}>
-                          {title(p)}
-                        </Link>
-                        <span className="block text-xs text-stone-700">
-                          <code dir="ltr">{p.needPublicId}</code>
-                        </span>
-                      </td>
-                      <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{amount}</td>
-                      <td className={tdClass}>{t(`pledgeMethods.${p.method}`)}</td>
-                      <td className={tdClass}>
-                        <PledgeStatusBadge status={p.status} />
-                        {isUnconfirmed(p) && (
-                          <span className="block">
-                            <PledgeUnconfirmedBadge />
-                          </span>
-                        )}
-                        {p.financeFlag && (
-                          <span className="block">
-                            <PledgeFlagBadge flag={p.financeFlag} />
-                          </span>
-                        )}
-                      </td>
-                      <td className={tdClass}>
-                        <span className="block">{donorLabel(t, p)}</span>
-                        <span className="block text-xs text-stone-700">
-                          <span dir="ltr">{p.email}</span>
-                        </span>
-                      </td>
-                      <td className={`${tdClass} whitespace-nowrap`}>{when(p.createdAt)}</td>
-                      <td className={`${tdClass} text-xs`}>
-                        {p.paidAt ? (
-                          <span className="block">{t("pledges.paidOn", { date: formatDateTime(p.paidAt, locale, org.timeZone) })}</span>
-                        ) : p.expiresAt && (p.status === "pending" || p.status === "awaiting_payment") ? (
-                          <span className="block">{t("pledges.expires", { date: formatDateTime(p.expiresAt, locale, org.timeZone) })}</span>
-                        ) : null}
-                        {p.releasedAt && (
-                          <span className="block">{t("pledges.releasedOn", { date: formatDateTime(p.releasedAt, locale, org.timeZone) })}</span>
-                        )}
-                        {p.financeFlag && p.latePaidMinor != null && p.paidAt && (
-                          <span className="block font-bold text-red-900">
-                            {t("pledges.latePaid", {
-                              amount: formatMoney(p.latePaidMinor, p.currency, locale),
-                              date: formatDateTime(p.paidAt, locale, org.timeZone),
-                            })}
-                          </span>
-                        )}
-                      </td>
-                      <td className={tdClass}>
-                        {canRecordPayment(p) && (
-                          <Link
-                            to={`/finance/${org.slug}/payments?pledge=${p.id}#record`}
-                            className={`${linkClass} font-bold`}
-                            data-testid="record-payment-open"
-                          >
-                            {late ? t("pledges.record.openLate") : t("pledges.record.open")}
-                            <span className="sr-only"> {p.reference}</span>
-                          </Link>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <Pagination page={page} pages={pages} />
-      </Section>
+      <FilteredTable
+        id="results"
+        title={t("pledges.results", { n: formatNumber(total, locale) })}
+        filters={{
+          id: "filters",
+          title: t("pledges.filters.title"),
+          submitLabel: t("pledges.filters.submit"),
+          resetLabel: t("pledges.filters.reset"),
+          resetTo: base,
+          active: filtered,
+          fields: (
+            <>
+              <div className="space-y-1 sm:col-span-2">
+                <label htmlFor="pledges-q" className="block font-bold">
+                  {t("pledges.filters.q")}
+                </label>
+                <p id="pledges-q-hint" className="text-sm text-stone-700">
+                  {t("pledges.filters.qHint")}
+                </p>
+                <input
+                  id="pledges-q"
+                  type="search"
+                  name="q"
+                  dir="ltr"
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={40}
+                  defaultValue={filters.q ?? ""}
+                  aria-describedby={errors.q?.length ? "pledges-q-hint pledges-q-error" : "pledges-q-hint"}
+                  aria-invalid={errors.q?.length ? true : undefined}
+                  className={`${inputClass} font-mono`}
+                />
+                <ErrorList id="pledges-q-error" errors={errors.q} />
+              </div>
+              <PlainSelect
+                id="pledges-status"
+                name="status"
+                label={t("pledges.filters.status")}
+                defaultValue={filters.status ?? ""}
+                errors={errors.status}
+                options={[{ value: "", label: t("pledges.filters.any") }, ...PLEDGE_STATUSES.map((s) => ({ value: s, label: t(`pledgeStatus.${s}`) }))]}
+              />
+              <PlainSelect
+                id="pledges-method"
+                name="method"
+                label={t("pledges.filters.method")}
+                defaultValue={filters.method ?? ""}
+                errors={errors.method}
+                options={[{ value: "", label: t("pledges.filters.any") }, ...PLEDGE_METHODS.map((m) => ({ value: m, label: t(`pledgeMethods.${m}`) }))]}
+              />
+              <div className="sm:col-span-2 lg:col-span-3">
+                <label className="inline-flex items-start gap-2">
+                  <input type="checkbox" name="flag" value="1" defaultChecked={filters.flag === "1"} className="mt-1" />
+                  <span>{t("pledges.filters.flag")}</span>
+                </label>
+                <ErrorList errors={errors.flag} />
+                <label className="mt-2 flex items-start gap-2">
+                  <input type="checkbox" name="unconfirmed" value="1" defaultChecked={filters.unconfirmed === "1"} className="mt-1" />
+                  <span>{t("pledges.filters.unconfirmed")}</span>
+                </label>
+                <ErrorList errors={errors.unconfirmed} />
+              </div>
+            </>
+          ),
+        }}
+        caption={t("pledges.title")}
+        testId="pledges-table"
+        empty={filtered ? t("pledges.emptyFiltered") : t("pledges.empty")}
+        columns={[
+          t("pledges.columns.reference"),
+          t("pledges.columns.need"),
+          t("pledges.columns.amount"),
+          t("pledges.columns.method"),
+          t("pledges.columns.status"),
+          t("pledges.columns.donor"),
+          t("pledges.columns.created"),
+          t("pledges.columns.dates"),
+          t("pledges.columns.actions"),
+        ]}
+        rows={pledges}
+        page={page}
+        pages={pages}
+        renderRow={(p) => {
+          const late = p.status === "cancelled" || p.status === "expired";
+          return (
+            <tr key={p.id} data-testid="pledge-row" data-reference={p.reference}>
+              <th scope="row" className={`${tdClass} text-start`}>
+                <PledgeReference reference={p.reference} />
+              </th>
+              <td className={tdClass}>
+                <Link to={`/staff/${org.slug}/needs/${p.needId}`} className={linkClass}>
+                  <Bdi>{title(p)}</Bdi>
+                </Link>
+                <span className="block text-xs text-stone-700">
+                  <Ref>{p.needPublicId}</Ref>
+                </span>
+              </td>
+              <td className={tdClass}>
+                <Money minor={p.amountMinor} currency={p.currency} locale={locale} className="tabular-nums" />
+              </td>
+              <td className={tdClass}>{t(`pledgeMethods.${p.method}`)}</td>
+              <td className={tdClass}>
+                <PledgeStatusBadge status={p.status} />
+                {isUnconfirmed(p) && (
+                  <span className="block">
+                    <PledgeUnconfirmedBadge />
+                  </span>
+                )}
+                {p.financeFlag && (
+                  <span className="block">
+                    <PledgeFlagBadge flag={p.financeFlag} />
+                  </span>
+                )}
+              </td>
+              <td className={tdClass}>
+                <span className="block">
+                  <Bdi>{donorLabel(t, p)}</Bdi>
+                </span>
+                <span className="block text-xs text-stone-700">
+                  <Ltr>{p.email}</Ltr>
+                </span>
+              </td>
+              <td className={`${tdClass} whitespace-nowrap`}>{when(p.createdAt)}</td>
+              <td className={`${tdClass} text-xs`}>
+                {p.paidAt ? (
+                  <span className="block">{t("pledges.paidOn", { date: formatDateTime(p.paidAt, locale, org.timeZone) })}</span>
+                ) : p.expiresAt && (p.status === "pending" || p.status === "awaiting_payment") ? (
+                  <span className="block">{t("pledges.expires", { date: formatDateTime(p.expiresAt, locale, org.timeZone) })}</span>
+                ) : null}
+                {p.releasedAt && (
+                  <span className="block">{t("pledges.releasedOn", { date: formatDateTime(p.releasedAt, locale, org.timeZone) })}</span>
+                )}
+                {p.financeFlag && p.latePaidMinor != null && p.paidAt && (
+                  <span className="block font-bold text-red-900">
+                    {t("pledges.latePaid", {
+                      amount: formatMoney(p.latePaidMinor, p.currency, locale),
+                      date: formatDateTime(p.paidAt, locale, org.timeZone),
+                    })}
+                  </span>
+                )}
+              </td>
+              <td className={tdClass}>
+                {canRecordPayment(p) && (
+                  <Link
+                    to={`/finance/${org.slug}/payments?pledge=${p.id}#record`}
+                    className={`${linkClass} font-bold`}
+                    data-testid="record-payment-open"
+                  >
+                    {late ? t("pledges.record.openLate") : t("pledges.record.open")}
+                    <span className="sr-only"> {p.reference}</span>
+                  </Link>
+                )}
+              </td>
+            </tr>
+          );
+        }}
+      />
     </div>
   );
 }

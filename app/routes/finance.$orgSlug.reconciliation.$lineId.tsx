@@ -106,7 +106,7 @@ export default function ReconciliationLine() {
         {matches.length === 0 ? (
           <p>{t("line.noMatches")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="line-matches">
               <thead>
                 <tr>

@@ -157,7 +157,7 @@ export default function ReconciliationQueue() {
       {rows.length === 0 ? (
         <p>{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="reconciliation-queue">
             <thead>
               <tr>

@@ -200,7 +200,7 @@ function GroupTable({
 }) {
   const { t } = useTranslation("reports");
   return (
-    <div className="overflow-x-auto">
+    <div className="relative min-w-0 max-w-full overflow-x-auto">
       <table className={tableClass}>
         <caption className="mb-2 text-start font-bold">{caption}</caption>
         <thead>

@@ -173,7 +173,7 @@ export default function StatementImportPage() {
             {preview.sample.length === 0 ? (
               <p>{t("preview.empty")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative min-w-0 max-w-full overflow-x-auto">
                 <table className={tableClass}>
                   <thead>
                     <tr>

@@ -126,6 +126,7 @@ export default function StatementsPage() {
         )}
       </Section>
       <Section id="accounts" title={t("accounts.title")}>
+        <div className="relative min-w-0 max-w-full overflow-x-auto">
         <table className={tableClass}>
           <thead>
             <tr>
@@ -144,11 +145,13 @@ export default function StatementsPage() {
             ))}
           </tbody>
         </table>
+        </div>
       </Section>
       <Section id="imports" title={t("imports.title")}>
         {imports.length === 0 ? (
           <p>{t("imports.none")}</p>
         ) : (
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass}>
             <thead>
               <tr>
@@ -181,6 +184,7 @@ export default function StatementsPage() {
               ))}
             </tbody>
           </table>
+          </div>
         )}
         <Pagination page={page} pages={pages} />
       </Section>

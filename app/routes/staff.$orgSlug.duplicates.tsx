@@ -41,7 +41,7 @@ export default function DuplicatesReportPage() {
         {rows.length === 0 ? (
           <p>{t("duplicates.reportEmpty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="duplicates-table">
               <caption className="sr-only">{t("duplicates.reportTitle")}</caption>
               <thead>

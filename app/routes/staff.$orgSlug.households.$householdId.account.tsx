@@ -82,6 +82,7 @@ export default function HouseholdAccountPage() {
               {n.disbursements.length === 0 ? (
                 <p className="mt-3 text-sm">{t("household.noDisbursements")}</p>
               ) : (
+                <div className="relative min-w-0 max-w-full overflow-x-auto">
                 <table className={`${tableClass} mt-3`}>
                   <thead>
                     <tr>
@@ -106,6 +107,7 @@ export default function HouseholdAccountPage() {
                     ))}
                   </tbody>
                 </table>
+                </div>
               )}
             </Section>
           );
@@ -113,6 +115,7 @@ export default function HouseholdAccountPage() {
       )}
       {account.totals.length > 0 && (
         <Section id="totals" title={t("household.totals")}>
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="household-totals">
             <thead>
               <tr>
@@ -135,6 +138,7 @@ export default function HouseholdAccountPage() {
               ))}
             </tbody>
           </table>
+          </div>
         </Section>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -12,19 +12,17 @@ import { listHouseholds } from "~/modules/registry/households.server";
 import { pendingDuplicateCounts } from "~/modules/registry/duplicates.server";
 import { HOUSEHOLD_STATUSES, HouseholdListFilterSchema, VULNERABILITY_TAGS } from "~/modules/registry/schemas";
 import { READ_ROLES, canWriteHouseholds } from "~/modules/registry/access";
-import { pageFrom, Pagination } from "~/components/pagination";
+import { pageFrom } from "~/components/pagination";
+import { FilteredTable } from "~/components/data-table";
+import { Bdi, Ref } from "~/components/bidi";
 import { ErrorList } from "~/components/forms";
 import { PlainSelect, RegionSelect, StatusBadge, regionPaths } from "~/components/registry";
 import {
   PageTitle,
-  Section,
   buttonClass,
   inputClass,
   linkClass,
-  secondaryButtonClass,
-  tableClass,
   tdClass,
-  thClass,
   useLocale,
 } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
@@ -85,120 +83,99 @@ export default function HouseholdsPage() {
         )}
       </PageTitle>
 
-      <Section id="search" title={t("list.search.title")}>
-        <Form method="get" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4 lg:items-end" role="search">
-          <div className="space-y-1 sm:col-span-2 lg:col-span-4">
-            <label htmlFor="households-q" className="block font-bold">
-              {t("list.search.label")}
-            </label>
-            <p id="households-q-hint" className="text-sm text-stone-700">
-              {t("list.search.hint")}
-            </p>
-            <input
-              id="households-q"
-              type="search"
-              name="q"
-              defaultValue={filters.q ?? ""}
-              aria-describedby={errors.q?.length ? "households-q-hint households-q-error" : "households-q-hint"}
-              aria-invalid={errors.q?.length ? true : undefined}
-              className={inputClass}
-            />
-            <ErrorList id="households-q-error" errors={errors.q} />
-          </div>
-          <PlainSelect
-            id="households-status"
-            name="status"
-            label={t("list.search.status")}
-            defaultValue={filters.status ?? ""}
-            errors={errors.status}
-            options={[{ value: "", label: t("list.search.any") }, ...HOUSEHOLD_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))]}
-          />
-          <RegionSelect
-            id="households-region"
-            label={t("list.search.region")}
-            tree={regions}
-            defaultValue={filters.regionId}
-            errors={errors.regionId}
-            emptyLabel={t("list.search.any")}
-          />
-          <PlainSelect
-            id="households-tag"
-            name="tag"
-            label={t("list.search.tag")}
-            defaultValue={filters.tag ?? ""}
-            errors={errors.tag}
-            options={[{ value: "", label: t("list.search.any") }, ...VULNERABILITY_TAGS.map((tag) => ({ value: tag, label: t(`tags.${tag}`) }))]}
-          />
-          <div className="flex gap-2">
-            <button type="submit" className={buttonClass}>
-              {t("list.search.submit")}
-            </button>
-            {filtered && (
-              <Link to={base} className={secondaryButtonClass}>
-                {t("list.search.reset")}
+      <FilteredTable
+        id="results"
+        title={t("list.results", { n: formatNumber(total, locale) })}
+        filters={{
+          id: "search",
+          title: t("list.search.title"),
+          submitLabel: t("list.search.submit"),
+          resetLabel: t("list.search.reset"),
+          resetTo: base,
+          active: filtered,
+          fields: (
+            <>
+              <div className="space-y-1 sm:col-span-2 lg:col-span-4">
+                <label htmlFor="households-q" className="block font-bold">
+                  {t("list.search.label")}
+                </label>
+                <p id="households-q-hint" className="text-sm text-stone-700">
+                  {t("list.search.hint")}
+                </p>
+                <input
+                  id="households-q"
+                  type="search"
+                  name="q"
+                  defaultValue={filters.q ?? ""}
+                  aria-describedby={errors.q?.length ? "households-q-hint households-q-error" : "households-q-hint"}
+                  aria-invalid={errors.q?.length ? true : undefined}
+                  className={inputClass}
+                />
+                <ErrorList id="households-q-error" errors={errors.q} />
+              </div>
+              <PlainSelect
+                id="households-status"
+                name="status"
+                label={t("list.search.status")}
+                defaultValue={filters.status ?? ""}
+                errors={errors.status}
+                options={[{ value: "", label: t("list.search.any") }, ...HOUSEHOLD_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))]}
+              />
+              <RegionSelect
+                id="households-region"
+                label={t("list.search.region")}
+                tree={regions}
+                defaultValue={filters.regionId}
+                errors={errors.regionId}
+                emptyLabel={t("list.search.any")}
+              />
+              <PlainSelect
+                id="households-tag"
+                name="tag"
+                label={t("list.search.tag")}
+                defaultValue={filters.tag ?? ""}
+                errors={errors.tag}
+                options={[{ value: "", label: t("list.search.any") }, ...VULNERABILITY_TAGS.map((tag) => ({ value: tag, label: t(`tags.${tag}`) }))]}
+              />
+            </>
+          ),
+        }}
+        caption={t("list.title")}
+        testId="households-table"
+        empty={filtered ? t("list.emptyFiltered") : t("list.empty")}
+        columns={[
+          t("list.columns.reference"),
+          t("list.columns.head"),
+          t("list.columns.region"),
+          t("list.columns.members"),
+          t("list.columns.status"),
+          t("list.columns.registered"),
+        ]}
+        rows={households}
+        page={page}
+        pages={pages}
+        renderRow={(h) => (
+          <tr key={h.id}>
+            <th scope="row" className={`${tdClass} text-start`}>
+              <Link to={`${base}/${h.id}`} className={linkClass}>
+                <Ref>{h.reference}</Ref>
               </Link>
-            )}
-          </div>
-        </Form>
-      </Section>
-
-      <Section id="results" title={t("list.results", { n: formatNumber(total, locale) })}>
-        {households.length === 0 ? (
-          <p>{filtered ? t("list.emptyFiltered") : t("list.empty")}</p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass} data-testid="households-table">
-              <caption className="sr-only">{t("list.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>
-                    {t("list.columns.reference")}
-                  </th>
-                  <th scope="col" className={thClass}>
-                    {t("list.columns.head")}
-                  </th>
-                  <th scope="col" className={thClass}>
-                    {t("list.columns.region")}
-                  </th>
-                  <th scope="col" className={thClass}>
-                    {t("list.columns.members")}
-                  </th>
-                  <th scope="col" className={thClass}>
-                    {t("list.columns.status")}
-                  </th>
-                  <th scope="col" className={thClass}>
-                    {t("list.columns.registered")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {households.map((h) => (
-                  <tr key={h.id}>
-                    <th scope="row" className={`${tdClass} text-start`}>
-                      <Link to={`${base}/${h.id}`} className={linkClass}>
-                        <span dir="ltr">{h.reference}</span>
-                      </Link>
-                      {pending[h.id] ? (
-                        <span className="ms-2">
-                          <StatusBadge tone="pending" label={t("list.duplicatesPending", { n: formatNumber(pending[h.id], locale) })} />
-                        </span>
-                      ) : null}
-                    </th>
-                    <td className={tdClass}>{h.headName ?? "—"}</td>
-                    <td className={tdClass}>{(h.regionId && paths.get(h.regionId)) || "—"}</td>
-                    <td className={`${tdClass} tabular-nums`}>{formatNumber(h.members, locale)}</td>
-                    <td className={tdClass}>
-                      <StatusBadge tone={h.status} label={t(`status.${h.status}`)} />
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap`}>{formatDate(h.createdAt, locale, org.timeZone)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              {pending[h.id] ? (
+                <span className="ms-2">
+                  <StatusBadge tone="pending" label={t("list.duplicatesPending", { n: formatNumber(pending[h.id], locale) })} />
+                </span>
+              ) : null}
+            </th>
+            <td className={tdClass}>{h.headName ? <Bdi>{h.headName}</Bdi> : "—"}</td>
+            <td className={tdClass}>{(h.regionId && paths.get(h.regionId)) || "—"}</td>
+            <td className={`${tdClass} tabular-nums`}>{formatNumber(h.members, locale)}</td>
+            <td className={tdClass}>
+              <StatusBadge tone={h.status} label={t(`status.${h.status}`)} />
+            </td>
+            <td className={`${tdClass} whitespace-nowrap`}>{formatDate(h.createdAt, locale, org.timeZone)}</td>
+          </tr>
         )}
-        <Pagination page={page} pages={pages} />
-      </Section>
+      />
     </div>
   );
 }

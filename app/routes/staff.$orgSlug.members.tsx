@@ -161,7 +161,7 @@ export default function MembersPage() {
       </Section>
 
       <Section id="people" title={t("members.list.title")}>
-        <div className="overflow-x-auto">
+        <div className="relative min-w-0 max-w-full overflow-x-auto">
           <table className={tableClass} data-testid="members-table">
             <caption className="sr-only">{t("members.list.title")}</caption>
             <thead>
@@ -256,7 +256,7 @@ export default function MembersPage() {
         {invitations.length === 0 ? (
           <p>{t("members.pending.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative min-w-0 max-w-full overflow-x-auto">
             <table className={tableClass} data-testid="invitations-table">
               <caption className="sr-only">{t("members.pending.title")}</caption>
               <thead>
