@@ -79,3 +79,28 @@ describe("pure helpers of the form", () => {
     expect(itemsTotal([{ unitCostMinor: 250 }], [{ position: 5, quantity: 3 }])).toBe(0);
   });
 });
+
+describe("the amount's hint and errors follow the currency", () => {
+  const syp = {
+    publicId: "SYP123XYZ",
+    currency: "SYP",
+    category: "medical" as const,
+    targetMinor: 1_000_000,
+    items: [],
+    progress: toPublicProgress(1_000_000, { state: "published", paidMinor: 0, reservedMinor: 0, donorCount: 0 }),
+  };
+  it("SYP: whole amounts, the minimum 5,000, and a too-precise amount says so (en and ar)", async () => {
+    const result = { status: "error" as const, initialValue: { amount: "5000.5" }, error: { amount: ["needs:errors.amountTooPrecise"] } };
+    const html = await render("en", { need: syp, reply: { result } } as unknown as Partial<PledgeFormProps>);
+    expect(html).toMatch(/data-testid="pledge-amount-hint">[^<]*250000/);
+    expect(html).not.toContain("50.25");
+    expect(html).toMatch(/In SYP amounts are whole numbers, without decimals\. The smallest pledge is [^<]*5,000/);
+    const arHtml = await render("ar", { need: syp, reply: { result } } as unknown as Partial<PledgeFormProps>);
+    expect(arHtml).toContain("المبالغ بعملة SYP أعداد صحيحة دون كسور");
+  });
+  it("USD: a third decimal gets the number of decimals and an example", async () => {
+    const result = { status: "error" as const, initialValue: { amount: "10.555" }, error: { amount: ["needs:errors.amountTooPrecise"] } };
+    const html = await render("en", { reply: { result } } as unknown as Partial<PledgeFormProps>);
+    expect(html).toContain("In USD an amount has at most 2 decimals, for example 50.25.");
+  });
+});

@@ -134,6 +134,16 @@ export function PledgeForm({
   const postedLines = need.items.map((_, i) => Number(stringAt(result, `item-${i}`) ?? 0) || 0);
   const shownTotal = itemsTotalMinor ?? itemsTotal(need.items, postedLines.map((quantity, position) => ({ position, quantity })));
   const pageUrl = `/needs/${need.publicId}/pledge`;
+  // The parser's generic "too many decimals" and "more than zero" say this currency's rule instead:
+  // whole amounts for SYP, two decimals for USD, and the minimum in the currency.
+  const amountErrors = (errors: string[] | undefined) =>
+    errors?.map((key) =>
+      key === "needs:errors.amountTooPrecise"
+        ? t(digits === 0 ? "errors.amountWholeOnly" : "errors.amountDecimals", { currency, digits, minimum: money(minimum), example: examples.decimal ?? examples.whole })
+        : key === "needs:errors.amountPositive"
+          ? t("errors.below_minimum", { minimum: money(minimum) })
+          : t(key),
+    );
 
   return (
     <section aria-labelledby="pledge-heading" className="space-y-4 rounded-lg border border-stone-200 bg-white p-4">
@@ -237,7 +247,13 @@ export function PledgeForm({
             defaultValue={amountValue}
             className={inputClass}
           />
-          <ErrorList id="pledge-amount-error" errors={errorsAt(result, "amount")} />
+          {errorsAt(result, "amount")?.length ? (
+            <ul id="pledge-amount-error" className="mt-1 space-y-1 text-sm font-bold text-red-800" role="alert">
+              {amountErrors(errorsAt(result, "amount"))?.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          ) : null}
           {suggestions.length > 0 && (
             <div className="space-y-1">
               <p className="text-sm font-bold" id="pledge-quick-label">
