@@ -55,6 +55,9 @@ export interface DescribedEntry {
   atText: string;
   action: string;
   actionLabel: string;
+  /** The raw record reference, for filtering and tests; the page shows `subject`. */
+  entityType: string;
+  entityId: string | null;
   actor: { displayName: string; email: string } | null;
   subject: RecordLabel;
   changes: ChangeLine[];
@@ -338,6 +341,8 @@ export async function describeAuditEntries(db: DbOrTx, entries: AuditEntryView[]
       at: new Date(entry.at).toISOString(),
       atText: formatDateTime(entry.at, ctx.locale, ctx.timeZone),
       action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
       actionLabel: ctx.t(`staff:audit.actions.${entry.action}`, { defaultValue: entry.action }),
       actor: entry.actor ? { displayName: entry.actor.displayName, email: entry.actor.email } : null,
       subject: {
