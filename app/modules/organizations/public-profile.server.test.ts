@@ -8,7 +8,7 @@ import { getDb } from "~/utils/db.server";
 import { needsWorld } from "../../../tests/fixtures/needs";
 import { createOrg } from "../../../tests/fixtures/db";
 import { insertNeeds, needRow } from "../../../tests/fixtures/marketplace";
-import { clearOrgRecordCache, getPublicOrgPage, orgRecord } from "./public-profile.server";
+import { cachedOrgRecord, clearOrgRecordCache, getPublicOrgPage, orgRecord, RECORD_TTL_MS } from "./public-profile.server";
 
 const DAY = 86_400_000;
 const t0 = new Date("2026-03-01T08:00:00Z");
@@ -72,6 +72,25 @@ describe("an organisation's record", () => {
     const theirs = await needsWorld();
     await insertNeeds([needRow(theirs, { state: "funded", paidMinor: 45_000, targetMinor: 45_000 })]);
     expect((await orgRecord(await getDb(), mine.org.id)).published).toBe(0);
+  });
+});
+
+describe("the kept record", () => {
+  it("is reused while fresh; once stale it is still answered at once and recomputed in the background", async () => {
+    const world = await needsWorld();
+    const db = await getDb();
+    const now = Date.now();
+    expect((await cachedOrgRecord(db, world.org.id, now)).published).toBe(0);
+    await insertNeeds([needRow(world, { state: "published" })]);
+    expect((await cachedOrgRecord(db, world.org.id, now + 1000)).published).toBe(0); // fresh: kept
+    const stale = now + RECORD_TTL_MS + 1;
+    expect((await cachedOrgRecord(db, world.org.id, stale)).published).toBe(0); // stale: answered at once
+    let published = 0;
+    for (let i = 0; i < 100 && published === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      published = (await cachedOrgRecord(db, world.org.id, Date.now())).published;
+    }
+    expect(published).toBe(1);
   });
 });
 
