@@ -19,7 +19,7 @@
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { connect } from "../db/client.server";
-import { encodeCursor, parsePublicFilters, type PublicFilters, type PublicSort } from "~/modules/marketplace/filters";
+import { parsePublicFilters, type PublicFilters, type PublicSort } from "~/modules/marketplace/filters";
 import { listPublicNeeds, platformTotals } from "~/modules/marketplace/listing.server";
 import { prepareBenchDatabase } from "./seed";
 
