@@ -239,6 +239,21 @@ describe("the anonymous page cache", () => {
     expect((await s.get("/needs")).cache).toBe("hit");
   });
 
+  it("renders a page once when many ask for it at the same time: the others wait and get that render", async () => {
+    const s = await start();
+    s.control.hold = true;
+    const first = s.get("/needs/N-7");
+    await new Promise((r) => setTimeout(r, 50));
+    const others = [s.get("/needs/N-7"), s.get("/needs/N-7"), s.get("/needs/N-7")];
+    await new Promise((r) => setTimeout(r, 50));
+    s.release();
+    const answers = await Promise.all([first, ...others]);
+    expect(answers.map((a) => a.cache)).toEqual(["miss", "hit", "hit", "hit"]);
+    expect(s.renders).toEqual(["/needs/N-7"]);
+    const nonces = answers.map((a) => policyNonce(a.headers.get("content-security-policy")));
+    expect(new Set(nonces).size).toBe(4);
+  });
+
   it("stays within its entry and byte bounds, least recently used out first", async () => {
     const s = await start(() => ({}), { PAGE_CACHE_MAX_ENTRIES: "2" });
     await s.get("/needs/a");

@@ -283,16 +283,21 @@ type Next = (error?: unknown) => void;
 type Middleware = ((req: IncomingMessage, res: ServerResponse, next: Next) => void) & { cache: PageCache };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** How long a request waits for the same page's render in flight before rendering it itself. */
+const WAIT_FOR_RENDER_MS = 5_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * The middleware server.js installs before the Remix handler (nothing when `PAGE_CACHE=off`).
  * `X-Page-Cache` says `hit`, `miss` (rendered; stored if it qualifies) or `bypass` (a donor page
- * asked by someone signed in).
+ * asked by someone signed in). Requests for a page whose render is in flight wait for it (at most
+ * 5 s) rather than render it again: when an entry expires under load, one render refills it.
  */
 export function pageCacheMiddleware(config: PageCacheConfig, options: Pick<PageCacheOptions, "now"> = {}): Middleware | null {
   if (config.PAGE_CACHE === "off") return null;
   const cache = new PageCache({ ttlMs: config.PAGE_CACHE_TTL_MS, maxEntries: config.PAGE_CACHE_MAX_ENTRIES, maxBytes: config.PAGE_CACHE_MAX_BYTES, ...options });
   const limit = config.PAGE_CACHE_MAX_BYTES / 4;
+  const inFlight = new Map<string, Promise<void>>();
 
   const middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => {
     const method = req.method ?? "GET";
@@ -308,26 +313,45 @@ export function pageCacheMiddleware(config: PageCacheConfig, options: Pick<PageC
       return next();
     }
     const generation = cache.generation;
+    const serveHit = (key: string): boolean => {
+      const hit = cache.lookup(key, header(req.headers["if-none-match"]));
+      if (!hit) return false;
+      res.statusCode = hit.status;
+      for (const [name, value] of hit.headers) res.setHeader(name, value);
+      res.setHeader("X-Page-Cache", "hit");
+      if (hit.body) res.setHeader("Content-Length", hit.body.length);
+      res.end(hit.body ?? undefined);
+      return true;
+    };
+    const render = (key: string) => {
+      res.setHeader("X-Page-Cache", "miss");
+      // Requests for the same page that come meanwhile wait for this render instead of repeating it.
+      let settle!: () => void;
+      const rendering = new Promise<void>((resolve) => (settle = resolve));
+      if (!inFlight.has(key)) inFlight.set(key, rendering);
+      res.once("close", () => {
+        if (inFlight.get(key) === rendering) inFlight.delete(key);
+        settle();
+      });
+      capture(res, limit, (body) => {
+        const headers = res.getRawHeaderNames().map((name): [string, string | string[]] => {
+          const value = res.getHeader(name);
+          return [name, Array.isArray(value) ? value : String(value)];
+        });
+        cache.store(key, { status: res.statusCode, headers, body }, generation);
+      });
+      next();
+    };
     cacheKey(url, cookie, header(req.headers["accept-language"])).then(
       (key) => {
-        const hit = cache.lookup(key, header(req.headers["if-none-match"]));
-        if (hit) {
-          res.statusCode = hit.status;
-          for (const [name, value] of hit.headers) res.setHeader(name, value);
-          res.setHeader("X-Page-Cache", "hit");
-          if (hit.body) res.setHeader("Content-Length", hit.body.length);
-          res.end(hit.body ?? undefined);
-          return;
-        }
-        res.setHeader("X-Page-Cache", "miss");
-        capture(res, limit, (body) => {
-          const headers = res.getRawHeaderNames().map((name): [string, string | string[]] => {
-            const value = res.getHeader(name);
-            return [name, Array.isArray(value) ? value : String(value)];
-          });
-          cache.store(key, { status: res.statusCode, headers, body }, generation);
+        if (serveHit(key)) return;
+        const rendering = inFlight.get(key);
+        if (!rendering) return render(key);
+        // Served from what that render stored; when it stored nothing (not storable, data changed
+        // meanwhile, too slow), rendered here.
+        void Promise.race([rendering, sleep(WAIT_FOR_RENDER_MS)]).then(() => {
+          if (!serveHit(key)) render(key);
         });
-        next();
       },
       (error: unknown) => next(error),
     );
