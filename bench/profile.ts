@@ -1,10 +1,11 @@
 /**
  * Where a donor page's server CPU goes: `npx tsx bench/profile.ts [path ...]`.
  *
- * Starts the production build (`node --cpu-prof server.js`, NODE_ENV=production, JOBS=off,
+ * Starts the production build (`node --import bench/profile-hook.mjs server.js`, NODE_ENV=production, JOBS=off,
  * PAGE_CACHE=off, on the bench database — run `npm run bench` once first to create it; build with
  * `npm run build`), loads each path with autocannon for PROFILE_SECONDS (default 8) at
- * PROFILE_CONNECTIONS (default 4), stops the server and reads the V8 CPU profile it wrote. Prints,
+ * PROFILE_CONNECTIONS (default 4) after a 3-second warm-up, profiling only the measured seconds
+ * (SIGUSR2 starts and stops V8's profiler through the hook), and reads the profile. Prints,
  * per run: the CPU milliseconds per request (sampled non-idle time ÷ requests), the self time by
  * area (React server rendering, i18next, Remix, Express, the database driver, the app's own code in
  * the bundle, garbage collection, …) and the inclusive time of named steps (the loaders, t(),
@@ -127,7 +128,8 @@ async function profilePath(target: string) {
   const dir = fs.mkdtempSync(path.join(OUT, "run-"));
   const port = await freePort(3500, 3599);
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, "server.js"], {
+  const file = path.join(dir, "steady.cpuprofile");
+  const child = spawn(process.execPath, ["--import", "./bench/profile-hook.mjs", "server.js"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
@@ -145,6 +147,7 @@ async function profilePath(target: string) {
       SEED_DEMO: "never",
       LOG_LEVEL: "warn",
       PAGE_CACHE: "off",
+      PROFILE_OUT: file,
     },
   });
   let exited = false;
@@ -152,19 +155,18 @@ async function profilePath(target: string) {
   try {
     await waitFor200(`${base}/healthz`, 60_000, () => (exited ? "server exited" : null));
     const headers = { accept: "text/html" };
-    await autocannon({ url: base + target, connections: CONNECTIONS, duration: 2, headers });
+    await autocannon({ url: base + target, connections: CONNECTIONS, duration: 3, headers });
+    child.kill("SIGUSR2");
+    await new Promise((r) => setTimeout(r, 200));
     const result = await autocannon({ url: base + target, connections: CONNECTIONS, duration: SECONDS, headers });
-    const non2xx = result.non2xx;
-    // The warm-up's requests are in the profile too.
-    const warm = result.requests.total;
+    child.kill("SIGUSR2");
+    for (let i = 0; i < 100 && !fs.existsSync(file); i += 1) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGTERM");
     await done;
-    const file = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-    if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
-    // Requests in the whole profile: warm-up + measured (+ the health check).
-    const total = warm + Math.round((warm / SECONDS) * 2) + 1;
-    return { path: target, rps: result.requests.average, non2xx, profile: path.relative(ROOT, path.join(dir, file)), ...summarize(profile, total) };
+    if (!fs.existsSync(file)) throw new Error(`no profile written to ${file}`);
+    const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
+    return { path: target, rps: result.requests.average, non2xx: result.non2xx, profile: path.relative(ROOT, file), ...summarize(profile, result.requests.total) };
   } finally {
     if (!exited) {
       child.kill("SIGTERM");

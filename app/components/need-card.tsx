@@ -1,11 +1,12 @@
 import { useMemo } from "react";
 import { Link } from "@remix-run/react";
 import { createInstance } from "i18next";
-import { useTranslation } from "react-i18next";
 import type { GuardHit } from "~/modules/anonymization/guard";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
 import { HighlightedText } from "./guard-hits";
-import { formatDate, formatMoney, formatNumber } from "~/utils/format";
+import { formatDate, formatNumber } from "~/utils/format";
+import { tNodes, useFastT } from "~/utils/fast-t";
+import { Bdi, Money } from "./bidi";
 import type { Locale } from "~/utils/i18n";
 import { NeedProgress } from "./need-progress";
 
@@ -44,8 +45,9 @@ export function NeedCard({
   hits?: readonly GuardHit[];
   confirmed?: readonly string[];
 }) {
-  const { t: pageT } = useTranslation("needs");
-  const t: CardT = fixedT ?? (pageT as unknown as CardT);
+  // The page's strings through the cached server translator (app/utils/fast-t.tsx): a listing renders two dozen cards.
+  const pageT = useFastT("needs");
+  const t: CardT = fixedT ?? pageT;
   const other: Locale = locale === "ar" ? "en" : "ar";
   const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || (strict ? null : en) : en || (strict ? null : ar));
   const suffix = locale === "ar" ? "Ar" : "En";
@@ -112,11 +114,12 @@ export function NeedCard({
         <ul className="mt-3 list-inside list-disc text-sm" aria-label={t("card.items")}>
           {need.items.map((item, i) => (
             <li key={i}>
-              {t("card.itemLine", {
-                label: pick(item.labelAr, item.labelEn) ?? "",
-                quantity: formatNumber(item.quantity, locale),
-                cost: formatMoney(item.unitCostMinor, need.currency, locale),
-              })}
+              {tNodes(
+                t,
+                "card.itemLine",
+                { cost: <Money minor={item.unitCostMinor} currency={need.currency} locale={locale} /> },
+                { label: pick(item.labelAr, item.labelEn) ?? "", quantity: formatNumber(item.quantity, locale) },
+              )}
             </li>
           ))}
         </ul>
@@ -129,7 +132,7 @@ export function NeedCard({
       <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
         <dt className="font-bold">{t("card.target")}</dt>
         <dd className="tabular-nums" data-testid="need-card-target">
-          {formatMoney(need.targetMinor, need.currency, locale)}
+          <Money minor={need.targetMinor} currency={need.currency} locale={locale} />
         </dd>
         <dt className="font-bold">{t("card.deadline")}</dt>
         <dd>{formatDate(`${need.deadline}T12:00:00Z`, locale)}</dd>
@@ -150,7 +153,9 @@ export function NeedCard({
           </>
         )}
         <dt className="font-bold">{t("card.org")}</dt>
-        <dd>{locale === "ar" ? need.org.nameAr : need.org.nameEn}</dd>
+        <dd>
+          <Bdi>{locale === "ar" ? need.org.nameAr : need.org.nameEn}</Bdi>
+        </dd>
       </dl>
     </article>
   );

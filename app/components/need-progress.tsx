@@ -1,6 +1,7 @@
-import { useTranslation } from "react-i18next";
 import type { PublicNeed, PublicProgress } from "~/modules/anonymization/public-need";
-import { formatMoney, formatNumber } from "~/utils/format";
+import { formatNumber } from "~/utils/format";
+import { tNodes, useFastT } from "~/utils/fast-t";
+import { Money } from "./bidi";
 import type { Locale } from "~/utils/i18n";
 
 /**
@@ -18,9 +19,9 @@ export function NeedProgress({
   progress: PublicProgress;
   locale: Locale;
 }) {
-  const { t } = useTranslation("public");
-  const money = (minor: number) => formatMoney(minor, need.currency, locale);
-  const raisedOf = t("progress.raisedOf", { raised: money(progress.raisedMinor), target: money(need.targetMinor) });
+  const t = useFastT("public");
+  const money = (minor: number) => <Money minor={minor} currency={need.currency} locale={locale} />;
+  const raisedOf = tNodes(t, "progress.raisedOf", { raised: money(progress.raisedMinor), target: money(need.targetMinor) });
   const labelId = `need-${need.publicId}-progress`;
   const pledgedPercent =
     need.targetMinor > 0 ? Math.min(100 - progress.percent, Math.floor((progress.reservedMinor * 100) / need.targetMinor)) : 0;

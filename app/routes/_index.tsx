@@ -1,11 +1,12 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 import { NeedCard } from "~/components/need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { listPublicOrgs, mostUrgentNeeds, platformTotals } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
-import { formatMoney, formatNumber } from "~/utils/format";
+import { formatNumber } from "~/utils/format";
+import { Bdi, Money } from "~/components/bidi";
+import { useFastT } from "~/utils/fast-t";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT } from "~/utils/i18next.server";
 
@@ -28,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function Home() {
   const { urgent, totals, orgs } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("public");
+  const t = useFastT("public");
   const locale = useLocale();
   const orgName = (o: { nameAr: string; nameEn: string }) => (locale === "ar" ? o.nameAr : o.nameEn);
   return (
@@ -81,7 +82,9 @@ export default function Home() {
             totals.raised.map((r) => (
               <div key={r.currency} className="rounded-lg border border-stone-200 bg-white p-4">
                 <dt className="text-sm text-stone-700">{t("home.raisedIn", { currency: r.currency })}</dt>
-                <dd className="mt-1 text-2xl font-bold tabular-nums">{formatMoney(r.raisedMinor, r.currency, locale)}</dd>
+                <dd className="mt-1 text-2xl font-bold tabular-nums">
+                  <Money minor={r.raisedMinor} currency={r.currency} locale={locale} />
+                </dd>
               </div>
             ))
           )}
@@ -122,7 +125,7 @@ export default function Home() {
               <li key={org.slug} className="rounded-lg border border-stone-200 bg-white p-4">
                 <p className="font-bold">
                   <Link to={`/orgs/${org.slug}`} className={linkClass} aria-label={t("home.orgLink", { name: orgName(org) })}>
-                    {orgName(org)}
+                    <Bdi>{orgName(org)}</Bdi>
                   </Link>
                 </p>
                 <p className="mt-1 text-sm text-stone-700">

@@ -1,6 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 import { NeedCard } from "~/components/need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { getPublicNeed } from "~/modules/marketplace/listing.server";
@@ -9,6 +8,17 @@ import { formatDate } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
+import { Bdi } from "~/components/bidi";
+import { useFastT } from "~/utils/fast-t";
+
+/** The breadcrumb's separator: points in reading direction, so it is mirrored on right-to-left pages. */
+function Chevron() {
+  return (
+    <svg aria-hidden="true" focusable="false" viewBox="0 0 16 16" className="h-3 w-3 rtl:rotate-180" data-testid="breadcrumb-chevron">
+      <path d="M6 3l5 5-5 5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
 
 export const headers = publicHeaders;
 
@@ -54,18 +64,32 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export default function NeedPage() {
   const { need, url } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("public");
-  const { t: tn } = useTranslation("needs");
+  const t = useFastT("public");
+  const tn = useFastT("needs");
   const locale = useLocale();
   const orgName = locale === "ar" ? need.org.nameAr : need.org.nameEn;
   const open = !need.progress || need.progress.status === "open";
   return (
     <div className="mx-auto max-w-3xl space-y-6">
-      <p>
-        <Link to="/needs" className={linkClass}>
-          {t("need.back")}
-        </Link>
-      </p>
+      <nav aria-label={t("need.breadcrumb")}>
+        <ol className="flex flex-wrap items-center gap-2 text-sm" data-testid="need-breadcrumb">
+          <li>
+            <Link to="/needs" className={linkClass}>
+              {t("need.allNeeds")}
+            </Link>
+          </li>
+          {need.governorate && (
+            <>
+              <li aria-hidden="true" className="text-stone-500">
+                <Chevron />
+              </li>
+              <li>
+                <Bdi>{locale === "ar" ? need.governorate.nameAr : need.governorate.nameEn}</Bdi>
+              </li>
+            </>
+          )}
+        </ol>
+      </nav>
 
       <NeedCard need={need} locale={locale} headingLevel={2} />
       {need.onlyLanguage && need.onlyLanguage !== locale && (
@@ -81,7 +105,7 @@ export default function NeedPage() {
       )}
       <p>
         <Link to={`/orgs/${need.org.slug}`} className={linkClass}>
-          {t("need.org")}: {orgName}
+          {t("need.org")}: <Bdi>{orgName}</Bdi>
         </Link>
       </p>
 

@@ -2,7 +2,6 @@ import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type Loa
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
 import { readForm } from "~/utils/forms.server";
-import { useTranslation } from "react-i18next";
 import { eq } from "drizzle-orm";
 import { needs } from "#db/schema";
 import { PledgeForm, itemsTotal, type CardFeeHint } from "~/components/pledge-form";
@@ -21,6 +20,7 @@ import { formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import { appOrigin, getClientIp } from "~/utils/request.server";
+import { useFastT } from "~/utils/fast-t";
 
 /**
  * /needs/:publicId/pledge — the action the need page's pledge form posts to (no JavaScript needed),
@@ -191,7 +191,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function PledgePage() {
   const { need, needTitle, itemsLeft, methods, prefillAmount, cardFee, idempotencyKey, donorEmail, locale } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as DonorReply | undefined;
-  const { t } = useTranslation("pledging");
+  const t = useFastT("pledging");
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4">
       <p>
