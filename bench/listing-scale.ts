@@ -14,11 +14,12 @@
  *   deep newest      the same for "newest"
  *   home totals      platformTotals (the maintained aggregate)
  * Each: WARMUP runs, then RUNS timed runs, one at a time; median and p95 in ms, and the 500k/50k
- * ratio of the medians. Sizes: SCALE_SIZES=50000,500000 (comma-separated, smallest first).
+ * ratio of the medians. Sizes: SCALE_SIZES=50000,500000 (comma-separated, smallest first);
+ * SCALE_DB_<size>=url measures an already-filled database instead of seeding one.
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { connect } from "../db/client.server";
+import { connect, migrate } from "../db/client.server";
 import { parsePublicFilters, type PublicFilters, type PublicSort } from "~/modules/marketplace/filters";
 import { listPublicNeeds, platformTotals } from "~/modules/marketplace/listing.server";
 import { prepareBenchDatabase } from "./seed";
@@ -83,16 +84,25 @@ async function timeIt(fn: () => Promise<unknown>) {
 }
 
 async function measure(size: number) {
-  const url = `${BASE}/tadamon_scale_${size}`;
+  // SCALE_DB_<size>=url: an already-filled database (e.g. the 50k one cloned and its needs copied
+  // ×10 by INSERT … SELECT), only migrated here; otherwise the bench seed's own database.
+  const given = process.env[`SCALE_DB_${size}`];
+  const url = given || `${BASE}/tadamon_scale_${size}`;
   console.log(`\n${size.toLocaleString("en")} needs: ${url.replace(/:[^:@/]*@/, ":***@")}`);
   const t0 = performance.now();
-  const seed = await prepareBenchDatabase(url, {
-    reseed: process.env.BENCH_RESEED === "1",
-    needs: size,
-    identitySecret: IDENTITY_HASH_SECRET,
-    log: (line) => console.log(`  ${line}`),
-  });
-  console.log(`  database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${seed.seeded ? "seeded" : "reused"})`);
+  if (given) {
+    const db = await connect({ databaseUrl: url, dataDir: "memory://" });
+    await migrate(db);
+    await db.close();
+  } else {
+    const seed = await prepareBenchDatabase(url, {
+      reseed: process.env.BENCH_RESEED === "1",
+      needs: size,
+      identitySecret: IDENTITY_HASH_SECRET,
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(`  database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${seed.seeded ? "seeded" : "reused"})`);
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const database = await connect({ databaseUrl: url, dataDir: "memory://" });
