@@ -99,7 +99,7 @@ export default function NeedsIndex() {
                 className={`${inputClass} min-w-0 flex-1`}
               />
               <button type="submit" className={`${buttonClass} shrink-0`}>
-                {t("listing.apply")}
+                {t("listing.search")}
               </button>
             </div>
             <p id="q-hint" className="sr-only text-sm text-stone-700 sm:not-sr-only">

@@ -35,6 +35,8 @@ test.describe("marketplace", () => {
   test("a guest donor in Arabic filters to school fees and pledges part of a need by bank transfer", async ({ page }) => {
     await page.goto("/needs");
     await expectNoSeriousA11yViolations(page);
+    // The selects fold behind "Filters" (decision 059).
+    await page.getByTestId("need-filters-more").locator("summary").click();
     await page.locator("#category").selectOption("school_fees");
     await page.locator("#currency").selectOption("USD");
     // A demo organisation (it offers bank transfers); on a shared PostgreSQL other tests' organisations list needs too.
@@ -57,6 +59,41 @@ test.describe("marketplace", () => {
     await expect(page.getByTestId("pledge-status")).toHaveText(arPledging.status.pending);
     await expect(page.getByTestId("pledge-instructions")).toContainText(reference);
     await expectNoSeriousA11yViolations(page);
+  });
+
+  test("at 360 px the filters fold behind one control (no JavaScript) and needs show on the first screen; next/previous page by cursor", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/needs");
+    const details = page.getByTestId("need-filters-more");
+    await expect(details).not.toHaveAttribute("open", /.*/);
+    await expect(page.locator("#category")).toBeHidden();
+    const first = page.getByTestId("public-need-list").getByRole("listitem").first();
+    const box = await first.boundingBox();
+    expect(box && box.y).toBeLessThan(640);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await details.locator("summary").click();
+    await expect(page.locator("#category")).toBeVisible();
+    // Without JavaScript: a GET form; an active filter keeps the fold open.
+    await page.locator("#category").selectOption("school_fees");
+    await page.locator("#sort").selectOption("newest");
+    await details.getByRole("button", { name: arPublic.listing.apply }).click();
+    await expect(page).toHaveURL(/category=school_fees/);
+    await expect(details).toHaveAttribute("open", "");
+    const next = page.getByTestId("keyset-pagination").locator('a[rel="next"]');
+    if (await next.count()) {
+      const firstIds = await page.getByTestId("public-need-list").getByRole("link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      await next.click();
+      await expect(page).toHaveURL(/cursor=.*|category=school_fees.*cursor=/);
+      await expect(page).toHaveURL(/category=school_fees/);
+      const secondIds = await page.getByTestId("public-need-list").getByRole("link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      expect(secondIds.filter((h) => firstIds.includes(h))).toEqual([]);
+      await page.getByTestId("keyset-pagination").locator('a[rel="prev"]').click();
+      await expect
+        .poll(async () => page.getByTestId("public-need-list").getByRole("link").evaluateAll((as) => as.map((a) => a.getAttribute("href"))))
+        .toEqual(firstIds);
+    }
+    await context.close();
   });
 
   test("a need filled by pledges cannot be pledged again", async ({ page }) => {
