@@ -2,13 +2,7 @@ import type { FieldMetadata } from "@conform-to/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorList } from "~/components/forms";
-import {
-  COUNTRY_DEFAULTS,
-  currencyChoices,
-  currencyLabel,
-  defaultsForCountry,
-  timeZoneChoices,
-} from "~/modules/organizations/country-defaults";
+import { COUNTRY_DEFAULTS, defaultsForCountry, type OrgChoices } from "~/modules/organizations/country-defaults";
 
 type Meta = FieldMetadata<string | undefined | null> | FieldMetadata<string>;
 
@@ -22,20 +16,17 @@ const selectClass =
  * sets both when the country changes.
  */
 export function OrgDefaultsFields({
-  country,
+  choices,
   currency,
   timeZone,
-  locale,
 }: {
-  /** The country whose defaults and zones lead (null: not chosen yet, e.g. "another country"). */
-  country: string | null;
+  /** The lists, from the loader (`orgChoices`): never built in the browser, whose ICU differs from the server's. */
+  choices: OrgChoices;
   currency: Meta;
   timeZone: Meta;
-  locale: string;
 }) {
   const { t } = useTranslation("staff");
-  const defaults = country ? defaultsForCountry(country) : null;
-  const zones = timeZoneChoices(country, (timeZone.initialValue as string | undefined) ?? undefined);
+  const { defaults, zones } = choices;
   const select = (meta: Meta, label: string, hint: string, children: ReactNode) => {
     const errorId = meta.errors?.length ? meta.errorId : undefined;
     const hintId = `${meta.id}-hint`;
@@ -71,9 +62,9 @@ export function OrgDefaultsFields({
         t("orgDefaults.currencyHint"),
         <>
           <option value="">{defaults ? t("orgDefaults.countryDefault", { value: defaults.currency }) : t("orgDefaults.byCountry")}</option>
-          {currencyChoices(defaults ? [defaults.currency] : []).map((code) => (
+          {choices.currencies.map(({ code, label }) => (
             <option key={code} value={code}>
-              {currencyLabel(code, locale)}
+              {label}
             </option>
           ))}
         </>,

@@ -4,6 +4,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
 import { ErrorList, Field, FormMessage, SubmitButton } from "~/components/forms";
 import { OrgDefaultsFields } from "~/components/org-defaults-fields";
+import type { OrgChoices } from "~/modules/organizations/country-defaults";
 import { OrgProfileSchema } from "~/modules/organizations/schemas";
 import type { FormReply } from "~/modules/organizations/route-helpers.server";
 
@@ -49,9 +50,9 @@ function TextArea({ label, meta, dir, hint }: { label: string; meta: FieldMetada
 }
 
 /** The organisation's profile: names, currency and time zone (country defaults), publishing, and its public profile. */
-export function OrgProfileForm({ org, locale, lastResult }: { org: OrgProfileView; locale: string; lastResult: FormReply["result"] | undefined }) {
+export function OrgProfileForm({ org, choices, lastResult }: { org: OrgProfileView; choices: OrgChoices; lastResult: FormReply["result"] | undefined }) {
   const { t } = useTranslation("staff");
-  const { country, ...values } = org;
+  const { country: _country, ...values } = org;
   const [form, fields] = useForm({
     id: "profile",
     lastResult,
@@ -69,7 +70,7 @@ export function OrgProfileForm({ org, locale, lastResult }: { org: OrgProfileVie
       </div>
       <Field label={t("fields.nameAr")} meta={fields.nameAr} dir="rtl" />
       <Field label={t("fields.nameEn")} meta={fields.nameEn} dir="ltr" />
-      <OrgDefaultsFields country={country} currency={fields.defaultCurrency} timeZone={fields.timeZone} locale={locale} />
+      <OrgDefaultsFields choices={choices} currency={fields.defaultCurrency} timeZone={fields.timeZone} />
       <div className="sm:col-span-2">
         <label className="inline-flex items-start gap-2">
           <input

@@ -23,7 +23,7 @@ import {
 } from "~/modules/organizations/route-helpers.server";
 import { ErrorList, Field, FormMessage, Notice, SubmitButton } from "~/components/forms";
 import { OrgDefaultsFields, fillCountryDefaults } from "~/components/org-defaults-fields";
-import { countryLabel } from "~/modules/organizations/country-defaults";
+import { orgChoices, type OrgChoices } from "~/modules/organizations/country-defaults";
 import { Pagination, pageFrom } from "~/components/pagination";
 import { PageTitle, Section, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
@@ -50,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       regions,
     })),
     notice: noticeFrom(new URL(request.url), ["created"]),
+    choices: orgChoices(await getLocale(request), { country: null, countries: rows.map(({ org }) => org.country) }),
   };
 }
 
@@ -75,9 +76,8 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
-function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"] | undefined }) {
+function CreateOrganizationForm({ lastResult, choices }: { lastResult: FormReply["result"] | undefined; choices: OrgChoices }) {
   const { t } = useTranslation("admin");
-  const locale = useLocale();
   const [form, fields] = useForm({
     id: "create-organization",
     lastResult,
@@ -126,7 +126,7 @@ function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"
         >
           {MAIN_COUNTRIES.map((code) => (
             <option key={code} value={code}>
-              {countryLabel(code, locale)}
+              {choices.countries[code] ?? code}
             </option>
           ))}
           <option value="other">{t("organizations.form.countryOtherOption")}</option>
@@ -157,7 +157,7 @@ function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"
         />
         <ErrorList id={fields.countryOther.errorId} errors={fields.countryOther.errors} />
       </div>
-      <OrgDefaultsFields country={null} currency={fields.defaultCurrency} timeZone={fields.timeZone} locale={locale} />
+      <OrgDefaultsFields choices={choices} currency={fields.defaultCurrency} timeZone={fields.timeZone} />
       <div className="md:col-span-2">
         <SubmitButton>{t("organizations.form.submit")}</SubmitButton>
       </div>
@@ -166,7 +166,7 @@ function CreateOrganizationForm({ lastResult }: { lastResult: FormReply["result"
 }
 
 export default function AdminOrganizations() {
-  const { organizations, notice, page, pages } = useLoaderData<typeof loader>();
+  const { organizations, notice, page, pages, choices } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as FormReply | undefined;
   const location = useLocation();
   const { t, i18n } = useTranslation("admin");
@@ -230,7 +230,7 @@ export default function AdminOrganizations() {
                     <td className={tdClass}>
                       <code dir="ltr">{org.slug}</code>
                     </td>
-                    <td className={tdClass}>{countryLabel(org.country, locale)}</td>
+                    <td className={tdClass}>{choices.countries[org.country] ?? org.country}</td>
                     <td className={tdClass}>
                       <span dir="ltr">{org.defaultCurrency}</span>
                     </td>
@@ -251,7 +251,7 @@ export default function AdminOrganizations() {
       </Section>
 
       <Section id="new-organization" title={t("organizations.form.title")} description={t("organizations.form.help")}>
-        <CreateOrganizationForm key={location.key} lastResult={reply?.result} />
+        <CreateOrganizationForm key={location.key} lastResult={reply?.result} choices={choices} />
       </Section>
     </div>
   );

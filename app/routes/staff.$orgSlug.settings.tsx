@@ -15,10 +15,11 @@ import { formMeta, invalid, noticeFrom, runRule, staffTitle } from "~/modules/or
 import { Notice } from "~/components/forms";
 import { PaymentDetailsForm } from "~/components/payment-details-form";
 import { OrgProfileForm } from "~/components/org-profile-form";
+import { orgChoices } from "~/modules/organizations/country-defaults";
 import { MoneySettingsForm } from "~/components/org-money-settings";
 import { AddRegionForm, RegionItem, replyFor, type Reply } from "~/components/org-regions";
 import { isPaymentDetailsPost, paymentDetailsAction, paymentDetailsFor } from "~/modules/pledging/settings.server";
-import { PageTitle, Section, useLocale } from "~/components/staff";
+import { PageTitle, Section } from "~/components/staff";
 
 /**
  * An organisation admin's settings: the profile (with its public part and the country's
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       registeredWithEn: org.registeredWithEn ?? "",
       foundedYear: org.foundedYear === null ? "" : String(org.foundedYear),
     },
+    choices: orgChoices(locale, { country: org.country, currentZone: org.timeZone }),
     regions: buildRegionTree(await listRegions(db, org.id)),
     notice: noticeFrom(new URL(request.url), NOTICES),
     paymentDetails: await paymentDetailsFor(org.id),
@@ -92,19 +94,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { org, regions, notice, paymentDetails, paymentDetailsSaved, money } = useLoaderData<typeof loader>();
+  const { org, choices, regions, notice, paymentDetails, paymentDetailsSaved, money } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply;
   const location = useLocation();
   const { t } = useTranslation("staff");
   const { t: tp } = useTranslation("pledging");
-  const locale = useLocale();
   return (
     <div className="space-y-6">
       <PageTitle title={t("settings.title")} intro={t("settings.intro")} />
       {notice && !reply && <Notice tone="success">{t(`settings.notice.${notice}`)}</Notice>}
 
       <Section id="org-profile" title={t("settings.profile")}>
-        <OrgProfileForm key={location.key} org={org} locale={locale} lastResult={replyFor(reply, "profile", null)} />
+        <OrgProfileForm key={location.key} org={org} choices={choices} lastResult={replyFor(reply, "profile", null)} />
       </Section>
 
       <Section id="regions" title={t("settings.regions.title")} description={t("settings.regions.help")}>

@@ -334,7 +334,7 @@ export function pageCacheMiddleware(config: PageCacheConfig, options: Pick<PageC
         settle();
       });
       capture(res, limit, (body) => {
-        const headers = res.getRawHeaderNames().map((name): [string, string | string[]] => {
+        const headers = res.getHeaderNames().map((name): [string, string | string[]] => {
           const value = res.getHeader(name);
           return [name, Array.isArray(value) ? value : String(value)];
         });

@@ -21,7 +21,7 @@ async function numeralsOf(userId: string) {
 
 /** A page under a root route whose loader data is `root` (as app/root.tsx gives it), rendered as the server sends it. */
 async function renderUnderRoot(root: unknown, page: ReactNode) {
-  const routes = [{ id: "root", path: "/", loader: () => root, element: <Outlet />, children: [{ id: "page", index: true, element: page }] }];
+  const routes = [{ id: "root", path: "/", loader: () => root as Record<string, unknown>, element: <Outlet />, children: [{ id: "page", index: true, element: page }] }];
   const handler = createStaticHandler(routes);
   const context = await handler.query(new Request("http://localhost/"));
   if (context instanceof Response) throw context;

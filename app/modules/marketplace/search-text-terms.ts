@@ -16,7 +16,7 @@
  * consonants) matches whole skeletons only.
  */
 import { arabicSkeleton, latinSkeletons } from "~/modules/anonymization/romanize";
-import { normalizeText, words } from "~/modules/anonymization/normalize";
+import { normalizeText } from "~/modules/anonymization/normalize";
 
 /** Marks a skeleton token in the search text (letters only, so PostgreSQL keeps it one word). */
 export const SKELETON_MARK = "xq";

@@ -93,3 +93,33 @@ export function countryLabel(code: string, locale: string): string {
     return code;
   }
 }
+
+/**
+ * Everything the currency, time-zone and country selects list, computed once on the server and
+ * sent with the loader data: the lists and names come from the runtime's ICU, which differs
+ * between Node and the visitor's browser, so a component building them itself renders other
+ * text in the browser than the server sent (a hydration error).
+ */
+export interface OrgChoices {
+  /** The country whose defaults lead (null: not chosen yet). */
+  country: string | null;
+  defaults: CountryDefaults | null;
+  currencies: { code: string; label: string }[];
+  zones: { lead: string[]; rest: string[] };
+  /** Country code → its name in the page's language. */
+  countries: Record<string, string>;
+}
+
+export function orgChoices(
+  locale: string,
+  { country, currentZone, countries = [] }: { country: string | null; currentZone?: string; countries?: readonly string[] },
+): OrgChoices {
+  const defaults = country ? defaultsForCountry(country) : null;
+  return {
+    country,
+    defaults,
+    currencies: currencyChoices(defaults ? [defaults.currency] : []).map((code) => ({ code, label: currencyLabel(code, locale) })),
+    zones: timeZoneChoices(country, currentZone),
+    countries: Object.fromEntries([...new Set([...OFFERED_COUNTRIES, ...countries])].map((code) => [code, countryLabel(code, locale)])),
+  };
+}
