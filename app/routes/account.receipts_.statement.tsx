@@ -1,8 +1,16 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { JsButton } from "~/components/enhance";
-import { donorStatement, issuerName, needTitleIn } from "~/modules/receipts/receipts.server";
+import {
+  donorStatement,
+  issuerName,
+  needTitleIn,
+} from "~/modules/receipts/receipts.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
@@ -23,17 +31,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const orgSlug = url.searchParams.get("org") ?? "";
   const yearText = url.searchParams.get("year") ?? "";
-  const notFound = () => new Response("Not Found", { status: 404, headers: NO_STORE });
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(orgSlug) || orgSlug.length > 100 || !/^\d{4}$/.test(yearText)) throw notFound();
+  const notFound = () =>
+    new Response("Not Found", { status: 404, headers: NO_STORE });
+  if (
+    !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(orgSlug) ||
+    orgSlug.length > 100 ||
+    !/^\d{4}$/.test(yearText)
+  )
+    throw notFound();
   const year = Number(yearText);
-  const statement = await donorStatement(await getDb(), user, { orgSlug, year });
+  const statement = await donorStatement(await getDb(), user, {
+    orgSlug,
+    year,
+  });
   if (!statement) throw notFound();
-  const [locale, t] = await Promise.all([getLocale(request), getFixedT(request, ["receipts", "common"])]);
+  const [locale, t] = await Promise.all([
+    getLocale(request),
+    getFixedT(request, ["receipts", "common"]),
+  ]);
   const { org } = statement;
   const name = issuerName(org, locale);
   return data(
     {
-      title: `${t("receipts:statement.title", { year, org: name })} — ${t("common:appName")}`,
+      title: `${t("receipts:statement.title", { year, org: name })} — ${t(
+        "common:appName"
+      )}`,
       year,
       org: { name, registrationNumber: org.registrationNumber?.trim() || null },
       donor: user.displayName,
@@ -42,10 +64,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: r.id,
         kind: r.kind,
         number: r.number,
-        date: r.kind === "receipt" ? formatDate(r.valueDate, locale, "UTC") : formatDate(r.issuedAt, locale, org.timeZone),
+        date:
+          r.kind === "receipt"
+            ? formatDate(r.valueDate, locale, "UTC")
+            : formatDate(r.issuedAt, locale, org.timeZone),
         method: r.method,
-        needTitle: needTitleIn({ titleAr: r.needTitleAr, titleEn: r.needTitleEn }, locale),
-        amount: formatMoney(r.kind === "receipt" ? r.amountMinor : -r.amountMinor, r.currency, locale),
+        needTitle: needTitleIn(
+          { titleAr: r.needTitleAr, titleEn: r.needTitleEn },
+          locale
+        ),
+        amount: formatMoney(
+          r.kind === "receipt" ? r.amountMinor : -r.amountMinor,
+          r.currency,
+          locale
+        ),
       })),
       totals: statement.totals.map((x) => ({
         currency: x.currency,
@@ -55,22 +87,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
         netMinor: x.netMinor,
       })),
     },
-    { headers: NO_STORE },
+    { headers: NO_STORE }
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "Tadamon" },
+  { name: "robots", content: "noindex" },
+];
 
 export default function Statement() {
-  const { year, org, donor, generatedOn, rows, totals } = useLoaderData<typeof loader>();
+  const { year, org, donor, generatedOn, rows, totals } =
+    useLoaderData<typeof loader>();
   const { t } = useTranslation("receipts");
   const digits = useDigits();
   return (
     <div className="mx-auto w-full max-w-4xl space-y-6">
-      <article id="print-document" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="statement">
+      <article
+        id="print-document"
+        className="min-w-0 space-y-4 rounded-lg border border-stone-200 bg-white p-5"
+        data-testid="statement"
+      >
         <header className="space-y-1 border-b border-stone-300 pb-3">
-          <h1 className="text-2xl font-bold text-brand-800">{t("statement.heading", { year: digits(String(year)) })}</h1>
-          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+          <h1 className="text-2xl font-bold text-brand-800">
+            {t("statement.heading", { year: digits(String(year)) })}
+          </h1>
+          <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 [&_dd]:break-words">
             <dt className="font-bold">{t("statement.issuer")}</dt>
             <dd>
               <Bdi>{org.name}</Bdi>
@@ -93,16 +135,28 @@ export default function Statement() {
             </dd>
           </dl>
         </header>
-        <div className="overflow-x-auto">
+        <div className="relative max-w-full overflow-x-auto">
           <table className="w-full border-collapse text-start text-sm">
             <thead>
               <tr className="border-b border-stone-300">
-                <th scope="col" className="p-2 text-start">{t("statement.columns.number")}</th>
-                <th scope="col" className="p-2 text-start">{t("statement.columns.kind")}</th>
-                <th scope="col" className="p-2 text-start">{t("statement.columns.date")}</th>
-                <th scope="col" className="p-2 text-start">{t("statement.columns.need")}</th>
-                <th scope="col" className="p-2 text-start">{t("statement.columns.method")}</th>
-                <th scope="col" className="p-2 text-end">{t("statement.columns.amount")}</th>
+                <th scope="col" className="p-2 text-start">
+                  {t("statement.columns.number")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("statement.columns.kind")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("statement.columns.date")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("statement.columns.need")}
+                </th>
+                <th scope="col" className="p-2 text-start">
+                  {t("statement.columns.method")}
+                </th>
+                <th scope="col" className="p-2 text-end">
+                  {t("statement.columns.amount")}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -115,7 +169,9 @@ export default function Statement() {
                   <td className="p-2">
                     <Digits>{r.date}</Digits>
                   </td>
-                  <td className="p-2">{r.needTitle ? <Bdi>{r.needTitle}</Bdi> : "—"}</td>
+                  <td className="p-2">
+                    {r.needTitle ? <Bdi>{r.needTitle}</Bdi> : "—"}
+                  </td>
                   <td className="p-2">{t(`methods.${r.method}`)}</td>
                   <td className="p-2 text-end tabular-nums">
                     <Money text={r.amount} />
@@ -129,39 +185,59 @@ export default function Statement() {
           <h2 id="totals-heading" className="text-lg font-bold">
             {t("statement.totalsHeading")}
           </h2>
-          <table className="w-full border-collapse text-start" data-testid="statement-totals">
-            <thead>
-              <tr className="border-b border-stone-300">
-                <th scope="col" className="p-2 text-start">{t("statement.totals.currency")}</th>
-                <th scope="col" className="p-2 text-end">{t("statement.totals.receipts")}</th>
-                <th scope="col" className="p-2 text-end">{t("statement.totals.creditNotes")}</th>
-                <th scope="col" className="p-2 text-end">{t("statement.totals.net")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {totals.map((x) => (
-                <tr key={x.currency} className="border-b border-stone-200">
-                  <td className="p-2 font-mono">{x.currency}</td>
-                  <td className="p-2 text-end tabular-nums">
-                    <Money text={x.receipts} />
-                  </td>
-                  <td className="p-2 text-end tabular-nums">
-                    <Money text={x.creditNotes} />
-                  </td>
-                  <td className="p-2 text-end font-bold tabular-nums">
-                    <Money text={x.net} />
-                  </td>
+          <div className="relative max-w-full overflow-x-auto">
+            <table
+              className="w-full border-collapse text-start"
+              data-testid="statement-totals"
+            >
+              <thead>
+                <tr className="border-b border-stone-300">
+                  <th scope="col" className="p-2 text-start">
+                    {t("statement.totals.currency")}
+                  </th>
+                  <th scope="col" className="p-2 text-end">
+                    {t("statement.totals.receipts")}
+                  </th>
+                  <th scope="col" className="p-2 text-end">
+                    {t("statement.totals.creditNotes")}
+                  </th>
+                  <th scope="col" className="p-2 text-end">
+                    {t("statement.totals.net")}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {totals.map((x) => (
+                  <tr key={x.currency} className="border-b border-stone-200">
+                    <td className="p-2 font-mono">{x.currency}</td>
+                    <td className="p-2 text-end tabular-nums">
+                      <Money text={x.receipts} />
+                    </td>
+                    <td className="p-2 text-end tabular-nums">
+                      <Money text={x.creditNotes} />
+                    </td>
+                    <td className="p-2 text-end font-bold tabular-nums">
+                      <Money text={x.net} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
-        <p className="text-sm">{t("statement.generatedOn", { date: digits(generatedOn) })}</p>
+        <p className="text-sm">
+          {t("statement.generatedOn", { date: digits(generatedOn) })}
+        </p>
       </article>
       <div className="no-print space-y-2">
         <p>{t("page.printHint")}</p>
         <p className="flex flex-wrap items-center gap-4">
-          <JsButton action="print" label={t("page.print")} className="rounded border border-stone-400 px-3 py-1" testId="print" />
+          <JsButton
+            action="print"
+            label={t("page.print")}
+            className="rounded border border-stone-400 px-3 py-1"
+            testId="print"
+          />
           <Link to="/account/receipts" className="text-brand-700 underline">
             {t("statement.back")}
           </Link>

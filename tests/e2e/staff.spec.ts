@@ -80,11 +80,14 @@ test.describe("staff", () => {
     await page.goto(`/staff/${ORG}`);
     await expectNoSeriousA11yViolations(page);
     await page.goto(`/staff/${ORG}/audit`);
-    await expect(page.getByRole("table")).toBeVisible();
+    // The log in words: each entry names its record, never a raw JSON dump.
+    await expect(page.getByTestId("audit-row").first()).toBeVisible();
+    await expect(page.getByTestId("audit-entries")).not.toContainText('{"');
     await expectNoSeriousA11yViolations(page);
     await page.getByRole("button", { name: ar.common.locale.switchTo }).click();
     await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
-    await expect(page.getByRole("table")).toBeVisible();
+    await expect(page.getByTestId("audit-row").first()).toBeVisible();
+    await expect(page.getByTestId("audit-entries")).not.toContainText('{"');
     await expectNoSeriousA11yViolations(page);
   });
 });
