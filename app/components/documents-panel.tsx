@@ -1,3 +1,4 @@
+import type { DocumentSummary } from "~/modules/registry/types";
 import { useFetcher, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorList, Notice } from "~/components/forms";
@@ -20,17 +21,7 @@ import { DOCUMENT_ACCEPT, DOCUMENT_KINDS, formatBytes } from "~/modules/registry
  * works without JavaScript (a refused file then gets a short page with a link back).
  * `documents` comes from `listDocuments(db, orgId, householdId)` in app/modules/registry/documents.server.ts.
  */
-export interface DocumentSummary {
-  id: string;
-  fileName: string;
-  kind: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  createdAt: string;
-  uploadedByName: string;
-  needId: string | null;
-}
+export type { DocumentSummary } from "~/modules/registry/types";
 
 export function DocumentsPanel({
   orgSlug,

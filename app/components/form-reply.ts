@@ -2,10 +2,9 @@
  * Reading conform's reply in forms that are plain HTML (rows without JavaScript): the errors of a
  * field by its name (`members[1].fullName`) and the value that was posted, so the form comes back filled.
  */
-export interface ReplyResult {
-  initialValue?: Record<string, unknown> | null;
-  error?: Record<string, string[] | null> | null;
-}
+import type { ReplyResult } from "~/utils/form-result";
+
+export type { ReplyResult };
 
 export function errorsAt(result: ReplyResult | undefined, name: string): string[] | undefined {
   return result?.error?.[name] ?? undefined;

@@ -1,3 +1,4 @@
+import type { HouseholdNeedSummary } from "~/modules/needs/types";
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Section, buttonClass, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
@@ -8,18 +9,7 @@ import { formatDate, formatMoney } from "~/utils/format";
  * Contract: `HouseholdNeedsPanel({ orgSlug, householdId, needs, canCreate })`, where `needs` comes
  * from `listHouseholdNeeds(db, orgId, householdId)` in app/modules/needs/needs.server.ts.
  */
-export interface HouseholdNeedSummary {
-  id: string;
-  publicId: string;
-  category: string;
-  state: string;
-  titleAr: string | null;
-  titleEn: string | null;
-  targetMinor: number;
-  currency: string;
-  deadline: string;
-  urgency: string;
-}
+export type { HouseholdNeedSummary } from "~/modules/needs/types";
 
 export function HouseholdNeedsPanel({
   orgSlug,

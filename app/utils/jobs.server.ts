@@ -14,6 +14,7 @@ import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/s
 import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
 import { env } from "./env.server";
 import { pageDataChanged } from "./page-cache.server";
+import { kickOutbox, setOutboxKicker } from "./outbox-kick.server";
 
 /** The queue whose jobs mean "sweep the email outbox now". */
 export const OUTBOX_QUEUE = "email-outbox";
@@ -220,7 +221,10 @@ export async function stopJobs(): Promise<void> {
  * an open transaction cannot deadlock the embedded database; it simply runs after the commit), and
  * without a running worker (JOBS=off, tests) it does nothing — the minute sweep still sends.
  */
-export function kickOutbox(): void {
+/** Sends the outbox now rather than at the next minute (the kicker registered below). */
+export { kickOutbox };
+
+function kickRunningOutbox(): void {
   const starting = globalForJobs.__tadamonJobs;
   if (!starting) return;
   void starting
@@ -230,6 +234,7 @@ export function kickOutbox(): void {
     })
     .catch((error) => console.error("[jobs] outbox kick failed", error));
 }
+setOutboxKicker(kickRunningOutbox);
 
 function logSweep(result: { sent: string[]; kept: string[]; retrying: string[]; failed: string[] }) {
   if (env().NODE_ENV === "test") return;

@@ -7,7 +7,7 @@ import { attachGuestPledges } from "~/modules/pledging/pledges.server";
 import { checkLimits, pruneRateLimitHits, recordHits, type LimitRule } from "~/modules/rate-limits/rate-limits.server";
 import { SIGNUP_LIMITS } from "~/modules/rate-limits/rules";
 import { env } from "~/utils/env.server";
-import { kickOutbox } from "~/utils/jobs.server";
+import { kickOutbox } from "~/utils/outbox-kick.server";
 import type { Locale } from "~/utils/i18n";
 import type { Numerals } from "~/utils/numerals";
 import { appOrigin, getClientIp, getUserAgent } from "~/utils/request.server";

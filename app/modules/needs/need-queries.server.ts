@@ -9,7 +9,7 @@ import { duplicateMatches, households, needs, needTransitions, payees, regions, 
 import { blockingHits } from "~/modules/anonymization/guard";
 import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
-import type { HouseholdNeedSummary } from "~/components/household-needs";
+import type { HouseholdNeedSummary } from "./types";
 import { NEED_STATES, type NeedState } from "./lifecycle";
 import { UUID, itemsOf, orgOf, publicFieldsOf, guardHitsOf, keptOf, householdOf, type Need } from "./need-steps.server";
 import { reidentificationOf } from "./need-reidentification.server";

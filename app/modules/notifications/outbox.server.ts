@@ -13,7 +13,7 @@ export type { EmailMessage } from "./messages";
  *
  * It never talks to pg-boss: on PGlite (one connection) a job-queue call made while the caller's
  * transaction is open would wait for that transaction forever. After commit, a route may call
- * `kickOutbox()` (~/utils/jobs.server) to have it sent at once instead of at the next sweep.
+ * `kickOutbox()` (~/utils/outbox-kick.server) to have it sent at once instead of at the next sweep.
  */
 export async function enqueueEmail(
   db: DbOrTx,

@@ -1,4 +1,4 @@
-import type { ReplyResult } from "~/components/form-reply";
+import type { ReplyResult } from "~/utils/form-result";
 
 /**
  * What the pledge action answers when the form comes back (400 bad input, 409 need filled

@@ -3,7 +3,7 @@ import { and, desc, eq, type SQL } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
 import { documents, householdEvents, households, needs, users } from "#db/schema";
 import type { DbOrTx } from "#db/client.server";
-import type { DocumentSummary } from "~/components/documents-panel";
+import type { DocumentSummary } from "./types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import {
   DocumentNotFoundError,
