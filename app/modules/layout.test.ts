@@ -37,4 +37,10 @@ describe("module layout", () => {
     const offenders = files.flatMap((f) => imports(f).filter((s) => s === "~/utils/jobs.server").map((s) => `${path.relative(ROOT, f)} → ${s}`));
     expect(offenders).toEqual([]);
   });
+
+  it("one UUID check: no module writes its own UUID pattern (~/utils/uuid has it)", () => {
+    const own = /\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}/;
+    const offenders = files.filter((f) => own.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -11,8 +11,9 @@ import { getDb } from "~/utils/db.server";
 import { isProduction } from "~/utils/env.server";
 import { formatDateTime } from "~/utils/format";
 import { getLocale } from "~/utils/i18next.server";
+import { UUID_PATTERN } from "~/utils/uuid";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 /** One email of the dev mailbox, with its links listed so a test can follow them. Never in production. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

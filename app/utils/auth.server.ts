@@ -11,6 +11,7 @@ import type { Actor } from "~/modules/audit/audit.server";
 import { getDb } from "./db.server";
 import { env } from "./env.server";
 import { getClientIp, getUserAgent } from "./request.server";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 export type Role = (typeof memberships.$inferSelect)["role"];
 export type Organization = typeof organizations.$inferSelect;
@@ -122,7 +123,7 @@ export async function requireMember(
   const auth = await requireAuth(request);
   if (!orgRef) notFound();
   const db = await getDb();
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgRef);
+  const isUuid = UUID_PATTERN.test(orgRef);
   const [org] = await db
     .select()
     .from(organizations)

@@ -17,6 +17,7 @@ import {
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
 import type { AuditEntryView } from "./audit-query.server";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * The audit log in words a person reads: the record an entry is about (the household's
@@ -91,7 +92,7 @@ const ID_FIELDS: Record<string, Kind> = {
 /** Never shown, even to an admin: secrets and storage paths. */
 const HIDDEN_FIELDS = new Set(["token", "tokenHash", "sessionToken", "storageKey", "passwordHash"]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 

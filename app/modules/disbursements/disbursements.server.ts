@@ -42,6 +42,7 @@ import {
   type DisbursementStatus,
   type NeedBalance,
 } from "./rules";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Money out (issue 10, decision 057): finance asks to pay one payee from one or more needs' funds
@@ -61,7 +62,7 @@ export type BatchItem = typeof disbursements.$inferSelect;
 type Need = typeof needs.$inferSelect;
 type Role = (typeof memberships.$inferSelect)["role"];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const FINANCE: readonly Role[] = ["finance", "org_admin"];
 export const DISBURSEMENT_PAGE_SIZE = 25;
 

@@ -4,8 +4,9 @@ import { disbursementBatches, paymentDocuments } from "#db/schema";
 import type { Actor } from "~/modules/audit/audit.server";
 import type { DocumentStorage } from "~/modules/registry/storage.server";
 import { ProofError, readProofDocument } from "~/modules/payments/proof.server";
+import { UUID_PATTERN } from "~/utils/uuid";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 /**
  * The proof of a paid disbursement (bank transfer slip, signed cash receipt), stored like payment

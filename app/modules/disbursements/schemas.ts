@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "~/modules/needs/money";
 import { DISBURSEMENT_METHODS, DISBURSEMENT_STATUSES } from "./rules";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * The disbursement screens' forms and filters, shared by the server and the browser. Messages are
@@ -8,7 +9,7 @@ import { DISBURSEMENT_METHODS, DISBURSEMENT_STATUSES } from "./rules";
  * minor units of the batch's currency.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const uuid = (message: string) => z.string({ required_error: message, invalid_type_error: message }).regex(UUID, message);

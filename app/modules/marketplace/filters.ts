@@ -10,6 +10,7 @@
  * (MAX_OFFSET_PAGE - 1) × 20 rows.
  */
 import { NEED_CATEGORIES, URGENCIES, type NeedCategory } from "~/modules/needs/schemas";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 export const SORTS = ["urgent", "closing", "nearly_funded", "newest"] as const;
 export type PublicSort = (typeof SORTS)[number];
@@ -48,7 +49,7 @@ export interface PublicFilters {
   cursor: ListingCursor | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const FLOAT = /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;

@@ -21,6 +21,7 @@ import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import { HIDEABLE_DETAILS, type HideableDetail } from "./k-anonymity";
 import { MAX_MINOR, todayIn } from "./money";
 import type { NeedFields, NeedItemInput } from "./schemas";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 export type Need = typeof needs.$inferSelect;
 
@@ -28,7 +29,7 @@ export type Pledge = typeof pledges.$inferSelect;
 
 export type Role = (typeof memberships.$inferSelect)["role"];
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = UUID_PATTERN;
 
 // ---------------------------------------------------------------- public ids
 

@@ -6,6 +6,7 @@ import { isSystemActor, recordAudit, type Actor } from "~/modules/audit/audit.se
 import { normalizeText } from "~/modules/anonymization/normalize";
 import { PayeeError } from "./errors";
 import { PAYEES_PAGE_SIZE, PAYEE_KINDS, PAYEE_STATUSES, maskAccountNumber, type BankDetails, type PayeeKind, type PayeeStatus } from "./schemas";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Payees (decision 057): who an organisation pays — a school, a hospital, a pharmacy, a vendor, a
@@ -19,7 +20,7 @@ export type Payee = typeof payees.$inferSelect;
 export type PayeeDetailChange = typeof payeeDetailChanges.$inferSelect;
 type Role = (typeof memberships.$inferSelect)["role"];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const FINANCE: readonly Role[] = ["finance", "org_admin"];
 /** Who may create a payee by name and kind from the need editor (never bank details). */
 const NEED_AUTHORS: readonly Role[] = ["caseworker", "org_admin", "finance"];

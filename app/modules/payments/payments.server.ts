@@ -28,6 +28,7 @@ import { issueCreditNote, issueReceipt } from "~/modules/receipts/receipts.serve
 import { PaymentError } from "./errors";
 import { toStripeAmount } from "./stripe-currency";
 import { formatMoney } from "~/utils/format";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Money in (decision 056): payments as their own records, each landing exactly once in the
@@ -49,7 +50,7 @@ export type Refund = typeof refunds.$inferSelect;
 export type PaymentFlag = NonNullable<Payment["flag"]>;
 export type PaymentMethod = Payment["method"];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 /** Pledge statuses that hold capacity (reserved_minor). */
 const LIVE: Pledge["status"][] = ["pending", "awaiting_payment", "offered"];
 /** Live pledges money can be applied to. */

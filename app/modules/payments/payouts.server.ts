@@ -9,6 +9,7 @@ import { ensureDefaultMoneyAccount } from "./payments.server";
 import { STANDIN_PAYOUT_PREFIX, standInPayoutIntents } from "./standin.server";
 import { stripeClient, usingStandIn } from "./stripe-client.server";
 import { StripeAmountError, fromStripeAmount } from "./stripe-currency";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Stripe payouts (issue 10, decision 058): Stripe's balance → the organisation's bank account.
@@ -37,7 +38,7 @@ type Json = Record<string, unknown>;
 export type PayoutOutcome = { status: "processed" | "deferred" | "ignored"; note?: string };
 export type StripePayout = typeof stripePayouts.$inferSelect;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : null);
 const obj = (v: unknown): Json | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : null);
 const idOf = (v: unknown): string | null => str(v) ?? str(obj(v)?.id);

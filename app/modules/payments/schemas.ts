@@ -27,8 +27,8 @@ export const ACCOUNT_KIND_OF: Record<OfflineMethod, MoneyAccountKind> = {
   money_transfer: "transfer_agent",
 };
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID_PATTERN.test(value);
+import { UUID_PATTERN } from "~/utils/uuid";
+export { isUuid, UUID_PATTERN } from "~/utils/uuid";
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: "errors:invalidChoice" }) });

@@ -11,6 +11,7 @@ import { closeDispute, markDisputed, recordPayment, recordStripeRefund, releaseP
 import { handlePayoutEvent } from "./payouts.server";
 import { stripeClient, webhookSecret } from "./stripe-client.server";
 import { StripeAmountError, fromStripeAmount, stripeDigits } from "./stripe-currency";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Stripe's events (decision 056). `POST /webhooks/stripe` verifies the signature on the raw body,
@@ -35,7 +36,7 @@ const MAX_DEFERRED_ATTEMPTS = 200;
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : null);
 const obj = (v: unknown): Json | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : null);
 const idOf = (v: unknown): string | null => str(v) ?? str(obj(v)?.id);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 // ---------------------------------------------------------------- receiving
 

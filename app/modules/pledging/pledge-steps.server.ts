@@ -10,6 +10,7 @@ import type { Actor } from "~/modules/audit/audit.server";
 import type { Locale } from "~/utils/i18n";
 import { PledgeError } from "./errors";
 import { applySystemTransition } from "~/modules/needs/needs.server";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Pledging: a pledge reserves part of a need. Every operation that moves money is one transaction
@@ -42,7 +43,7 @@ export const RESERVING: Pledge["status"][] = ["pending", "awaiting_payment", "of
 /** Statuses whose money counts in `paid_minor`. */
 export const COUNTED: Pledge["status"][] = ["paid", "received"];
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = UUID_PATTERN;
 
 export interface ItemLineInput {
   /** The need item's position (as the public projection lists them) or its id. */

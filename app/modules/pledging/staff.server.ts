@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "d
 import type { DbOrTx } from "#db/client.server";
 import { needItems, needs, pledgeItems, pledges } from "#db/schema";
 import { PLEDGE_STATUSES, type PledgeListFilter, type PledgeStatus } from "./staff";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * The queries of the staff pages about pledges (read only; every change goes through
@@ -14,7 +15,7 @@ export const ORG_PLEDGES_PAGE_SIZE = 25;
 /** The need page lists at most this many pledges (offers waiting for a decision first). */
 export const NEED_PLEDGES_LIMIT = 100;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 export interface OrgPledgeRow {
   id: string;

@@ -10,6 +10,7 @@ import { formatDate, formatMoney } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
 import { counterName, formatReceiptNumber, yearIn, type ReceiptKind } from "./numbering";
 import { receiptPath } from "./signing.server";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 export { receiptPath, verifyReceiptSignature } from "./signing.server";
 
@@ -26,7 +27,7 @@ export { receiptPath, verifyReceiptSignature } from "./signing.server";
 
 export type Receipt = typeof receipts.$inferSelect;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 export const isReceiptId = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 function defaultOrigin(): string {

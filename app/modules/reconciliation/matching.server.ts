@@ -21,6 +21,7 @@ import { reversePayment } from "~/modules/payments/reverse.server";
 import { normalizeReference } from "~/modules/pledging/reference";
 import { ReconciliationError } from "./errors";
 import { buildMatchIndex, matchLine, type Allocation, type Candidate, type Decision, type MatchIndex, type MatchOptions, type PaymentCandidate, type PledgeCandidate } from "./matcher";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Reconciliation in the database (issue 10, module C): statement lines matched with what they
@@ -39,7 +40,7 @@ export type StatementLine = typeof statementLines.$inferSelect;
 export type StatementMatch = typeof statementMatches.$inferSelect;
 export type NotDonationKind = NonNullable<StatementLine["notDonationKind"]>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const FINANCE = ["finance", "org_admin"] as const;
 const OPEN_PLEDGE = ["pending", "awaiting_payment"] as const;
 

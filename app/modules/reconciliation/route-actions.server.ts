@@ -1,3 +1,4 @@
+import { uuidSchema } from "~/utils/uuid";
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import type { Db } from "#db/client.server";
@@ -15,7 +16,7 @@ import { getLine, manualMatch, markNotDonation, NOT_DONATION_KINDS, undoMatch, u
  */
 export { MANUAL_ROWS };
 
-const uuid = z.string().uuid();
+const uuid = uuidSchema;
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept"), lineId: uuid, kind: z.enum(["pledge", "payment", "disbursement", "payout"]), id: z.string().min(1).max(200), label: z.string().max(200).optional(), fee: z.coerce.number().int().min(0).optional() }),
   z.object({ intent: z.literal("manual"), lineId: uuid }),

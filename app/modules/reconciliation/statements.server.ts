@@ -20,10 +20,11 @@ import {
   type StatementMapping,
   type StatementProblem,
 } from "./statement-parse";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 export { StatementError, MAX_STATEMENT_BYTES };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 const FINANCE_ROLES = ["finance", "org_admin"];
 export const IMPORT_CHUNK = 5_000;
 /** How many problems an import keeps (the count is always complete). */

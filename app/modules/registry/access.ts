@@ -1,5 +1,6 @@
 import type { OrgRole } from "~/modules/organizations/roles";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Who may do what in the household registry. Every staff role reads households (verifiers check
@@ -13,7 +14,7 @@ export const DUPLICATE_REPORT_ROLES: readonly OrgRole[] = ["org_admin"];
 export const canWriteHouseholds = (roles: readonly OrgRole[]) => roles.some((r) => WRITE_ROLES.includes(r));
 export const canSeeDuplicateReport = (roles: readonly OrgRole[]) => roles.some((r) => DUPLICATE_REPORT_ROLES.includes(r));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 /** The household id of a URL: anything that is not a UUID is simply not found. */
 export function householdIdParam(value: string | undefined): string {

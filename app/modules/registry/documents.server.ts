@@ -16,6 +16,7 @@ import {
   type DocumentMimeType,
 } from "./documents";
 import { newStorageKey, type DocumentStorage } from "./storage.server";
+import { isUuid } from "~/utils/uuid";
 
 /**
  * Private evidence documents of a household (and optionally of one of its needs). The bytes live in
@@ -23,8 +24,6 @@ import { newStorageKey, type DocumentStorage } from "./storage.server";
  * Every read is scoped by organisation and audited.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");

@@ -22,7 +22,9 @@ export interface DocumentStorage {
   delete(key: string): Promise<void>;
 }
 
-const KEY_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { UUID_PATTERN } from "~/utils/uuid";
+
+const KEY_PATTERN = UUID_PATTERN;
 
 /** A fresh storage key: a random UUID, so no name, id or path from a user ever reaches storage. */
 export function newStorageKey(): string {

@@ -5,6 +5,7 @@ import { recordAudit, isSystemActor, type Actor } from "~/modules/audit/audit.se
 import { monthOf, nextMonth } from "~/modules/ledger/ledger.server";
 import { todayIn } from "~/modules/needs/money";
 import { MonthEndError } from "./errors";
+import { UUID_PATTERN } from "~/utils/uuid";
 
 /**
  * Month-end (issue 10, decision 057), per money account and month: the bank statement's closing
@@ -13,7 +14,7 @@ import { MonthEndError } from "./errors";
  * trigger refuses postings on the account dated inside it; postEntry dates them in the next open month).
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 /** "YYYY-MM" or "YYYY-MM-01" → "YYYY-MM-01"; anything else refused. */
 export function normalizeMonth(month: string): string {
