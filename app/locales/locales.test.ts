@@ -56,7 +56,7 @@ describe("translations", () => {
     const missing: string[] = [];
     for (const file of files) {
       const source = fs.readFileSync(file, "utf8");
-      const declared = source.match(/useTranslation\(\s*["'](\w+)["']/);
+      const declared = source.match(/(?:useTranslation|useFastT)\(\s*["'](\w+)["']/);
       const fixed = source.match(/getFixedT\w*\([^)]*?["'](\w+)["']\s*\)/);
       const defaultNs = declared?.[1] ?? fixed?.[1] ?? "common";
       for (const match of source.matchAll(/\bt\(\s*["']([\w-]+:)?([\w.-]+)["']/g)) {

@@ -20,7 +20,9 @@ const strings = { ar, en };
 
 /** The three figures as one page shows them (data-testid="need-figure-…"), in page order. */
 function figuresIn(html: string) {
-  const pick = (key: string) => [...html.matchAll(new RegExp(`data-testid="need-figure-${key}">([^<]*)<`, "g"))].map((m) => m[1]);
+  // The figure's text, whatever isolating markup (<bdi dir="ltr">) wraps the amount.
+  const pick = (key: string) =>
+    [...html.matchAll(new RegExp(`data-testid="need-figure-${key}"[^>]*>(.*?)</dd>`, "g"))].map((m) => m[1].replace(/<[^>]*>/g, ""));
   return { received: pick("received"), pledged: pick("pledged"), remaining: pick("remaining") };
 }
 

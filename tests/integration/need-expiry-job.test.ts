@@ -229,13 +229,13 @@ describe("the system in the histories", () => {
     expect(people.entries.every((e) => e.actor?.id === w.author.id)).toBe(true);
 
     const auditEn = await staffHtml(`/staff/${w.org.slug}/audit?actor=system`, w.admin.id, "en");
-    const rowsEn = [...auditEn.matchAll(/<tr[^>]*data-testid="audit-row"[\s\S]*?<\/tr>/g)].map((m) => m[0]);
+    const rowsEn = [...auditEn.matchAll(/<li[^>]*data-testid="audit-row"[\s\S]*?<\/li>/g)].map((m) => m[0]);
     expect(rowsEn).toHaveLength(1);
     expect(rowsEn[0]).toContain("The system");
     expect(rowsEn[0]).toContain("Need expired");
     expect(auditEn).toMatch(/<option value="system"[^>]*>The system<\/option>/);
     const auditAr = await staffHtml(`/staff/${w.org.slug}/audit`, w.admin.id, "ar");
-    const expireRow = [...auditAr.matchAll(/<tr[^>]*data-testid="audit-row"[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes("انتهت مهلة الاحتياج"));
+    const expireRow = [...auditAr.matchAll(/<li[^>]*data-testid="audit-row"[\s\S]*?<\/li>/g)].map((m) => m[0]).find((r) => r.includes("انتهت مهلة الاحتياج"));
     expect(expireRow).toContain("النظام");
     // Every other row names a person of the organisation, never blank.
     const rows = await db.select().from(auditLog).where(eq(auditLog.orgId, w.org.id)).orderBy(asc(auditLog.id));
