@@ -10,3 +10,4 @@ export * from "./payments";
 export * from "./ledger";
 export * from "./reconciliation";
 export * from "./disbursements";
+export * from "./giving";

@@ -52,6 +52,11 @@ export const needStateEnum = pgEnum("need_state", [
 export const urgencyEnum = pgEnum("need_urgency", ["critical", "high", "normal"]);
 export const ageBandEnum = pgEnum("age_band", ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"]);
 export const genderEnum = pgEnum("beneficiary_gender", ["female", "male"]);
+/**
+ * Who may receive zakat (the asnaf of Quran 9:60) that a need can serve. Those who administer
+ * zakat (al-amilin) are left out on purpose: zakat here never pays fees or overhead.
+ */
+export const zakatCategoryEnum = pgEnum("zakat_category", ["fuqara", "masakin", "gharimin", "ibn_sabil", "fi_sabilillah", "riqab", "muallafa"]);
 
 export const needs = pgTable(
   "needs",
@@ -85,6 +90,8 @@ export const needs = pgTable(
     /** Public region: governorate level only. */
     publicRegionId: uuid().references(() => regions.id),
     ageBand: ageBandEnum(),
+    /** Zakat-eligible when set: the category of recipient, marked by staff (issue 12). */
+    zakatCategory: zakatCategoryEnum(),
     gender: genderEnum(),
     state: needStateEnum().notNull().default("draft"),
     authorId: uuid()
