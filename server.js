@@ -132,11 +132,12 @@ app.use((req, res, next) => {
   next();
 });
 
-app.use(
-  "/assets",
-  express.static("build/client/assets", { immutable: true, maxAge: "1y" }),
-);
-app.use(express.static("build/client", { maxAge: "1h" }));
+// Static files: only the build's hashed assets (immutable, a year) and the few files at the top of
+// build/client (public/: favicon…, listed once at start in STATIC_FILES, an hour). Not a catch-all
+// before every request: a page or a form post no longer pays a file-system lookup first.
+app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+const publicFiles = express.static("build/client", { maxAge: "1h", index: false, redirect: false });
+app.use((req, res, next) => (STATIC_FILES.has(req.path) ? publicFiles(req, res, next) : next()));
 
 // Last before Remix, so everything above (headers, refusals, static files) still applies to a hit.
 if (pageCache) app.use(pageCache);

@@ -12,7 +12,10 @@
  * the render, the loader-data encoding). The profile stays in tmp/bench/profile/ (open it in Chrome
  * DevTools' Performance panel) and the summary is written to tmp/bench/profile/summary.json.
  *
- * Paths default to /needs. The request is anonymous, like a first-time visitor's.
+ * Paths default to /needs. The request is anonymous, like a first-time visitor's. The path
+ * `POST:pledge` profiles the pledge form's post as `npm run bench` sends it (bench/pledge-post.ts:
+ * a fresh form, idempotency key, donor email and X-Forwarded-For address per post, spread over
+ * PROFILE_PLEDGE_NEEDS needs, default 200); the server trusts the proxy header for it.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,7 +23,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import pg from "pg";
 import { freePort, waitFor200 } from "./http";
+import { pledgeRequests, pledgeTargets } from "./pledge-post";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "tmp/bench/profile");
@@ -99,6 +104,10 @@ function summarize(profile: CpuProfile, requests: number) {
     ["getLocale (remix-i18next detection)", (n) => /^(getLocale)$/.test(n.callFrame.functionName)],
     ["ETag (sha256 of the body)", (n) => n.callFrame.functionName === "weakEtag"],
     ["CSP nonce replacement", (n) => n.callFrame.functionName === "withNonce"],
+    ["createPledge (the pledge transaction)", (n) => n.callFrame.functionName === "createPledge"],
+    ["renderEmail (an outbox email's HTML and text)", (n) => n.callFrame.functionName === "renderEmail"],
+    ["zod (form schemas)", (n) => /node_modules\/zod\//.test(n.callFrame.url)],
+    ["readForm (the posted form)", (n) => n.callFrame.functionName === "readForm"],
     ["garbage collection", (n) => n.callFrame.functionName === "(garbage collector)"],
   ];
   const stepUs = new Map<string, number>(steps.map(([name]) => [name, 0]));
@@ -147,6 +156,8 @@ async function profilePath(target: string) {
       SEED_DEMO: "never",
       LOG_LEVEL: "warn",
       PAGE_CACHE: "off",
+      // The pledge posts come from many donors' addresses (X-Forwarded-For), as in npm run bench.
+      TRUST_PROXY: "true",
       PROFILE_OUT: file,
     },
   });
@@ -155,10 +166,24 @@ async function profilePath(target: string) {
   try {
     await waitFor200(`${base}/healthz`, 60_000, () => (exited ? "server exited" : null));
     const headers = { accept: "text/html" };
-    await autocannon({ url: base + target, connections: CONNECTIONS, duration: 3, headers });
+    let url = base + target;
+    let requests: ReturnType<typeof pledgeRequests> | undefined;
+    if (target === "POST:pledge") {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      try {
+        const targets = await pledgeTargets(client, Number(process.env.PROFILE_PLEDGE_NEEDS || 200));
+        url = `${base}/needs/${targets[0].publicId}/pledge`;
+        requests = pledgeRequests(base, targets);
+      } finally {
+        await client.end();
+      }
+    }
+    const load = (duration: number) => autocannon({ url, connections: CONNECTIONS, duration, headers, ...(requests ? { requests } : {}) });
+    await load(3);
     child.kill("SIGUSR2");
     await new Promise((r) => setTimeout(r, 200));
-    const result = await autocannon({ url: base + target, connections: CONNECTIONS, duration: SECONDS, headers });
+    const result = await load(SECONDS);
     child.kill("SIGUSR2");
     for (let i = 0; i < 100 && !fs.existsSync(file); i += 1) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 300));
@@ -166,7 +191,7 @@ async function profilePath(target: string) {
     await done;
     if (!fs.existsSync(file)) throw new Error(`no profile written to ${file}`);
     const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
-    return { path: target, rps: result.requests.average, non2xx: result.non2xx, profile: path.relative(ROOT, file), ...summarize(profile, result.requests.total) };
+    return { path: target, rps: result.requests.average, non2xx: result.non2xx, statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([c, v]) => [c, v.count])), profile: path.relative(ROOT, file), ...summarize(profile, result.requests.total) };
   } finally {
     if (!exited) {
       child.kill("SIGTERM");
@@ -182,7 +207,7 @@ async function main() {
   for (const p of paths) {
     const s = await profilePath(p);
     out.push(s);
-    console.log(`\n${p}: ${s.rps.toFixed(0)} req/s under profiling (${CONNECTIONS} connections), ${s.cpuMsPerRequest} ms CPU per request (profile: ${s.profile})`);
+    console.log(`\n${p}: ${s.rps.toFixed(0)} req/s under profiling (${CONNECTIONS} connections; HTTP ${Object.entries(s.statusCodes).map(([c, n]) => `${c}×${n}`).join(" ")}), ${s.cpuMsPerRequest} ms CPU per request (profile: ${s.profile})`);
     console.log("  by area (self time, ms per request):");
     for (const a of s.areasMsPerRequest.slice(0, 14)) console.log(`    ${a.area.padEnd(44)} ${a.ms.toFixed(2).padStart(7)}  ${(a.share * 100).toFixed(1).padStart(5)}%`);
     console.log("  named steps (inclusive, ms per request):");

@@ -48,6 +48,9 @@
  *  6. EXPLAIN ANALYZE of both listings' count and rows queries (the full plan when one takes more
  *     than BENCH_SLOW_MS, default 50, or with BENCH_EXPLAIN=1).
  *
+ * BENCH_TARGETS=POST,/needs measures only the targets whose name contains one of the
+ * comma-separated strings (and the trivial page, the yardstick), and skips steps 5 and 6.
+ *
  * Everything printed also goes to tmp/bench/results.json; the server's output is in
  * tmp/bench/server.log. Exit code: 0, or 1 when the database, the build or the server fails.
  * Only the processes started here are stopped at the end.
@@ -61,10 +64,10 @@ import { fileURLToPath } from "node:url";
 import autocannon, { type Request as LoadRequest, type Result } from "autocannon";
 import pg from "pg";
 import { minimumFor } from "~/modules/pledging/amounts";
-import { currencyDigits } from "~/utils/format";
 import { replayableHeaders, type CannedResponse, type CannedRoutes } from "./bare-server";
 import { freePort, request, waitFor200, type RawResponse } from "./http";
 import { budgetKb, formatJsTable, measurePageJs, table, type PageJs } from "./js-budget";
+import { nextDonor, pledgeRequests, pledgeTargets, type PledgeTarget } from "./pledge-post";
 import { benchNeeds } from "./seed-data";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -95,6 +98,8 @@ const config = {
   budgetKb: budgetKb(),
   slowMs: num("BENCH_SLOW_MS", 50),
   explainAll: process.env.BENCH_EXPLAIN === "1",
+  /** BENCH_TARGETS=POST,/needs: only the targets whose name contains one of these (the trivial page always). */
+  only: (process.env.BENCH_TARGETS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
 };
 
 // ---------------------------------------------------------------- processes we start (and only those)
@@ -240,90 +245,11 @@ function canned(res: RawResponse): CannedResponse {
   return { status: res.status, headers: replayableHeaders(res.rawHeaders), bodyBase64: res.body.toString("base64") };
 }
 
-const majorString = (minor: number, currency: string) => String(minor / 10 ** currencyDigits(currency));
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
 const codes = (m: Measured) =>
   Object.entries(m.statusCodes)
     .map(([code, count]) => `${code}×${count}`)
     .join(" ") || "none";
-
-interface PledgeTarget {
-  publicId: string;
-  currency: string;
-  amount: string;
-  remainingMinor: number;
-}
-
-/**
- * About n needs, the same share from every currency (so every organisation takes posts), each
- * the ones with the most room left in multiples of their currency's minimum; not in-kind.
- * Interleaved by currency, so consecutive posts go to different organisations and rows.
- */
-async function pledgeTargets(client: pg.Client, n: number): Promise<PledgeTarget[]> {
-  const { rows } = await client.query<{ public_id: string; currency: string; remaining: string }>(
-    `select public_id, currency, (target_minor - reserved_minor - paid_minor)::text as remaining
-     from needs where state = 'published' and category <> 'in_kind_item'`,
-  );
-  const byCurrency = new Map<string, PledgeTarget[]>();
-  for (const r of rows) {
-    const t = { publicId: r.public_id, currency: r.currency, remainingMinor: Number(r.remaining), amount: majorString(minimumFor(r.currency), r.currency) };
-    byCurrency.set(t.currency, [...(byCurrency.get(t.currency) ?? []), t]);
-  }
-  const room = (t: PledgeTarget) => t.remainingMinor / minimumFor(t.currency);
-  const per = Math.max(1, Math.ceil(n / Math.max(1, byCurrency.size)));
-  const lists = [...byCurrency.keys()].sort().map((c) => byCurrency.get(c)!.sort((a, b) => room(b) - room(a)).slice(0, per));
-  const out: PledgeTarget[] = [];
-  for (let i = 0; i < per; i += 1) for (const list of lists) if (list[i]) out.push(list[i]);
-  return out;
-}
-
-/**
- * Every post is a different donor: its own email and its own address (X-Forwarded-For, which the
- * bench's server trusts: TRUST_PROXY=true, as behind the reverse proxy of a deployment), so the
- * per-IP and per-email pledge limits (10 per 15 minutes) see many donors, as in life, and do not
- * answer 429. Numbered across the whole run from a random start, so runs within the limits'
- * window do not meet each other's donors either.
- */
-let donorNo = 0;
-const donorBase = randomBytes(3).readUIntBE(0, 3);
-function nextDonor(): { email: string; ip: string } {
-  donorNo += 1;
-  const n = (donorBase + donorNo) % 0xffffff;
-  return { email: `donor-${donorBase.toString(36)}-${donorNo}@bench-run.tadamon.test`, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
-}
-
-/** The no-JS pledge form post: what the browser sends for the form in app/components/pledge-form.tsx. */
-function pledgeRequests(base: string, targets: PledgeTarget[]): LoadRequest[] {
-  const origin = new URL(base).origin;
-  let i = 0;
-  return [
-    {
-      method: "POST",
-      setupRequest: (req) => {
-        const t = targets[i % targets.length];
-        i += 1;
-        const donor = nextDonor();
-        const form = new URLSearchParams({
-          currency: t.currency,
-          idempotencyKey: randomBytes(18).toString("base64url"),
-          amountChoice: t.amount,
-          amount: t.amount,
-          method: "bank_transfer",
-          email: donor.email,
-          displayName: "",
-          message: "",
-        });
-        return {
-          ...req,
-          method: "POST",
-          path: `/needs/${t.publicId}/pledge`,
-          headers: { ...req.headers, "content-type": "application/x-www-form-urlencoded", origin, "x-forwarded-for": donor.ip },
-          body: form.toString(),
-        };
-      },
-    },
-  ];
-}
 
 // ---------------------------------------------------------------- main
 
@@ -458,7 +384,7 @@ async function main(): Promise<number> {
     cached = { server: startProcess(["server.js"], serverEnv(port, base, "default"), "server-cached.log"), base, port };
   }
 
-  const targets: Target[] = [
+  const allTargets: Target[] = [
     { name: TRIVIAL, method: "GET", path: "/bench/trivial" },
     { name: "GET /", method: "GET", path: "/", cacheable: true },
     { name: "GET /needs", method: "GET", path: "/needs", cacheable: true },
@@ -468,6 +394,7 @@ async function main(): Promise<number> {
     { name: "GET /needs/:publicId/pledge", method: "GET", path: `/needs/${pledgeTo[0].publicId}/pledge` },
     { name: "POST /needs/:publicId/pledge", method: "POST", path: `/needs/${pledgeTo[0].publicId}/pledge`, requests: pledgeRequests(appBase, pledgeTo) },
   ];
+  const targets = config.only.length ? allTargets.filter((t) => t.name === TRIVIAL || config.only.some((o) => t.name.includes(o))) : allTargets;
   console.log(`need page: /needs/${needId}; filtered listing: /needs?${decodeURIComponent(filteredQuery)}`);
   console.log(
     `pledge posts: ${pledgeTo.length} needs (${[...new Set(pledgeTo.map((t) => t.currency))].join(", ")}), ` +
@@ -529,7 +456,7 @@ async function main(): Promise<number> {
   const bareBase = `http://127.0.0.1:${barePort}`;
   const bare = startProcess(["--import", "tsx", "bench/bare-server.ts", routesFile, String(barePort)], { ...process.env }, "bare-server.log");
   try {
-    await waitFor200(`${bareBase}/needs`, 30_000, bare.gone);
+    await waitFor200(`${bareBase}/bench/trivial`, 30_000, bare.gone);
   } catch (error) {
     throw new SetupError(`bare server: ${error instanceof Error ? error.message : error}`);
   }
@@ -669,7 +596,8 @@ async function main(): Promise<number> {
   const { explainListing } = await import("./explain");
   console.log(`\nListing queries (EXPLAIN ANALYZE on the bench database; full plan when over ${config.slowMs} ms${config.explainAll ? " or BENCH_EXPLAIN=1" : ""})`);
   const explained = [];
-  for (const query of ["", filteredQuery]) {
+  // A BENCH_TARGETS run measures only its targets: no plans, no JavaScript budget.
+  for (const query of config.only.length ? [] : ["", filteredQuery]) {
     const plans = await explainListing(config.databaseUrl, query);
     explained.push({ query: query ? `/needs?${decodeURIComponent(query)}` : "/needs", plans });
     for (const p of plans) {
@@ -693,7 +621,7 @@ async function main(): Promise<number> {
     "/signup",
   ];
   const js: PageJs[] = [];
-  for (const page of pages) js.push(await measurePageJs(appBase, page));
+  for (const page of config.only.length ? [] : pages) js.push(await measurePageJs(appBase, page));
   console.log(`\nJavaScript per donor page (what the HTML loads: script src + modulepreload + inline scripts; gzip -9; 1 KB = 1024 bytes)\n`);
   console.log(formatJsTable(js, config.budgetKb));
   if (!pledgeReference) console.log("  (no /pledges/:reference page: the captured pledge post did not redirect to one)");
