@@ -4,7 +4,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "#db/client.server";
-import { users, needs, organizations, pledgeItems, pledges } from "#db/schema";
+import { users, needs, pledgeItems, pledges } from "#db/schema";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import { generateToken, hashToken } from "~/modules/identity/tokens";
@@ -15,7 +15,7 @@ import { PledgeError } from "./errors";
 import { canConfirm, fullHoldUntil, initialHold } from "./holds";
 import { PLATFORM_CARD_PAYMENTS, offeredMethods } from "./methods";
 import { newReference, normalizeReference } from "./reference";
-import { normalizeEmail, lockNeedByPublicId, getPaymentDetails, resolveItems, OFFLINE_METHODS, lockPledge, type CreatePledgeInput, type CreatePledgeResult, type Pledge, type ItemLineInput } from "./pledge-steps.server";
+import { normalizeEmail, lockNeedByPublicId, getOrgWithPaymentDetails, getPaymentDetails, resolveItems, OFFLINE_METHODS, lockPledge, type CreatePledgeInput, type CreatePledgeResult, type Pledge, type ItemLineInput } from "./pledge-steps.server";
 
 // ---------------------------------------------------------------- create
 
@@ -45,7 +45,8 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
 
     if (need.state !== "published") throw new PledgeError("need_not_open", { state: need.state });
     if (input.currency.toUpperCase() !== need.currency) throw new PledgeError("currency_mismatch", { currency: need.currency });
-    const details = await getPaymentDetails(tx, need.orgId);
+    // The organisation rides along with its payment details (one round trip): the email needs its name.
+    const { org, details } = await getOrgWithPaymentDetails(tx, need.orgId);
     const cardPayments = input.cardPayments ?? PLATFORM_CARD_PAYMENTS;
     if (input.method === "card" && cardPayments && !cardAvailable(need.currency)) throw new PledgeError("card_unavailable");
     if (input.method === "delivery") {
@@ -143,7 +144,7 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
     await recordHits(tx, limitRules, now);
 
     if (offline) {
-      const [org] = await tx.select().from(organizations).where(eq(organizations.id, need.orgId)).limit(1);
+      if (!org) throw new Error(`need ${need.id}: organisation ${need.orgId} not found`);
       const title = (input.locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "";
       await enqueueEmail(tx, email, input.locale, {
         template: "pledge-instructions",

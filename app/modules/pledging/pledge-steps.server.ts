@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "#db/client.server";
-import { memberships, needItems, needs, orgPaymentDetails, pledgeItems, pledges } from "#db/schema";
+import { memberships, needItems, needs, orgPaymentDetails, organizations, pledgeItems, pledges } from "#db/schema";
 import type { Actor } from "~/modules/audit/audit.server";
 import type { Locale } from "~/utils/i18n";
 import { PledgeError } from "./errors";
@@ -94,9 +94,26 @@ export function newIdempotencyKey(): string {
 
 // ---------------------------------------------------------------- helpers
 
-export async function lockNeedByPublicId(tx: Tx, publicId: string): Promise<Need> {
+/** The columns a pledge reads of its need (not the long texts: stories, search text). */
+const pledgeNeedColumns = {
+  id: needs.id,
+  orgId: needs.orgId,
+  state: needs.state,
+  category: needs.category,
+  currency: needs.currency,
+  titleAr: needs.titleAr,
+  titleEn: needs.titleEn,
+  targetMinor: needs.targetMinor,
+  reservedMinor: needs.reservedMinor,
+  paidMinor: needs.paidMinor,
+};
+
+export type PledgeNeed = Pick<Need, keyof typeof pledgeNeedColumns>;
+
+/** Locks a need by its public id (`FOR UPDATE`) and reads what a new pledge checks. */
+export async function lockNeedByPublicId(tx: Tx, publicId: string): Promise<PledgeNeed> {
   if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) throw new PledgeError("need_not_found");
-  const [need] = await tx.select().from(needs).where(eq(needs.publicId, publicId)).for("update");
+  const [need] = await tx.select(pledgeNeedColumns).from(needs).where(eq(needs.publicId, publicId)).for("update");
   if (!need) throw new PledgeError("need_not_found");
   return need;
 }
@@ -194,7 +211,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** The chosen item lines, checked against what is still unpledged of each line. */
-export async function resolveItems(tx: Tx, need: Need, lines: ItemLineInput[]) {
+export async function resolveItems(tx: Tx, need: Pick<Need, "id" | "category">, lines: ItemLineInput[]) {
   if (need.category !== "in_kind_item" || lines.length === 0) throw new PledgeError("items_invalid");
   const rows = await tx.select().from(needItems).where(eq(needItems.needId, need.id)).orderBy(asc(needItems.position));
   const taken = await tx
@@ -218,4 +235,15 @@ export async function resolveItems(tx: Tx, need: Need, lines: ItemLineInput[]) {
 export async function getPaymentDetails(db: DbOrTx, orgId: string) {
   const [row] = await db.select().from(orgPaymentDetails).where(eq(orgPaymentDetails.orgId, orgId)).limit(1);
   return row ?? null;
+}
+
+/** The organisation and its payment details (null when it has none) in one query. */
+export async function getOrgWithPaymentDetails(db: DbOrTx, orgId: string) {
+  const [row] = await db
+    .select({ org: organizations, details: orgPaymentDetails })
+    .from(organizations)
+    .leftJoin(orgPaymentDetails, eq(orgPaymentDetails.orgId, organizations.id))
+    .where(eq(organizations.id, orgId))
+    .limit(1);
+  return { org: row?.org ?? null, details: row?.details ?? null };
 }
