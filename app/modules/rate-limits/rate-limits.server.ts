@@ -17,15 +17,22 @@ export interface LimitRule {
   limits: readonly Limit[];
 }
 
-/** When the first of the rules allows the action again (the latest of them), or null when all allow it now. */
+/**
+ * When the first of the rules allows the action again (the latest of them), or null when all allow it now.
+ * Two statements whatever the number of rules (each round trip is spent holding the caller's locks):
+ * one takes every rule's advisory lock, in the order given (a select list is evaluated left to
+ * right), then one reads every rule's recent hits (each rule's own newest `most`, UNION ALL) —
+ * after the locks, so it sees every hit committed by whoever held them before.
+ */
 export async function checkLimits(tx: Tx, rules: readonly LimitRule[], now: Date): Promise<Date | null> {
-  let until: Date | null = null;
-  for (const rule of rules) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`rate:${rule.bucket}:${rule.key}`}, 0))`);
+  if (rules.length === 0) return null;
+  const locks = rules.map((rule) => sql`pg_advisory_xact_lock(hashtextextended(${`rate:${rule.bucket}:${rule.key}`}, 0))`);
+  await tx.execute(sql`select ${sql.join(locks, sql`, `)}`);
+  const reads = rules.map((rule, i) => {
     const longest = Math.max(...rule.limits.map((l) => l.windowMs));
     const most = Math.max(...rule.limits.map((l) => l.max));
-    const rows = await tx
-      .select({ at: rateLimitHits.createdAt })
+    return tx
+      .select({ rule: sql<number>`${i}::int`.as("rule"), at: rateLimitHits.createdAt })
       .from(rateLimitHits)
       .where(
         and(
@@ -36,13 +43,17 @@ export async function checkLimits(tx: Tx, rules: readonly LimitRule[], now: Date
       )
       .orderBy(desc(rateLimitHits.createdAt))
       .limit(most);
+  });
+  const rows = reads.length === 1 ? await reads[0] : await reads.slice(1).reduce((all, read) => all.unionAll(read), reads[0].$dynamic());
+  let until: Date | null = null;
+  rules.forEach((rule, i) => {
     const at = allowedAt(
-      rows.map((r) => r.at),
+      rows.filter((r) => Number(r.rule) === i).map((r) => r.at),
       rule.limits,
       now,
     );
     if (at && (!until || at > until)) until = at;
-  }
+  });
   return until;
 }
 
