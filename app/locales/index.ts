@@ -42,8 +42,10 @@ import enReports from "./en/reports.json";
 
 import arReconciliation from "./ar/reconciliation.json";
 import enReconciliation from "./en/reconciliation.json";
+import arGiving from "./ar/giving.json";
+import enGiving from "./en/giving.json";
 /** Every string the app shows, by locale and namespace. A test checks both locales have the same keys. */
 export const resources = {
-  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard, finance: arFinance, payouts: arPayouts, payees: arPayees, disbursements: arDisbursements, reports: arReports, reconciliation: arReconciliation, statements: arStatements },
-  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard, finance: enFinance, payouts: enPayouts, payees: enPayees, disbursements: enDisbursements, reports: enReports, reconciliation: enReconciliation, statements: enStatements },
+  ar: { common: arCommon, auth: arAuth, staff: arStaff, admin: arAdmin, errors: arErrors, email: arEmail, registry: arRegistry, needs: arNeeds, public: arPublic, pledging: arPledging, payments: arPayments, ledger: arLedger, receipts: arReceipts, card: arCard, finance: arFinance, payouts: arPayouts, payees: arPayees, disbursements: arDisbursements, reports: arReports, reconciliation: arReconciliation, statements: arStatements, giving: arGiving },
+  en: { common: enCommon, auth: enAuth, staff: enStaff, admin: enAdmin, errors: enErrors, email: enEmail, registry: enRegistry, needs: enNeeds, public: enPublic, pledging: enPledging, payments: enPayments, ledger: enLedger, receipts: enReceipts, card: enCard, finance: enFinance, payouts: enPayouts, payees: enPayees, disbursements: enDisbursements, reports: enReports, reconciliation: enReconciliation, statements: enStatements, giving: enGiving },
 } as const;

@@ -130,6 +130,10 @@ export default function Account() {
         <Link to="/account/receipts" className={linkClass} data-testid="account-receipts-link">
           {t("account.receiptsLink")}
         </Link>
+        <span aria-hidden="true"> · </span>
+        <Link to="/account/giving" className={linkClass} data-testid="account-giving-link">
+          {t("giving:preferences.link")}
+        </Link>
       </p>
 
       <section

@@ -4,7 +4,7 @@ export type Locale = (typeof supportedLngs)[number];
 export const fallbackLng: Locale = "ar";
 export const defaultNS = "common";
 /** Namespaces the browser needs (emails are rendered on the server only). */
-export const clientNamespaces = ["common", "auth", "staff", "admin", "errors", "registry", "needs", "public", "pledging", "payments", "ledger", "finance", "card", "receipts", "payouts", "payees", "disbursements", "reports", "reconciliation", "statements"] as const;
+export const clientNamespaces = ["common", "auth", "staff", "admin", "errors", "registry", "needs", "public", "pledging", "payments", "ledger", "finance", "card", "receipts", "payouts", "payees", "disbursements", "reports", "reconciliation", "statements", "giving"] as const;
 
 export const i18nConfig = {
   supportedLngs: [...supportedLngs],

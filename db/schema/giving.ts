@@ -2,13 +2,14 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, char, check, pgEnum, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./identity";
 import { needCategoryEnum } from "./needs";
+import { DIGEST_FREQUENCIES } from "../../app/modules/giving/frequencies";
 
 /**
  * Giving (issue 12): what a donor wants to support, and how often they want to hear of it.
  * Regions are public regions only (governorates); organisations are any organisation. Every
  * list empty means "anything".
  */
-export const digestFrequencyEnum = pgEnum("digest_frequency", ["off", "weekly", "monthly"]);
+export const digestFrequencyEnum = pgEnum("digest_frequency", DIGEST_FREQUENCIES);
 
 export const givingPreferences = pgTable(
   "giving_preferences",
