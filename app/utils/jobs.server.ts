@@ -12,6 +12,7 @@ import { pruneLoginAttempts, pruneRateLimits } from "~/modules/identity/accounts
 import { deleteExpiredSessions } from "~/modules/identity/session.server";
 import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/stripe-events.server";
 import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
+import { runDigests } from "~/modules/giving/digest.server";
 import { env } from "./env.server";
 import { pageDataChanged } from "./page-cache.server";
 import { kickOutbox, setOutboxKicker } from "./outbox-kick.server";
@@ -28,6 +29,8 @@ export const HOUSEKEEPING_QUEUE = "housekeeping";
 export const STRIPE_EVENTS_QUEUE = "stripe-events";
 /** A committed bank statement import (its id): lines stored in chunks, then matched, as the system. */
 export const STATEMENT_IMPORT_QUEUE = "statement-import";
+/** The giving digest: new needs matching a donor's preferences, to those who opted in (daily check, weekly or monthly per donor). */
+export const GIVING_DIGEST_QUEUE = "giving-digest";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -153,6 +156,13 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         for (const job of jobs) if (job.data?.importId) await runStatementImportJob(database.db, job.data.importId);
         kickOutbox(); // receipts written by the payments the matcher recorded
       });
+      // Giving digests: each donor in one transaction that moves their digest clock, so a rerun sends nothing twice.
+      await boss.createQueue(GIVING_DIGEST_QUEUE, { name: GIVING_DIGEST_QUEUE, policy: "stately", retryLimit: 1, expireInSeconds: 60 * 60 });
+      await work(boss, GIVING_DIGEST_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        const counts = await runDigests(database.db);
+        if (counts.sent > 0) kickOutbox();
+      });
+      await boss.schedule(GIVING_DIGEST_QUEUE, "40 6 * * *", {}, { tz: "UTC" });
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };

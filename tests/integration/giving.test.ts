@@ -73,7 +73,7 @@ describe("/account/giving", () => {
   it("refuses bad input with nothing changed: unknown category, organisation, digest, a budget without currency or too precise", async () => {
     const user = await createUser();
     const cookie = await signIn(user.id);
-    const bad = [
+    const bad: Record<string, string>[] = [
       { categories: "caviar" },
       { orgIds: "00000000-0000-4000-8000-000000000000" },
       { digest: "hourly" },

@@ -5,6 +5,7 @@
  * never a household's details, another person's email address, or anything from a staff area.
  */
 export type EmailMessage =
+  | { template: "giving-digest"; data: GivingDigestData }
   | {
       template: "verify-email";
       data: {
@@ -167,6 +168,16 @@ export interface ReceiptEmailCommon {
   receiptUrl: string;
 }
 
+/** New needs matching a donor's giving preferences (issue 12). Public text and public links only. */
+export type GivingDigestData = {
+  name: string;
+  needs: { title: string; orgName: string; remaining: string; url: string }[];
+  more: boolean;
+  matchesUrl: string;
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+};
+
 export type EmailTemplateName = EmailMessage["template"];
 export type EmailData<K extends EmailTemplateName> = Extract<EmailMessage, { template: K }>["data"];
 
@@ -182,6 +193,7 @@ export const EMAIL_TEMPLATES = [
   "credit-note",
   "payment-moved",
   "gift-delivered",
+  "giving-digest",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

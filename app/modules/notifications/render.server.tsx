@@ -16,6 +16,7 @@ import ReceiptEmail, { subject as receiptSubject } from "#emails/receipt";
 import CreditNoteEmail, { subject as creditNoteSubject } from "#emails/credit-note";
 import PaymentMoved, { subject as paymentMovedSubject } from "#emails/payment-moved";
 import GiftDelivered, { subject as giftDeliveredSubject } from "#emails/gift-delivered";
+import GivingDigest, { subject as givingDigestSubject } from "#emails/giving-digest";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -28,12 +29,12 @@ export interface RenderedEmail {
 const i18n = createInstance();
 void i18n.init({
   resources: {
-    ar: { email: resources.ar.email },
-    en: { email: resources.en.email },
+    ar: { email: resources.ar.email, giving: resources.ar.giving },
+    en: { email: resources.en.email, giving: resources.en.giving },
   },
   lng: fallbackLng,
   fallbackLng,
-  ns: ["email"],
+  ns: ["email", "giving"],
   defaultNS: "email",
   // React escapes the text it renders; subjects are plain text.
   interpolation: { escapeValue: false },
@@ -101,6 +102,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: giftDeliveredSubject(t, message.data),
         element: <GiftDelivered locale={locale} t={t} data={message.data} />,
+      };
+    case "giving-digest":
+      return {
+        subject: givingDigestSubject(t, message.data),
+        element: <GivingDigest locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;
