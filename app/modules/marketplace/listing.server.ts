@@ -156,8 +156,10 @@ function whereOf(filters: Partial<PublicFilters>): SQL {
     filters.org
       ? eq(needs.orgId, sql`(select ${organizations.id} from ${organizations} where ${organizations.slug} = ${filters.org})`)
       : undefined,
-    // Same expression as needs_public_search_idx; the query is a bound parameter.
-    tsquery ? sql`to_tsvector('simple', ${needs.searchText}) @@ to_tsquery('simple', ${tsquery})` : undefined,
+    // The stored tsvector (needs_public_search_idx is on it): a row is tested without re-parsing its
+    // text, so the planner may walk the sort's index and stop after the page (or the capped count)
+    // instead of collecting every match from the GIN index; the query is a bound parameter.
+    tsquery ? sql`${needs.searchVector} @@ to_tsquery('simple', ${tsquery})` : undefined,
   )!;
 }
 
