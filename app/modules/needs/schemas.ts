@@ -25,6 +25,9 @@ export const PAYEE_KINDS = ["school", "hospital", "pharmacy", "vendor", "househo
 export const AGE_BANDS = ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"] as const;
 export const GENDERS = ["female", "male"] as const;
 export const ONLY_LANGUAGES = ["ar", "en"] as const;
+/** Who may receive zakat (db enum zakat_category; decision 062). Empty on a need: not zakat-eligible. */
+export const ZAKAT_CATEGORIES = ["fuqara", "masakin", "gharimin", "ibn_sabil", "fi_sabilillah", "riqab", "muallafa"] as const;
+export type ZakatCategory = (typeof ZAKAT_CATEGORIES)[number];
 /** More confirmations than this in one form is not a person typing. */
 export const MAX_CONFIRMATIONS = 100;
 export type NeedCategory = (typeof NEED_CATEGORIES)[number];
@@ -70,6 +73,8 @@ export function needEditorSchema(options: { currency: string; today: string }) {
     publicRegionId: IdSchema.optional(),
     ageBand: choice(AGE_BANDS).optional(),
     gender: choice(GENDERS).optional(),
+    /** Zakat-eligible, with the category of recipient (issue 12); empty: not eligible. */
+    zakatCategory: choice(ZAKAT_CATEGORIES).optional(),
     /** "Publish in one language only": the language, or nothing for both. */
     onlyLanguage: choice(ONLY_LANGUAGES).optional(),
     /** The author's "this is not the person's name" checkboxes: occurrence ids of confirm-hits. */
@@ -158,6 +163,7 @@ export function needEditorSchema(options: { currency: string; today: string }) {
           publicRegionId: value.publicRegionId ?? null,
           ageBand: value.ageBand ?? null,
           gender: value.gender ?? null,
+          zakatCategory: value.zakatCategory ?? null,
         },
         items,
         onlyLanguage: value.onlyLanguage ?? null,
@@ -168,7 +174,11 @@ export function needEditorSchema(options: { currency: string; today: string }) {
 
 export type NeedEditorOutput = z.output<ReturnType<typeof needEditorSchema>>;
 /** The need's fields; `payeeId` absent or null: the payee is found or created from kind and name. */
-export type NeedFields = Omit<NeedEditorOutput["fields"], "payeeId"> & { payeeId?: string | null };
+export type NeedFields = Omit<NeedEditorOutput["fields"], "payeeId" | "zakatCategory"> & {
+  payeeId?: string | null;
+  /** Absent: unchanged on edit, not eligible on create. */
+  zakatCategory?: ZakatCategory | null;
+};
 export type NeedItemInput = NeedEditorOutput["items"][number];
 
 const TRANSITION_ACTIONS = NEED_ACTIONS.filter((a) => a !== "edit") as Exclude<(typeof NEED_ACTIONS)[number], "edit">[];
