@@ -36,17 +36,19 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
   return db.transaction(async (tx) => {
     const need = await lockNeedByPublicId(tx, input.needPublicId);
 
+    // After the lock, one round trip reads the organisation (the email needs its name), its payment
+    // details and whether this idempotency key already made a pledge.
+    const { org, details, replayId } = await getOrgWithPaymentDetails(tx, need.orgId, key);
+
     // A double submit waits on the same row lock, then finds the first pledge here.
-    const [existing] = await tx.select().from(pledges).where(eq(pledges.idempotencyKey, key)).limit(1);
-    if (existing) {
+    if (replayId) {
+      const [existing] = await tx.select().from(pledges).where(eq(pledges.id, replayId)).limit(1);
       if (existing.needId !== need.id || existing.email !== email) throw new PledgeError("idempotency_conflict");
       return { pledge: existing, created: false };
     }
 
     if (need.state !== "published") throw new PledgeError("need_not_open", { state: need.state });
     if (input.currency.toUpperCase() !== need.currency) throw new PledgeError("currency_mismatch", { currency: need.currency });
-    // The organisation rides along with its payment details (one round trip): the email needs its name.
-    const { org, details } = await getOrgWithPaymentDetails(tx, need.orgId);
     const cardPayments = input.cardPayments ?? PLATFORM_CARD_PAYMENTS;
     if (input.method === "card" && cardPayments && !cardAvailable(need.currency)) throw new PledgeError("card_unavailable");
     if (input.method === "delivery") {

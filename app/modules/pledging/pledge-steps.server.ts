@@ -237,13 +237,21 @@ export async function getPaymentDetails(db: DbOrTx, orgId: string) {
   return row ?? null;
 }
 
-/** The organisation and its payment details (null when it has none) in one query. */
-export async function getOrgWithPaymentDetails(db: DbOrTx, orgId: string) {
+/**
+ * The organisation, its payment details (null when it has none) and the id of the pledge already
+ * made with `idempotencyKey` (null: none), in one query — what a new pledge reads once its need is
+ * locked.
+ */
+export async function getOrgWithPaymentDetails(db: DbOrTx, orgId: string, idempotencyKey: string) {
   const [row] = await db
-    .select({ org: organizations, details: orgPaymentDetails })
+    .select({
+      org: organizations,
+      details: orgPaymentDetails,
+      replayId: sql<string | null>`(select ${pledges.id} from ${pledges} where ${pledges.idempotencyKey} = ${idempotencyKey})`,
+    })
     .from(organizations)
     .leftJoin(orgPaymentDetails, eq(orgPaymentDetails.orgId, organizations.id))
     .where(eq(organizations.id, orgId))
     .limit(1);
-  return { org: row?.org ?? null, details: row?.details ?? null };
+  return { org: row?.org ?? null, details: row?.details ?? null, replayId: row?.replayId ?? null };
 }
