@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { parseWithZod } from "@conform-to/zod";
 import { readForm } from "~/utils/forms.server";
 import { eq } from "drizzle-orm";
 import { needs } from "#db/schema";
@@ -12,7 +11,8 @@ import { cardPaymentsAvailable, startCheckout } from "~/modules/payments/checkou
 import { PledgeError } from "~/modules/pledging/errors";
 import { createPledge, getPledgeableNeed, newIdempotencyKey } from "~/modules/pledging/pledges.server";
 import type { PledgeReply } from "~/modules/pledging/reply";
-import { PledgeFormSchema, itemLinesFrom } from "~/modules/pledging/schemas";
+import { parsePledgeForm } from "~/modules/pledging/form.server";
+import { itemLinesFrom } from "~/modules/pledging/schemas";
 import { getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -106,7 +106,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return reply({ result: { initialValue, error: {} }, itemsTotalMinor: itemsTotal(found.need.items, lines) }, 200);
   }
 
-  const submission = parseWithZod(formData, { schema: PledgeFormSchema });
+  const submission = parsePledgeForm(formData);
   if (submission.status !== "success") return reply({ result: submission.reply() }, 400);
   const value = submission.value;
 
