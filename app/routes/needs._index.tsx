@@ -12,6 +12,8 @@ import { getDb } from "~/utils/db.server";
 import { formatNumber } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT } from "~/utils/i18next.server";
+import { getUser } from "~/utils/auth.server";
+import { getPreferences, hasMatchCriteria } from "~/modules/giving/preferences.server";
 
 export const headers = publicHeaders;
 
@@ -19,8 +21,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { filters, bad, badCursor } = parsePublicFilters(new URL(request.url).searchParams);
   const db = await getDb();
   const t = await getFixedT(request, "public");
+  // "Needs that match my preferences": the signed-in donor's giving preferences become filters
+  // (never cached: the page cache serves anonymous visitors only, and they get a notice instead).
+  let match: "on" | "none" | "anonymous" | null = null;
+  let prefs = null;
+  if (filters.match === "mine") {
+    const user = await getUser(request);
+    const mine = user ? await getPreferences(db, user.id) : null;
+    match = !user ? "anonymous" : mine && hasMatchCriteria(mine) ? "on" : "none";
+    if (match === "on") prefs = mine;
+  }
   const [listing, orgs, governorates] = await Promise.all([
-    listPublicNeeds(db, filters),
+    listPublicNeeds(db, { ...filters, prefs }),
     listPublicOrgs(db),
     listPublicGovernorates(db),
   ]);
@@ -30,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filters: { ...filters, q: filters.q ?? "", cursor: null },
     bad,
     badCursor,
+    match,
     orgs,
     governorates,
     currencies: [...new Set(orgs.map((o) => o.defaultCurrency))].sort(),
@@ -47,7 +60,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function NeedsIndex() {
-  const { needs, total, capped, page, pages, next, prev, filters, bad, badCursor, orgs, governorates, currencies } =
+  const { needs, total, capped, page, pages, next, prev, filters, bad, badCursor, match, orgs, governorates, currencies } =
     useLoaderData<typeof loader>();
   const { t } = useTranslation("public");
   const locale = useLocale();
@@ -55,7 +68,7 @@ export default function NeedsIndex() {
   const name = (o: { nameAr: string; nameEn: string }) => (locale === "ar" ? o.nameAr : o.nameEn);
   const orgBySlug = new Map(orgs.map((o) => [o.slug, o]));
   // The folded filters open by themselves when one of them is in use (so it can be seen and changed).
-  const active = [filters.category, filters.region, filters.urgency, filters.org, filters.currency].filter(Boolean).length +
+  const active = [filters.category, filters.region, filters.urgency, filters.org, filters.currency, filters.match].filter(Boolean).length +
     (filters.sort !== "urgent" ? 1 : 0);
   const select = (id: string, label: string, field: string, value: string, options: [string, string][], withAny = true) => (
     <div className="space-y-1">
@@ -136,6 +149,10 @@ export default function NeedsIndex() {
               {select("org", t("listing.org"), "org", filters.org ?? "", orgs.map((o) => [o.slug, name(o)]))}
               {select("currency", t("listing.currency"), "currency", filters.currency ?? "", currencies.map((c) => [c, c]))}
               {select("sort", t("listing.sort"), "sort", filters.sort, SORTS.map((s) => [s, t(`listing.sorts.${s}`)]), false)}
+              <label className="flex items-center gap-2 self-end py-2 font-bold">
+                <input type="checkbox" name="match" value="mine" defaultChecked={filters.match === "mine"} className="h-4 w-4" data-testid="match-mine" />
+                {t("giving:matches.filterLabel")}
+              </label>
               <div className="flex flex-wrap items-end gap-3 sm:col-span-2 lg:col-span-3">
                 <button type="submit" className={buttonClass}>
                   {t("listing.apply")}
@@ -152,6 +169,15 @@ export default function NeedsIndex() {
       {bad && (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3" data-testid="listing-bad-request">
           {badCursor ? t("listing.badCursor") : t("listing.badFilter")}
+        </p>
+      )}
+
+      {match && (
+        <p role="status" className="rounded border border-sky-300 bg-sky-50 p-3" data-testid="listing-match-notice">
+          {match === "on" ? t("giving:matches.active") : t("giving:matches.noPreferences")}{" "}
+          <Link to={match === "anonymous" ? "/login?redirectTo=%2Faccount%2Fgiving" : match === "on" ? "/needs" : "/account/giving"} className={linkClass}>
+            {match === "on" ? t("giving:matches.clear") : t("giving:matches.setPreferences")}
+          </Link>
         </p>
       )}
 

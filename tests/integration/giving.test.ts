@@ -122,3 +122,38 @@ describe("/giving/unsubscribe", () => {
     expect((await saved(victim.id))?.digest).toBe("weekly");
   });
 });
+
+describe("/needs?match=mine", () => {
+  it("shows a signed-in donor only the needs matching their preferences; others get a notice and the whole list", async () => {
+    const { needsWorld } = await import("../fixtures/needs");
+    const { insertNeeds, needRow } = await import("../fixtures/marketplace");
+    const listing = await import("~/routes/needs._index");
+    const world = await needsWorld();
+    const [school, medical] = await insertNeeds([
+      needRow(world, { titleEn: "Match school", category: "school_fees" }),
+      needRow(world, { titleEn: "Other medical", category: "medical_treatment" }),
+    ]);
+    const donor = await createUser();
+    const cookie = await signIn(donor.id);
+    await run(page.action, makeRequest("/account/giving", { cookie, form: { intent: "save-preferences", categories: "school_fees", orgIds: world.org.id, digest: "off" } }));
+
+    const mine = await run(listing.loader, makeRequest("/needs?match=mine", { cookie }));
+    expect(mine.status).toBe(200);
+    expect(mine.body.match).toBe("on");
+    const ids = mine.body.needs.map((n: { publicId: string }) => n.publicId);
+    expect(ids).toContain(school!.publicId);
+    expect(ids).not.toContain(medical!.publicId);
+    expect(mine.body.total).toBe(1);
+
+    const anonymous = await run(listing.loader, makeRequest("/needs?match=mine&org=" + world.org.slug));
+    expect(anonymous.body.match).toBe("anonymous");
+    expect(anonymous.body.total).toBe(2);
+
+    const newcomer = await createUser();
+    const none = await run(listing.loader, makeRequest("/needs?match=mine&org=" + world.org.slug, { cookie: await signIn(newcomer.id) }));
+    expect(none.body.match).toBe("none");
+    expect(none.body.total).toBe(2);
+
+    expect((await run(listing.loader, makeRequest("/needs?match=everything"))).status).toBe(400);
+  });
+});

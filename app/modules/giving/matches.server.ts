@@ -7,7 +7,9 @@ import type { Preferences } from "./preferences.server";
  * donor filled (an empty list means anything). Shared by the /needs filter and the digest, so the
  * email and the page agree.
  */
-export function preferenceConditions(p: Pick<Preferences, "categories" | "regionIds" | "orgIds" | "zakatOnly">): SQL | undefined {
+export type PreferenceLists = Pick<Preferences, "categories" | "regionIds" | "orgIds" | "zakatOnly">;
+
+export function preferenceConditions(p: PreferenceLists): SQL | undefined {
   return and(
     eq(needs.state, "published"),
     p.categories.length > 0 ? inArray(needs.category, p.categories) : undefined,

@@ -47,6 +47,8 @@ export interface PublicFilters {
   sort: PublicSort;
   page: number;
   cursor: ListingCursor | null;
+  /** "mine": only needs matching the signed-in donor's giving preferences (the loader reads them). */
+  match: "mine" | null;
 }
 
 const UUID = UUID_PATTERN;
@@ -138,6 +140,7 @@ export function parsePublicFilters(params: URLSearchParams): { filters: PublicFi
   const currency = read("currency", (v) => (CURRENCY.test(v.toUpperCase()) ? v.toUpperCase() : null));
   const sort = read("sort", (v) => pick(SORTS, v)) ?? "urgent";
   const q = raw("q").slice(0, 200) || null;
+  const match = read("match", (v) => (v === "mine" ? ("mine" as const) : null));
   // A cursor that is not ours (edited, truncated, from another sort) or a page past the offset
   // limit: the first page, and the route says why (400, translated).
   let badCursor = false;
@@ -152,5 +155,5 @@ export function parsePublicFilters(params: URLSearchParams): { filters: PublicFi
     else if (n > MAX_OFFSET_PAGE) badCursor = true;
     else page = n;
   }
-  return { filters: { category, region, urgency, org, currency, q, sort, page, cursor }, bad: bad || badCursor, badCursor };
+  return { filters: { category, region, urgency, org, currency, q, sort, page, cursor, match }, bad: bad || badCursor, badCursor };
 }

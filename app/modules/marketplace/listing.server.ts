@@ -11,6 +11,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
 import { needItems, needs, organizations, publicNeedTotals, regions } from "#db/schema";
+import { preferenceConditions, type PreferenceLists } from "~/modules/giving/matches.server";
 import { toPublicNeed, type PublicNeed, type PublicNeedItem } from "~/modules/anonymization/public-need";
 import { encodeCursor, type ListingCursor, type PublicFilters, type PublicSort } from "./filters";
 import { toPrefixQuery } from "./search-text";
@@ -145,10 +146,14 @@ function cursorCondition(cursor: ListingCursor): SQL {
   return sql`(${sql.join(k.keys, sql`, `)}) ${sql.raw(greater ? ">" : "<")} (${sql.join(k.bind(cursor.key), sql`, `)})`;
 }
 
-function whereOf(filters: Partial<PublicFilters>): SQL {
+/** A listing's filters as the loader hands them over: the URL's, and the donor's preferences when asked ("match=mine"). */
+export type ListingFilters = Partial<PublicFilters> & { prefs?: PreferenceLists | null };
+
+function whereOf(filters: ListingFilters): SQL {
   const tsquery = toPrefixQuery(filters.q);
   return and(
     published,
+    filters.prefs ? preferenceConditions(filters.prefs) : undefined,
     filters.category ? eq(needs.category, filters.category) : undefined,
     filters.region ? eq(needs.publicRegionId, filters.region) : undefined,
     filters.urgency ? eq(needs.urgency, filters.urgency) : undefined,
@@ -199,7 +204,7 @@ function cursorFor(sort: PublicSort, dir: ListingCursor["dir"], page: number, ro
  * (first pages only, see MAX_OFFSET_PAGE in filters.ts) by a small OFFSET. A "previous" cursor that
  * finds less than a full page (rows were removed ahead of it) shows the first page instead.
  */
-export async function listPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters>): Promise<PublicListing> {
+export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Promise<PublicListing> {
   const sort = filters.sort ?? "urgent";
   const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
   const { total, capped } = await countPublicNeeds(db, filters);
@@ -253,12 +258,12 @@ export async function listPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters
 }
 
 /** Whether a listing has no condition but the (optional) currency: its count is in the aggregate. */
-function onlyCurrency(filters: Partial<PublicFilters>): boolean {
-  return !filters.category && !filters.region && !filters.urgency && !filters.org && toPrefixQuery(filters.q) === null;
+function onlyCurrency(filters: ListingFilters): boolean {
+  return !filters.prefs && !filters.category && !filters.region && !filters.urgency && !filters.org && toPrefixQuery(filters.q) === null;
 }
 
 /** The number of published needs matching the filters: exact from the aggregate, or capped (one query). */
-export async function countPublicNeeds(db: DbOrTx, filters: Partial<PublicFilters>): Promise<{ total: number; capped: boolean }> {
+export async function countPublicNeeds(db: DbOrTx, filters: ListingFilters): Promise<{ total: number; capped: boolean }> {
   if (onlyCurrency(filters)) {
     const [{ n }] = await db
       .select({ n: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)` })
@@ -272,7 +277,7 @@ export async function countPublicNeeds(db: DbOrTx, filters: Partial<PublicFilter
 }
 
 /** The capped count query of a filtered listing, unexecuted (the bench reads its plan). */
-export function publicCountQuery(db: DbOrTx, filters: Partial<PublicFilters>) {
+export function publicCountQuery(db: DbOrTx, filters: ListingFilters) {
   const matching = db
     .select({ one: sql<number>`1`.as("one") })
     .from(needs)
@@ -287,7 +292,7 @@ export function publicCountQuery(db: DbOrTx, filters: Partial<PublicFilters>) {
  * With a cursor: the `limit` rows after (or, backwards, before) it; without: page `page` by OFFSET.
  * Each row carries `cursorKey`, its sort key as text, for the next and previous cursors.
  */
-export function publicRowsQuery(db: DbOrTx, filters: Partial<PublicFilters>, page = 1, limit = PUBLIC_PAGE_SIZE) {
+export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, limit = PUBLIC_PAGE_SIZE) {
   const sort = filters.sort ?? "urgent";
   const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
   const backwards = cursor?.dir === "before";
