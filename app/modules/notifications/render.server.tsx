@@ -1,5 +1,5 @@
 import { createInstance, type TFunction } from "i18next";
-import { render } from "@react-email/components";
+import { renderToStaticMarkup } from "react-dom/server";
 import { compile } from "html-to-text";
 import type { ReactElement } from "react";
 import { resources } from "~/locales";
@@ -130,11 +130,22 @@ const toPlainText = compile({
   ],
 });
 
+/**
+ * The email's HTML: what React Email's `render()` produces (its XHTML doctype, then the markup),
+ * but rendered synchronously. `render()` streams through Suspense for components that wait; ours
+ * never do, and the stream costs about twice the time — spent inside the transaction that writes
+ * the email, holding the pledge's lock (issue 11: the pledge post).
+ */
+const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+function renderHtml(element: ReactElement): string {
+  return `${DOCTYPE}${renderToStaticMarkup(element).replace(/<!DOCTYPE.*?>/, "")}`;
+}
+
 /** Renders an email in the recipient's language: subject, HTML and a plain-text alternative. */
 export async function renderEmail(locale: Locale, message: EmailMessage): Promise<RenderedEmail> {
   const t = translatorFor(locale);
   const { subject, element } = elementFor(locale, t, message);
-  const html = await render(element);
+  const html = renderHtml(element);
   const text = toPlainText(html);
   return {
     // A subject is one line: names typed by people must not break it.
