@@ -1,0 +1,105 @@
+import { and, asc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "#db/client.server";
+import { ledgerAccounts, ledgerEntries, ledgerPostings, needs, payments } from "#db/schema";
+import { allocate, type AllocationResult, type AllocatorGift, type AllocatorNeed } from "./allocator";
+
+/**
+ * The organisation's solidarity fund (issue 12), as the ledger holds it today: the unrestricted
+ * fund — over-payments, money moved off cancelled or expired needs, gifts given "where most
+ * needed". Each payment's share of it is a gift for the allocator (restricted to the organisation,
+ * the oldest money first); its open needs are the candidates. Reads only: the dry run shows what a
+ * run would do and why, before finance moves any money.
+ */
+
+/** The fund's balance per currency (minor units, the liability's credit balance). */
+export async function fundBalances(db: DbOrTx, orgId: string): Promise<{ currency: string; balanceMinor: number }[]> {
+  const rows = await db
+    .select({ currency: ledgerAccounts.currency, balance: sql<string>`coalesce(-sum(${ledgerPostings.amountMinor}), 0)` })
+    .from(ledgerAccounts)
+    .leftJoin(ledgerPostings, eq(ledgerPostings.accountId, ledgerAccounts.id))
+    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.kind, "unrestricted_fund")))
+    .groupBy(ledgerAccounts.currency)
+    .orderBy(asc(ledgerAccounts.currency));
+  return rows.map((r) => ({ currency: r.currency, balanceMinor: Number(r.balance) })).filter((r) => r.balanceMinor !== 0);
+}
+
+/** Each payment's money in the fund (one currency): the allocator's gifts. */
+export async function fundGifts(db: DbOrTx, orgId: string, currency: string): Promise<AllocatorGift[]> {
+  const held = sql<string>`-sum(${ledgerPostings.amountMinor})`;
+  const rows = await db
+    .select({ paymentId: ledgerEntries.paymentId, held, receivedAt: sql<Date>`min(${payments.recordedAt})` })
+    .from(ledgerPostings)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerPostings.accountId))
+    .innerJoin(ledgerEntries, eq(ledgerEntries.id, ledgerPostings.entryId))
+    .innerJoin(payments, eq(payments.id, ledgerEntries.paymentId))
+    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.currency, currency), eq(ledgerAccounts.kind, "unrestricted_fund"), isNotNull(ledgerEntries.paymentId)))
+    .groupBy(ledgerEntries.paymentId)
+    .having(gt(held, sql`0`));
+  return rows.map((r) => ({
+    id: r.paymentId!,
+    currency,
+    availableMinor: Number(r.held),
+    receivedAt: new Date(r.receivedAt),
+    restrictions: { orgIds: [orgId] },
+  }));
+}
+
+/** The organisation's published needs in a currency with room left: the allocator's candidates. */
+export async function fundCandidates(db: DbOrTx, orgId: string, currency: string): Promise<(AllocatorNeed & { publicId: string; titleAr: string | null; titleEn: string | null })[]> {
+  const rows = await db
+    .select({
+      id: needs.id,
+      publicId: needs.publicId,
+      titleAr: needs.titleAr,
+      titleEn: needs.titleEn,
+      orgId: needs.orgId,
+      category: needs.category,
+      currency: needs.currency,
+      urgency: needs.urgency,
+      publicRegionId: needs.publicRegionId,
+      zakatCategory: needs.zakatCategory,
+      deadline: needs.deadline,
+      publishedAt: needs.publishedAt,
+      targetMinor: needs.targetMinor,
+      paidMinor: needs.paidMinor,
+      reservedMinor: needs.reservedMinor,
+    })
+    .from(needs)
+    .where(and(eq(needs.orgId, orgId), eq(needs.currency, currency), inArray(needs.state, ["published"]), sql`${needs.targetMinor} > ${needs.paidMinor} + ${needs.reservedMinor}`));
+  return rows.map((n) => ({
+    id: n.id,
+    publicId: n.publicId,
+    titleAr: n.titleAr,
+    titleEn: n.titleEn,
+    orgId: n.orgId,
+    category: n.category,
+    currency: n.currency,
+    urgency: n.urgency,
+    regionIds: n.publicRegionId ? [n.publicRegionId] : [],
+    zakatEligible: n.zakatCategory !== null,
+    deadline: n.deadline,
+    publishedAt: n.publishedAt ?? new Date(0),
+    targetMinor: n.targetMinor,
+    committedMinor: n.paidMinor + n.reservedMinor,
+  }));
+}
+
+export type FundPlan = AllocationResult & {
+  currency: string;
+  capPerNeedMinor: number;
+  fundMinor: number;
+  needs: Map<string, { publicId: string; titleAr: string | null; titleEn: string | null; targetMinor: number; committedMinor: number }>;
+};
+
+/** A dry run: what the allocator would do with the fund's money in one currency now. Changes nothing. */
+export async function planFundRun(db: DbOrTx, input: { orgId: string; currency: string; capPerNeedMinor: number; now?: Date }): Promise<FundPlan> {
+  const [gifts, candidates] = await Promise.all([fundGifts(db, input.orgId, input.currency), fundCandidates(db, input.orgId, input.currency)]);
+  const result = allocate(gifts, candidates, { now: input.now ?? new Date(), capPerNeedMinor: { [input.currency]: input.capPerNeedMinor } });
+  return {
+    ...result,
+    currency: input.currency,
+    capPerNeedMinor: input.capPerNeedMinor,
+    fundMinor: gifts.reduce((t, g) => t + g.availableMinor, 0),
+    needs: new Map(candidates.map((c) => [c.id, { publicId: c.publicId, titleAr: c.titleAr, titleEn: c.titleEn, targetMinor: c.targetMinor, committedMinor: c.committedMinor }])),
+  };
+}
