@@ -119,6 +119,9 @@ export default function FinanceHome() {
           <Link to={`/finance/${org.slug}/payouts`} className={linkClass} data-testid="finance-payouts-link">
             {tf("payouts:home.link")}
           </Link>
+          <Link to={`/finance/${org.slug}/funds`} className={linkClass} data-testid="finance-funds-link">
+            {tf("giving:funds.title")}
+          </Link>
         </p>
       </Section>
       <Section id="payees" title={tf("payees:title")}>

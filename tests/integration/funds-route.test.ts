@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "~/utils/db.server";
+import { todayIn } from "~/modules/needs/money";
+import { createPledge } from "~/modules/pledging/pledges.server";
+import { recordPayment } from "~/modules/payments/payments.server";
+import * as funds from "~/routes/finance.$orgSlug.funds";
+import { createOrg, createUser, addMember } from "../fixtures/db";
+import { actorFor } from "../fixtures/needs";
+import { idemKey, pledgeInput, pledgeWorld } from "../fixtures/pledging";
+import { makeRequest, run, signIn } from "../fixtures/routes";
+
+describe("/finance/:orgSlug/funds", () => {
+  it("finance sees the fund's balance and a dry run with each need's score; others are refused; a bad cap is a 400", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const { pledge } = await createPledge(db, pledgeInput(w.need, { amountMinor: 1_000 }));
+    await recordPayment(db, actorFor(w.finance.id), { orgId: w.org.id, pledgeId: pledge.id, method: "bank_transfer", amountMinor: 1_600, currency: "USD", valueDate: todayIn(w.org.timeZone), idempotencyKey: idemKey() });
+
+    const url = `/finance/${w.org.slug}/funds`;
+    const ok = await run(funds.loader, makeRequest(`${url}?cap=5`, { cookie: await signIn(w.finance.id) }), { orgSlug: w.org.slug });
+    expect(ok.status).toBe(200);
+    expect(ok.body.balances).toEqual([{ currency: "USD", balanceMinor: 600 }]);
+    expect(ok.body.plan.rows).toEqual([expect.objectContaining({ needId: w.need.id, amountMinor: 500, score: expect.any(Number) })]);
+    expect(ok.body.plan.rows[0].parts.urgency).toBeGreaterThan(0);
+
+    const caseworker = await run(funds.loader, makeRequest(url, { cookie: await signIn(w.author.id) }), { orgSlug: w.org.slug });
+    expect(caseworker.status).toBe(403);
+    const stranger = await createUser();
+    const otherOrg = await createOrg();
+    await addMember(otherOrg.id, stranger.id, "finance");
+    expect((await run(funds.loader, makeRequest(url, { cookie: await signIn(stranger.id) }), { orgSlug: w.org.slug })).status).toBe(404);
+    expect((await run(funds.loader, makeRequest(url), { orgSlug: w.org.slug })).status).toBe(302);
+
+    const bad = await run(funds.loader, makeRequest(`${url}?cap=-3`, { cookie: await signIn(w.finance.id) }), { orgSlug: w.org.slug });
+    expect(bad.status).toBe(400);
+    expect(bad.body.plan).toBeNull();
+    const badCurrency = await run(funds.loader, makeRequest(`${url}?currency=EUR`, { cookie: await signIn(w.finance.id) }), { orgSlug: w.org.slug });
+    expect(badCurrency.status).toBe(400);
+  });
+});
