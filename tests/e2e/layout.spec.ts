@@ -167,6 +167,8 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       "/account/pledges",
       "/account/receipts",
       "/account/password",
+      "/account/giving",
+      "/needs?match=mine",
       ...records,
     ]);
   });
@@ -220,6 +222,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       `${base}/reconciliation`,
       `${base}/payouts`,
       `${base}/reports`,
+      `${base}/funds`,
       ...records,
     ]);
   });
