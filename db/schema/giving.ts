@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, char, check, pgEnum, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, char, check, index, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./identity";
-import { needCategoryEnum } from "./needs";
+import { ledgerEntries } from "./ledger";
+import { needCategoryEnum, needs } from "./needs";
+import { organizations } from "./organizations";
+import { payments } from "./payments";
 import { DIGEST_FREQUENCIES } from "../../app/modules/giving/frequencies";
 
 /**
@@ -35,5 +38,68 @@ export const givingPreferences = pgTable(
       "giving_preferences_budget",
       sql`(${t.monthlyBudgetMinor} is null and ${t.budgetCurrency} is null) or (${t.monthlyBudgetMinor} > 0 and ${t.budgetCurrency} is not null)`,
     ),
+  ],
+);
+
+/**
+ * A run of the solidarity fund's allocator (issue 12): by finance ("run now") or by the system
+ * (the scheduled job, actor null). One transaction moves the money and writes the run and its
+ * allocations; the idempotency key makes a retried run find the first.
+ */
+export const allocationRuns = pgTable(
+  "allocation_runs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    currency: char({ length: 3 }).notNull(),
+    capPerNeedMinor: bigint({ mode: "number" }).notNull(),
+    /** Who ran it; null when the system did (the scheduled job). */
+    actorUserId: uuid().references(() => users.id),
+    allocatedMinor: bigint({ mode: "number" }).notNull().default(0),
+    idempotencyKey: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("allocation_runs_idempotency_key").on(t.idempotencyKey),
+    index("allocation_runs_org_idx").on(t.orgId, t.createdAt),
+    check("allocation_runs_cap_positive", sql`${t.capPerNeedMinor} > 0`),
+  ],
+);
+
+/** One allocation of a run: money of one payment moved from the fund to one need, and why (the score's parts). */
+export const fundAllocations = pgTable(
+  "fund_allocations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    runId: uuid()
+      .notNull()
+      .references(() => allocationRuns.id),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id),
+    currency: char({ length: 3 }).notNull(),
+    amountMinor: bigint({ mode: "number" }).notNull(),
+    score: smallint().notNull(),
+    /** The score's parts: { urgency, deadline, waiting, received, closeToDone }. */
+    parts: jsonb().$type<Record<string, number>>().notNull(),
+    ledgerEntryId: uuid()
+      .notNull()
+      .references(() => ledgerEntries.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("fund_allocations_run_payment_need").on(t.runId, t.paymentId, t.needId),
+    index("fund_allocations_org_idx").on(t.orgId, t.createdAt),
+    index("fund_allocations_need_idx").on(t.needId),
+    index("fund_allocations_payment_idx").on(t.paymentId),
+    check("fund_allocations_amount_positive", sql`${t.amountMinor} > 0`),
   ],
 );
