@@ -9,11 +9,13 @@ import arRegistry from "../../app/locales/ar/registry.json" with { type: "json" 
 import enRegistry from "../../app/locales/en/registry.json" with { type: "json" };
 import arNeeds from "../../app/locales/ar/needs.json" with { type: "json" };
 import enNeeds from "../../app/locales/en/needs.json" with { type: "json" };
+import arGiving from "../../app/locales/ar/giving.json" with { type: "json" };
+import enGiving from "../../app/locales/en/giving.json" with { type: "json" };
 
 /** The app's own strings, so tests find buttons by what a person reads, in either language. */
 export const strings = {
-  ar: { auth: arAuth, common: arCommon, staff: arStaff, registry: arRegistry, needs: arNeeds },
-  en: { auth: enAuth, common: enCommon, staff: enStaff, registry: enRegistry, needs: enNeeds },
+  ar: { auth: arAuth, common: arCommon, staff: arStaff, registry: arRegistry, needs: arNeeds, giving: arGiving },
+  en: { auth: enAuth, common: enCommon, staff: enStaff, registry: enRegistry, needs: enNeeds, giving: enGiving },
 };
 
 export function uniqueEmail(prefix: string): string {
