@@ -43,4 +43,10 @@ describe("module layout", () => {
     const offenders = files.filter((f) => own.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
     expect(offenders).toEqual([]);
   });
+
+  it("one Role type: no module defines its own (organizations/roles.ts has it, and the schema's enum is built from ROLES)", () => {
+    const own = /type\s+Role\s*=|\$inferSelect\)\["role"\]|"caseworker"\s*\|\s*"verifier"/;
+    const offenders = files.filter((f) => !f.endsWith(path.join("organizations", "roles.ts")) && own.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
+    expect(offenders).toEqual([]);
+  });
 });

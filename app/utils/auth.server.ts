@@ -13,7 +13,8 @@ import { env } from "./env.server";
 import { getClientIp, getUserAgent } from "./request.server";
 import { UUID_PATTERN } from "~/utils/uuid";
 
-export type Role = (typeof memberships.$inferSelect)["role"];
+import type { Role } from "~/modules/organizations/roles";
+export type { Role };
 export type Organization = typeof organizations.$inferSelect;
 
 export const sessionCookie = createCookie("tadamon_session", {

@@ -12,6 +12,7 @@ import {
   boolean,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import { ROLES } from "../../app/modules/organizations/roles";
 import { sql } from "drizzle-orm";
 import { users } from "./identity";
 
@@ -70,7 +71,7 @@ export const regions = pgTable(
   (t) => [index("regions_org_idx").on(t.orgId, t.parentId)],
 );
 
-export const roleEnum = pgEnum("member_role", ["caseworker", "verifier", "finance", "org_admin"]);
+export const roleEnum = pgEnum("member_role", ROLES);
 
 /** user × organisation × role: one row per role a person holds in an organisation. */
 export const memberships = pgTable(

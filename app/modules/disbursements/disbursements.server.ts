@@ -1,3 +1,4 @@
+import type { Role } from "~/modules/organizations/roles";
 import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "#db/client.server";
 import {
@@ -60,7 +61,6 @@ import { UUID_PATTERN } from "~/utils/uuid";
 export type Batch = typeof disbursementBatches.$inferSelect;
 export type BatchItem = typeof disbursements.$inferSelect;
 type Need = typeof needs.$inferSelect;
-type Role = (typeof memberships.$inferSelect)["role"];
 
 const UUID = UUID_PATTERN;
 const FINANCE: readonly Role[] = ["finance", "org_admin"];

@@ -2,6 +2,7 @@
  * The life cycle of a need. Pure: which transitions exist, who may make them, what they require.
  * The database enforces the four-eyes rule too (the verifier is never the author).
  */
+import type { Role } from "~/modules/organizations/roles";
 import { todayIn } from "./money";
 
 export const NEED_STATES = [
@@ -22,7 +23,6 @@ export type NeedState = (typeof NEED_STATES)[number];
 export const NEED_ACTIONS = ["submit", "return", "verify", "publish", "reject", "cancel", "edit"] as const;
 export type NeedAction = (typeof NEED_ACTIONS)[number];
 
-type Role = "caseworker" | "verifier" | "finance" | "org_admin";
 
 interface TransitionRule {
   from: readonly NeedState[];

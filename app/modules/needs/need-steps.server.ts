@@ -9,7 +9,6 @@ import {
   householdIdentifiers,
   householdMembers,
   households,
-  memberships,
   needItems,
   needs,
   organizations,
@@ -27,7 +26,8 @@ export type Need = typeof needs.$inferSelect;
 
 export type Pledge = typeof pledges.$inferSelect;
 
-export type Role = (typeof memberships.$inferSelect)["role"];
+import type { Role } from "~/modules/organizations/roles";
+export type { Role };
 
 export const UUID = UUID_PATTERN;
 

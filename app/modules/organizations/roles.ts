@@ -1,6 +1,9 @@
 /** The roles a person may hold in an organisation (db/schema/organizations.ts `member_role`). */
 export const ROLES = ["caseworker", "verifier", "finance", "org_admin"] as const;
-export type OrgRole = (typeof ROLES)[number];
+/** The one role type (db/schema/organizations.ts builds `member_role` from ROLES). */
+export type Role = (typeof ROLES)[number];
+/** The same type under its older name. */
+export type OrgRole = Role;
 
 export function isRole(value: unknown): value is OrgRole {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);

@@ -1,3 +1,4 @@
+import type { Role } from "~/modules/organizations/roles";
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, DbOrTx, Tx } from "#db/client.server";
@@ -18,7 +19,6 @@ import { UUID_PATTERN } from "~/utils/uuid";
 
 export type Payee = typeof payees.$inferSelect;
 export type PayeeDetailChange = typeof payeeDetailChanges.$inferSelect;
-type Role = (typeof memberships.$inferSelect)["role"];
 
 const UUID = UUID_PATTERN;
 const FINANCE: readonly Role[] = ["finance", "org_admin"];

@@ -1,3 +1,4 @@
+import type { Role } from "~/modules/organizations/roles";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "#db/client.server";
 import { ledgerEntries, memberships, moneyAccounts, needs, organizations, orgPaymentDetails, payments, pledges, refunds } from "#db/schema";
@@ -44,7 +45,6 @@ import { UUID_PATTERN } from "~/utils/uuid";
  */
 
 type Need = typeof needs.$inferSelect;
-type Role = (typeof memberships.$inferSelect)["role"];
 export type Payment = typeof payments.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
 export type PaymentFlag = NonNullable<Payment["flag"]>;

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "#db/client.server";
+import type { Role } from "~/modules/organizations/roles";
 import { memberships, needItems, needs, orgPaymentDetails, organizations, pledgeItems, pledges } from "#db/schema";
 import type { Actor } from "~/modules/audit/audit.server";
 import type { Locale } from "~/utils/i18n";
@@ -197,7 +198,7 @@ export async function countAsReceived(tx: Tx, actor: Actor, pledge: Pledge, need
   return { pledge: updated, funded };
 }
 
-export async function requireStaff(tx: Tx, actor: Actor, orgId: string, roles: readonly (typeof memberships.$inferSelect)["role"][]) {
+export async function requireStaff(tx: Tx, actor: Actor, orgId: string, roles: readonly Role[]) {
   if (!actor.userId) throw new PledgeError("not_allowed");
   const rows = await tx
     .select({ role: memberships.role })
