@@ -16,7 +16,8 @@ import * as forgotRoute from "~/routes/forgot-password";
 import * as resetRoute from "~/routes/reset-password";
 import * as accountRoute from "~/routes/account._index";
 import * as passwordRoute from "~/routes/account.password";
-import { addMember, createOrg, createUser, signedInRequest, TEST_PASSWORD, unique } from "../fixtures/db";
+import { addMember, createOrg, createUser, TEST_PASSWORD, unique } from "../fixtures/db";
+import { signedInRequest } from "../fixtures/routes";
 import { emailsTo, linkIn, sessionIdsOf } from "../fixtures/auth";
 
 // ---------------------------------------------------------------------------------------------

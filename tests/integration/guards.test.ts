@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requireMember, requirePlatformAdmin, requireUser } from "~/utils/auth.server";
-import { addMember, createOrg, createUser, signedInRequest } from "../fixtures/db";
+import { addMember, createOrg, createUser } from "../fixtures/db";
+import { signedInRequest } from "../fixtures/routes";
 
 async function thrown(promise: Promise<unknown>): Promise<Response> {
   try {
