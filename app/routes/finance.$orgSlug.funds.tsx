@@ -1,9 +1,13 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { randomUUID } from "node:crypto";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Money } from "~/components/bidi";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
-import { fundBalances, planFundRun } from "~/modules/matching/fund.server";
+import { fundBalances, planFundRun, recentRuns } from "~/modules/matching/fund.server";
+import { FundRunError, runFund } from "~/modules/matching/fund-run.server";
+import { PaymentError } from "~/modules/payments/errors";
+import { readForm } from "~/utils/forms.server";
 import { minorToInput, parseMoney } from "~/modules/needs/money";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
@@ -11,12 +15,14 @@ import { FINANCE_ROLES } from "~/modules/pledging/staff";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18next.server";
+import { formatDateTime } from "~/utils/format";
 
 /**
  * /finance/:orgSlug/funds — the organisation's solidarity fund (its unrestricted fund: over-payments,
  * money moved off cancelled or expired needs): the balance per currency and a dry run of the
  * allocator — which open needs would receive how much, and why (each score part), under a cap per
- * need. Read only: nothing moves from this page.
+ * need. "Run now" moves the money (one transaction, runFund); the latest runs list each need
+ * reached and why.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { org } = await requireMember(request, params.orgSlug, FINANCE_ROLES);
@@ -37,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (parsed.ok) capMinor = parsed.minor;
     else bad = parsed.error;
   }
-  const plan = bad ? null : await planFundRun(db, { orgId: org.id, currency, capPerNeedMinor: capMinor });
+  const [plan, runs] = await Promise.all([bad ? null : planFundRun(db, { orgId: org.id, currency, capPerNeedMinor: capMinor }), recentRuns(db, org.id)]);
   const title = (n: { titleAr: string | null; titleEn: string | null }) => (locale === "ar" ? (n.titleAr ?? n.titleEn) : (n.titleEn ?? n.titleAr)) ?? "";
   const body = {
     title: await staffTitle(request, "giving:funds.title", orgName(org, locale)),
@@ -46,6 +52,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     currency,
     cap: minorToInput(capMinor, currency),
     bad,
+    ran: url.searchParams.get("ran") === "1",
+    // A fresh key per page view: pressing "Run now" twice (or a retried post) runs once.
+    runKey: `fund-run:${randomUUID()}`,
+    runs: runs.map(({ run, allocations }) => ({
+      id: run.id,
+      currency: run.currency,
+      createdAt: run.createdAt.toISOString(),
+      bySystem: run.actorUserId === null,
+      allocatedMinor: run.allocatedMinor,
+      allocations: allocations.map((a) => ({ needId: a.needId, publicId: a.publicId, title: title(a), amountMinor: a.amountMinor, score: a.score, parts: a.parts })),
+    })),
     plan: plan && {
       fundMinor: plan.fundMinor,
       allocatedMinor: plan.allocations.reduce((t, a) => t + a.amountMinor, 0),
@@ -67,6 +84,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return data(body, { status: bad ? 400 : 200 });
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(request, params.orgSlug, FINANCE_ROLES);
+  const form = await readForm(request);
+  const field = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)).trim() : "");
+  const currency = field("currency").toUpperCase();
+  const parsed = /^[A-Z]{3}$/.test(currency) ? parseMoney(field("cap"), currency) : null;
+  if (field("intent") !== "run" || !parsed) return data({ error: "giving:funds.errors.currency" }, { status: 400 });
+  if (!parsed.ok) return data({ error: parsed.error }, { status: 400 });
+  try {
+    await runFund(await getDb(), member.actor, { orgId: member.org.id, currency, capPerNeedMinor: parsed.minor, idempotencyKey: field("key") });
+  } catch (error) {
+    if (error instanceof FundRunError) return data({ error: `giving:funds.errors.${error.code}` }, { status: error.code === "not_allowed" ? 403 : 400 });
+    // The fund changed under the plan (a payment refunded meanwhile): nothing moved; try again.
+    if (error instanceof PaymentError) return data({ error: "giving:funds.errors.changed" }, { status: 409 });
+    throw error;
+  }
+  return redirect(`/finance/${member.org.slug}/funds?currency=${currency}&ran=1#runs`);
+}
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
 const PARTS = ["urgency", "deadline", "waiting", "received", "closeToDone"] as const;
@@ -74,7 +110,8 @@ const PARTS = ["urgency", "deadline", "waiting", "received", "closeToDone"] as c
 export default function Funds() {
   const { t } = useTranslation("giving");
   const locale = useLocale();
-  const { orgSlug, balances, currency, cap, bad, plan } = useLoaderData<typeof loader>();
+  const { orgSlug, balances, currency, cap, bad, plan, ran, runKey, runs } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   return (
     <div className="space-y-6">
       <PageTitle title={t("funds.heading")} intro={t("funds.intro")} />
@@ -92,6 +129,12 @@ export default function Funds() {
           </ul>
         )}
       </Section>
+      {ran && <p role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3" data-testid="fund-ran">{t("funds.ran")}</p>}
+      {actionData?.error && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 font-bold text-red-900" data-testid="fund-run-error">
+          {t(actionData.error)}
+        </p>
+      )}
       <Section id="dry-run" title={t("funds.dryRun")} description={t("funds.dryRunHint")}>
         <Form method="get" className="flex flex-wrap items-end gap-3">
           <div className="space-y-1">
@@ -170,7 +213,48 @@ export default function Funds() {
                 </table>
               </div>
             )}
+            {plan.allocatedMinor > 0 && (
+              <Form method="post" className="mt-4">
+                <input type="hidden" name="intent" value="run" />
+                <input type="hidden" name="currency" value={currency} />
+                <input type="hidden" name="cap" value={cap} />
+                <input type="hidden" name="key" value={runKey} />
+                <button type="submit" className={buttonClass} data-testid="fund-run">
+                  {t("funds.runNow")}
+                </button>
+                <p className="mt-1 text-sm text-stone-700">{t("funds.runNowHint")}</p>
+              </Form>
+            )}
           </>
+        )}
+      </Section>
+      <Section id="runs" title={t("funds.runs")}>
+        {runs.length === 0 ? (
+          <p>{t("funds.noRuns")}</p>
+        ) : (
+          <ul className="space-y-4" data-testid="fund-runs">
+            {runs.map((run) => (
+              <li key={run.id} className="rounded border border-stone-200 p-3" data-testid="fund-run-record">
+                <p className="font-bold">
+                  <time dateTime={run.createdAt}>{formatDateTime(run.createdAt, locale)}</time> · {run.bySystem ? t("funds.bySystem") : t("funds.byFinance")} ·{" "}
+                  <Money minor={run.allocatedMinor} currency={run.currency} locale={locale} />
+                </p>
+                <ul className="mt-2 space-y-1 text-sm">
+                  {run.allocations.map((a) => (
+                    <li key={a.needId}>
+                      <Link to={`/staff/${orgSlug}/needs/${a.needId}`} className={linkClass}>
+                        {a.title || a.publicId}
+                      </Link>{" "}
+                      · <Money minor={a.amountMinor} currency={run.currency} locale={locale} /> · {t("funds.whyLine", { score: a.score })}{" "}
+                      {PARTS.filter((p) => (a.parts[p] ?? 0) > 0)
+                        .map((p) => t(`funds.parts.${p}`, { points: a.parts[p] }))
+                        .join(" · ")}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
         )}
       </Section>
     </div>

@@ -37,4 +37,31 @@ describe("/finance/:orgSlug/funds", () => {
     const badCurrency = await run(funds.loader, makeRequest(`${url}?currency=EUR`, { cookie: await signIn(w.finance.id) }), { orgSlug: w.org.slug });
     expect(badCurrency.status).toBe(400);
   });
+
+  it("finance runs the fund from the page: the money moves once even if the form is posted twice, and the run is listed with why each need was chosen", async () => {
+    const w = await pledgeWorld({ targetMinor: 10_000 });
+    const db = await getDb();
+    const { pledge } = await createPledge(db, pledgeInput(w.need, { amountMinor: 1_000 }));
+    await recordPayment(db, actorFor(w.finance.id), { orgId: w.org.id, pledgeId: pledge.id, method: "bank_transfer", amountMinor: 1_700, currency: "USD", valueDate: todayIn(w.org.timeZone), idempotencyKey: idemKey() });
+    const url = `/finance/${w.org.slug}/funds`;
+    const cookie = await signIn(w.finance.id);
+    const page = await run(funds.loader, makeRequest(url, { cookie }), { orgSlug: w.org.slug });
+    const form = { intent: "run", currency: "USD", cap: "7", key: page.body.runKey };
+
+    const refused = await run(funds.action, makeRequest(url, { cookie: await signIn(w.author.id), form }), { orgSlug: w.org.slug });
+    expect(refused.status).toBe(403);
+    const badCap = await run(funds.action, makeRequest(url, { cookie, form: { ...form, cap: "0" } }), { orgSlug: w.org.slug });
+    expect(badCap.status).toBe(400);
+    expect((await run(funds.loader, makeRequest(url, { cookie }), { orgSlug: w.org.slug })).body.balances).toEqual([{ currency: "USD", balanceMinor: 700 }]);
+
+    const first = await run(funds.action, makeRequest(url, { cookie, form }), { orgSlug: w.org.slug });
+    expect(first.status).toBe(302);
+    const second = await run(funds.action, makeRequest(url, { cookie, form }), { orgSlug: w.org.slug });
+    expect(second.status).toBe(302);
+    const after = await run(funds.loader, makeRequest(`${url}?currency=USD&ran=1`, { cookie }), { orgSlug: w.org.slug });
+    expect(after.body.balances).toEqual([]);
+    expect(after.body.runs).toHaveLength(1);
+    expect(after.body.runs[0]).toMatchObject({ allocatedMinor: 700, bySystem: false });
+    expect(after.body.runs[0].allocations).toEqual([expect.objectContaining({ needId: w.need.id, amountMinor: 700, parts: expect.objectContaining({ urgency: expect.any(Number) }) })]);
+  });
 });

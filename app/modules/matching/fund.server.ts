@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
-import { ledgerAccounts, ledgerEntries, ledgerPostings, needs, payments } from "#db/schema";
+import { allocationRuns, fundAllocations, ledgerAccounts, ledgerEntries, ledgerPostings, needs, payments } from "#db/schema";
 import { allocate, type AllocationResult, type AllocatorGift, type AllocatorNeed } from "./allocator";
 
 /**
@@ -102,4 +102,26 @@ export async function planFundRun(db: DbOrTx, input: { orgId: string; currency: 
     fundMinor: gifts.reduce((t, g) => t + g.availableMinor, 0),
     needs: new Map(candidates.map((c) => [c.id, { publicId: c.publicId, titleAr: c.titleAr, titleEn: c.titleEn, targetMinor: c.targetMinor, committedMinor: c.committedMinor }])),
   };
+}
+
+/** The organisation's latest runs with their allocations (need public id and titles), newest first. */
+export async function recentRuns(db: DbOrTx, orgId: string, limit = 10) {
+  const runs = await db.select().from(allocationRuns).where(eq(allocationRuns.orgId, orgId)).orderBy(desc(allocationRuns.createdAt), desc(allocationRuns.id)).limit(limit);
+  if (runs.length === 0) return [];
+  const rows = await db
+    .select({
+      runId: fundAllocations.runId,
+      needId: fundAllocations.needId,
+      amountMinor: fundAllocations.amountMinor,
+      score: fundAllocations.score,
+      parts: fundAllocations.parts,
+      publicId: needs.publicId,
+      titleAr: needs.titleAr,
+      titleEn: needs.titleEn,
+    })
+    .from(fundAllocations)
+    .innerJoin(needs, eq(needs.id, fundAllocations.needId))
+    .where(inArray(fundAllocations.runId, runs.map((r) => r.id)))
+    .orderBy(desc(fundAllocations.score), asc(fundAllocations.needId));
+  return runs.map((run) => ({ run, allocations: rows.filter((r) => r.runId === run.id) }));
 }
