@@ -71,9 +71,9 @@ export function NeedActionsSection() {
 export function NeedFactsSections() {
   const { d, t, locale, need, org, base } = useNeedPage();
   return (
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Section id="need-details" title={t("page.details")}>
-          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+          <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 [overflow-wrap:anywhere] gap-y-2 text-sm">
             <dt className="font-bold">{t("fields.category")}</dt>
             <dd>{t(`categories.${need.category}`)}</dd>
             <dt className="font-bold">{t("card.target")}</dt>
@@ -98,7 +98,7 @@ export function NeedFactsSections() {
             )}
           </dl>
           <h3 className="mt-5 font-bold">{t("page.payeePrivate")}</h3>
-          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="need-payee">
+          <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 [overflow-wrap:anywhere] gap-y-2 text-sm" data-testid="need-payee">
             <dt className="font-bold">{t("fields.payeeKind")}</dt>
             <dd>{t(`payeeKinds.${need.payeeKind}`)}</dd>
             <dt className="font-bold">{t("payees:editor.payee")}</dt>
@@ -117,7 +117,8 @@ export function NeedFactsSections() {
             <dd className="whitespace-pre-line">{need.payeeDetails ?? "—"}</dd>
           </dl>
           {d.items.length > 0 && (
-            <table className={`${tableClass} mt-5`}>
+            <div className="relative mt-5 min-w-0 max-w-full overflow-x-auto">
+            <table className={tableClass}>
               <caption className="text-start font-bold">{t("editor.items")}</caption>
               <thead>
                 <tr>
@@ -138,12 +139,13 @@ export function NeedFactsSections() {
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </Section>
 
         {d.privateFacts ? (
           <Section id="need-private-facts" title={t("review.privateTitle")} description={t("review.privateHelp")}>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="need-private-facts">
+            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 [overflow-wrap:anywhere] gap-y-2 text-sm" data-testid="need-private-facts">
               {(
                 [
                   ["names", d.privateFacts.names],
@@ -190,7 +192,7 @@ export function NeedPublicCardSection() {
           </Notice>
         )}
         {need.onlyLanguage && <p className="mb-3 text-sm font-bold">{t("review.onlyLanguage", { language: t(`editor.onlyLanguageOption.${need.onlyLanguage}`) })}</p>}
-        <div className="grid gap-4 lg:grid-cols-2" data-testid="need-cards-both">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-2" data-testid="need-cards-both">
           {(["ar", "en"] as const).map((lng) => (
             <div key={lng} data-testid={`need-card-${lng}`}>
               <h3 className="mb-2 font-bold">{t(`review.cardIn.${lng}`)}</h3>
