@@ -186,7 +186,9 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       base,
       `${base}/households`,
       `${base}/households/new`,
-      ...(household ? [household, `${household}/edit`, `${household}/account`, `${household}/documents`] : []),
+      // (`${household}/documents` is not a page: its GET redirects to the household page, dropping ?lng=, so
+      // with two tabs sharing one language cookie it showed whichever language the other tab set last.)
+      ...(household ? [household, `${household}/edit`, `${household}/account`] : []),
       `${base}/duplicates`,
       `${base}/needs`,
       ...(household ? [`${base}/needs/new?household=${household.split("/").pop()}`] : []),
