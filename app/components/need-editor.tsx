@@ -19,6 +19,7 @@ import {
   ONLY_LANGUAGES,
   PAYEE_KINDS,
   URGENCIES,
+  ZAKAT_CATEGORIES,
   needEditorSchema,
 } from "~/modules/needs/schemas";
 
@@ -47,6 +48,7 @@ export interface NeedEditorDefaults {
   publicRegionId?: string;
   ageBand?: string;
   gender?: string;
+  zakatCategory?: string;
   onlyLanguage?: string;
   items?: { labelAr?: string; labelEn?: string; quantity?: string; unitCost?: string }[];
 }
@@ -182,6 +184,11 @@ export function NeedEditor({
               hint={t("editor.targetHint", { currency })}
             />
             <Field label={t("fields.deadline")} meta={fields.deadline} type="date" dir="ltr" hint={t("editor.deadlineHint")} />
+            <SelectField
+              label={t("fields.zakatCategory")}
+              meta={fields.zakatCategory}
+              options={[{ value: "", label: t("editor.zakatNone") }, ...ZAKAT_CATEGORIES.map((z) => ({ value: z, label: t(`giving:zakatCategories.${z}`) }))]}
+            />
           </div>
         </Section>
 

@@ -56,7 +56,8 @@ describe("translations", () => {
     const missing: string[] = [];
     for (const file of files) {
       const source = fs.readFileSync(file, "utf8");
-      const declared = source.match(/(?:useTranslation|useFastT)\(\s*["'](\w+)["']/);
+      // A page's sections take `t` from the page's hook: they say its namespace with @i18n-namespace.
+      const declared = source.match(/(?:useTranslation|useFastT)\(\s*["'](\w+)["']/) ?? source.match(/@i18n-namespace (\w+)/);
       const fixed = source.match(/getFixedT\w*\([^)]*?["'](\w+)["']\s*\)/);
       const defaultNs = declared?.[1] ?? fixed?.[1] ?? "common";
       for (const match of source.matchAll(/\bt\(\s*["']([\w-]+:)?([\w.-]+)["']/g)) {

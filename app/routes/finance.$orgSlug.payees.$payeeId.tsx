@@ -151,6 +151,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+/** The page's frame; its sections are in app/components. `t` comes from the page's hook. @i18n-namespace payees */
 export default function PayeePage() {
   const { slug, notice, payee, household, reply, t } = usePayeePage();
   return (

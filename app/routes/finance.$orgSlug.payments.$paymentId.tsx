@@ -175,6 +175,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+/** The page's frame; its sections are in app/components. `t` comes from the page's hook. @i18n-namespace finance */
 export default function PaymentPage() {
   const { org, notice, reply, t, money, p } = usePaymentPage();
 

@@ -133,6 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
+/** The page's frame; its sections are in app/components. `t` comes from the page's hook. @i18n-namespace registry */
 export default function HouseholdPage() {
   const { org, canWrite, canSeeAccount, household, documents, needs, notice, reply, t, tr, locale, base, pendingWarnings } = useHouseholdPage();
 

@@ -208,6 +208,7 @@ async function offerAction(request: Request, member: Member, needId: string) {
   }
 }
 
+/** The page's frame; its sections are in app/components. `t` comes from the page's hook. @i18n-namespace needs */
 export default function NeedPage() {
   const { d, reply, t, ts, need, org, base } = useNeedPage();
 

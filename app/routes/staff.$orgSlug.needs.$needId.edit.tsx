@@ -75,6 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       publicRegionId: need.publicRegionId ?? "",
       ageBand: need.ageBand ?? "",
       gender: need.gender ?? "",
+      zakatCategory: need.zakatCategory ?? "",
       onlyLanguage: need.onlyLanguage ?? "",
       items: items.map((i) => ({
         labelAr: text(i.labelAr),

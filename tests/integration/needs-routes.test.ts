@@ -192,6 +192,21 @@ describe("needs routes: the editor", () => {
     expect(row).toMatchObject({ targetMinor: 35050, currency: "USD", householdId: w.household.id, authorId: w.author.id, payeeName: "Makassed Hospital" });
   });
 
+  it("the editor marks a need zakat-eligible with its recipient category, shows it back for editing, and clears it; an unknown category is a 400", async () => {
+    const w = await world();
+    const params = { orgSlug: w.org.slug, needId: w.need.id };
+    const url = `/staff/${w.org.slug}/needs/${w.need.id}/edit`;
+    const row = async () => (await (await getDb()).select().from(needs).where(eq(needs.id, w.need.id)))[0]!;
+    expect((await run(editPage.action, makeRequest(url, { cookie: w.cookie.author, form: validForm({ zakatCategory: "gharimin" }) }), params)).status).toBe(302);
+    expect((await row()).zakatCategory).toBe("gharimin");
+    const shown = await run(editPage.loader, makeRequest(url, { cookie: w.cookie.author }), params);
+    expect(shown.body.defaults.zakatCategory).toBe("gharimin");
+    expect((await run(editPage.action, makeRequest(url, { cookie: w.cookie.author, form: validForm({ zakatCategory: "amilin" }) }), params)).status).toBe(400);
+    expect((await row()).zakatCategory).toBe("gharimin");
+    expect((await run(editPage.action, makeRequest(url, { cookie: w.cookie.author, form: validForm() }), params)).status).toBe(302);
+    expect((await row()).zakatCategory).toBeNull();
+  });
+
   it("new without ?household= is a bad request; a verifier-only person may not author", async () => {
     const w = await world();
     expect((await run(newPage.loader, makeRequest(`/staff/${w.org.slug}/needs/new`, { cookie: w.cookie.author }), { orgSlug: w.org.slug })).status).toBe(400);

@@ -9,6 +9,8 @@ import { Section, buttonClass, inputClass, secondaryButtonClass, tableClass, tdC
 import { formatDate, formatDateTime } from "~/utils/format";
 import { useHouseholdPage, EventLine, MemberOptions, fieldErrors, replyFor } from "./page-context";
 
+/** Sections of the household page; `t` comes from the page's hook. @i18n-namespace registry */
+
 export function ConsentSection() {
   const { consentRecordedByName, canWrite, household, today, location, t, locale, consentResult } = useHouseholdPage();
   return (

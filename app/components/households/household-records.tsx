@@ -8,6 +8,8 @@ import { Section, buttonClass, dangerButtonClass, inputClass, linkClass, seconda
 import { formatDate, formatDateTime } from "~/utils/format";
 import { useHouseholdPage, MemberOptions, fieldErrors, replyFor } from "./page-context";
 
+/** Sections of the household page; `t` comes from the page's hook. @i18n-namespace registry */
+
 export function SummarySection() {
   const { org, household, t, locale, paths } = useHouseholdPage();
   return (

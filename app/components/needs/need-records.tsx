@@ -4,6 +4,8 @@ import { Section, linkClass } from "~/components/staff";
 import { formatDate, formatDateTime } from "~/utils/format";
 import { useNeedPage } from "./need-page-context";
 
+/** Sections of the need page; `t` comes from the page's hook. @i18n-namespace needs */
+
 export function NeedPledgesSection() {
   const { d, reply, ts, org } = useNeedPage();
   if (!(d.pledges.length > 0)) return null;

@@ -9,6 +9,8 @@ import { Section, buttonClass, dangerButtonClass, inputClass, linkClass, seconda
 import { formatDate, formatMoney, formatNumber } from "~/utils/format";
 import { useNeedPage, REASONED } from "./need-page-context";
 
+/** Sections of the need page; `t` comes from the page's hook. @i18n-namespace needs */
+
 export function NeedActionsSection() {
   const { d, t, need, org, base, simple, reasoned, replyFor } = useNeedPage();
   return (

@@ -7,6 +7,8 @@ import { Section, buttonClass, dangerButtonClass, secondaryButtonClass } from "~
 import { formatDateTime } from "~/utils/format";
 import { usePayeePage } from "./payee-page-context";
 
+/** Sections of the payee page; `t` comes from the page's hook. @i18n-namespace payees */
+
 export function PayeeDetailsSection() {
   const { timeZone, payee, t, locale } = usePayeePage();
   return (

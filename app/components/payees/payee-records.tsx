@@ -3,6 +3,8 @@ import { Section, linkClass, tableClass, tdClass, thClass } from "~/components/s
 import { formatDate, formatMoney } from "~/utils/format";
 import { usePayeePage } from "./payee-page-context";
 
+/** Sections of the payee page; `t` comes from the page's hook. @i18n-namespace payees */
+
 export function PayeeHistorySection() {
   const { timeZone, changes, t, locale } = usePayeePage();
   return (

@@ -5,6 +5,8 @@ import { PlainField, PlainSelect } from "~/components/registry";
 import { Section, buttonClass, dangerButtonClass, inputClass } from "~/components/staff";
 import { usePaymentPage } from "./payment-page-context";
 
+/** Sections of the payment page; `t` comes from the page's hook. @i18n-namespace finance */
+
 export function PaymentConfirmSection() {
   const { can, t, errorsFor } = usePaymentPage();
   if (!(can.confirm)) return null;

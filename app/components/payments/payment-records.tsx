@@ -4,6 +4,8 @@ import { Section, linkClass, tableClass, tdClass, thClass } from "~/components/s
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import { usePaymentPage } from "./payment-page-context";
 
+/** Sections of the payment page; `t` comes from the page's hook. @i18n-namespace finance */
+
 export function PaymentDetailsSection() {
   const { org, p, can, t, locale, money, needTitle } = usePaymentPage();
   return (
