@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime, formatNumber } from "~/utils/format";
+import { formatNumber } from "~/utils/format";
 import { isLocale, type Locale } from "~/utils/i18n";
 
 /** UI pieces shared by the staff, finance and platform pages. */
@@ -100,117 +100,5 @@ export function RoleBadges({ roles }: { roles: readonly string[] }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-export interface AuditRow {
-  id: number;
-  at: string | Date;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  change: Record<string, unknown> | null;
-  ip: string | null;
-  actor: { id: string; displayName: string; email: string } | null;
-}
-
-/** Audit entries as a table; times in the organisation's time zone. */
-export function AuditTable({
-  entries,
-  timeZone,
-  caption,
-  showIp = true,
-}: {
-  entries: AuditRow[];
-  timeZone: string;
-  caption: string;
-  showIp?: boolean;
-}) {
-  const { t } = useTranslation("staff");
-  const locale = useLocale();
-  return (
-    <div className="relative min-w-0 max-w-full overflow-x-auto">
-      <table className={tableClass}>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className={thClass}>
-              {t("audit.columns.time")}
-            </th>
-            <th scope="col" className={thClass}>
-              {t("audit.columns.actor")}
-            </th>
-            <th scope="col" className={thClass}>
-              {t("audit.columns.action")}
-            </th>
-            <th scope="col" className={thClass}>
-              {t("audit.columns.entity")}
-            </th>
-            <th scope="col" className={thClass}>
-              {t("audit.columns.change")}
-            </th>
-            {showIp && (
-              <th scope="col" className={thClass}>
-                {t("audit.columns.ip")}
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.id} data-testid="audit-row">
-              <td className={`${tdClass} whitespace-nowrap`}>
-                <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at, locale, timeZone)}</time>
-              </td>
-              <td className={tdClass}>
-                {entry.actor ? (
-                  <>
-                    <span className="block">{entry.actor.displayName}</span>
-                    <span className="block text-xs text-stone-700">
-                      <span dir="ltr">{entry.actor.email}</span>
-                    </span>
-                  </>
-                ) : (
-                  t("audit.system")
-                )}
-              </td>
-              <td className={tdClass}>
-                <span className="block">{t(`audit.actions.${entry.action}`, { defaultValue: entry.action })}</span>
-                <span className="block text-xs text-stone-700">
-                  <code dir="ltr">{entry.action}</code>
-                </span>
-              </td>
-              <td className={tdClass}>
-                <span className="block">{t(`audit.entities.${entry.entityType}`, { defaultValue: entry.entityType })}</span>
-                {entry.entityId && (
-                  <span className="block max-w-[12rem] truncate text-xs text-stone-700" title={entry.entityId}>
-                    <code dir="ltr">{entry.entityId}</code>
-                  </span>
-                )}
-              </td>
-              <td className={tdClass}>
-                {entry.change ? (
-                  <details>
-                    <summary className="cursor-pointer text-brand-700 underline">{t("audit.showChange")}</summary>
-                    <pre dir="ltr" className="mt-1 max-w-md overflow-x-auto whitespace-pre-wrap break-all rounded bg-stone-100 p-2 text-start text-xs">
-                      {JSON.stringify(entry.change, null, 2)}
-                    </pre>
-                  </details>
-                ) : (
-                  "—"
-                )}
-              </td>
-              {showIp && (
-                <td className={tdClass}>
-                  <code dir="ltr" className="text-xs">
-                    {entry.ip ?? "—"}
-                  </code>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

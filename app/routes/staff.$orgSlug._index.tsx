@@ -3,15 +3,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18next.server";
+import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { recentAuditEntries } from "~/modules/audit/audit-query.server";
+import { describeAuditEntries } from "~/modules/audit/describe.server";
+import { AuditEntries } from "~/components/audit-entries";
 import { memberCountsByRole } from "~/modules/organizations/members.server";
 import { listRegions } from "~/modules/organizations/regions.server";
 import { ROLES, canManageOrg, orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { needCountsByState } from "~/modules/needs/needs.server";
 import { NEED_STATES } from "~/modules/needs/lifecycle";
-import { AuditTable, BarChart, PageTitle, RoleBadges, Section, linkClass, useLocale } from "~/components/staff";
+import { BarChart, PageTitle, RoleBadges, Section, linkClass, useLocale } from "~/components/staff";
 import { formatDate, formatNumber } from "~/utils/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -26,6 +28,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     needCountsByState(db, member.org.id),
   ]);
   const { org } = member;
+  // In words, like the audit log: the record each entry names, linked, and its changes translated.
+  const recentDescribed = recent.length
+    ? await describeAuditEntries(db, recent, {
+        orgId: org.id,
+        orgSlug: org.slug,
+        orgCurrency: org.defaultCurrency,
+        locale,
+        timeZone: org.timeZone,
+        t: await getFixedT(request, ["staff", "needs", "pledging", "disbursements", "registry", "common"]),
+      })
+    : [];
   return {
     title: await staffTitle(request, "staff:dashboard.title", orgName(org, locale)),
     org: {
@@ -45,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       district: regions.filter((r) => r.level === "district").length,
       locality: regions.filter((r) => r.level === "locality").length,
     },
-    recent,
+    recent: recentDescribed,
     needCounts,
   };
 }
@@ -155,7 +168,7 @@ export default function StaffDashboard() {
           {recent.length === 0 ? (
             <p>{t("audit.empty")}</p>
           ) : (
-            <AuditTable entries={recent} timeZone={org.timeZone} caption={t("dashboard.recent")} showIp={false} />
+            <AuditEntries entries={recent} showIp={false} />
           )}
           <p className="mt-4 text-sm">
             <Link to={`${base}/audit`} className={linkClass}>
