@@ -117,11 +117,16 @@ describe("the public never sees a payee", () => {
     expect(need.state).toBe("published");
     expect(need.payeeId).toBe(payee.id);
 
-    const secrets = [PAYEE_NAME, "Zahrat", payee.id, IBAN, "9114", "Libano", "Karimeddine"];
+    const secrets = [PAYEE_NAME, "Zahrat", payee.id, IBAN, "Libano", "Karimeddine"];
+    // The account's last four digits as a masked display would show them ("•••• 9114") — not
+    // inside an unrelated id: a public page lists every governorate's UUID, and on the shared
+    // test database one of them may well contain 9114.
+    const lastFour = /(?<![\w-])9114(?![\w-])/;
     const staff = await getNeedForStaff(db, w.org.id, need.id);
     expect(staff.payeeRecordName).toBe(PAYEE_NAME);
     const projection = JSON.stringify(staff.publicNeed);
     for (const s of secrets) expect(projection, `projection leaks ${s}`).not.toContain(s);
+    expect(projection).not.toMatch(lastFour);
     expect(Object.keys(staff.publicNeed).some((k) => /payee/i.test(k))).toBe(false);
 
     const result = (await publicNeedPage.loader({
@@ -132,12 +137,14 @@ describe("the public never sees a payee", () => {
     const json = JSON.stringify(result.data ?? result);
     expect(json).toContain(need.publicId);
     for (const s of secrets) expect(json, `need data leaks ${s}`).not.toContain(s);
+    expect(json).not.toMatch(lastFour);
 
     for (const p of [`/needs/${need.publicId}`, `/needs?org=${w.org.slug}`, `/orgs/${w.org.slug}`, "/needs"]) {
       const response = await serve(p);
       expect(response.status, p).toBe(200);
       const html = await response.text();
       for (const s of secrets) expect(html, `${p} leaks ${s}`).not.toContain(s);
+      expect(html, `${p} leaks the account's last four digits`).not.toMatch(lastFour);
     }
   });
 });
