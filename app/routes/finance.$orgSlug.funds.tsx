@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Money } from "~/components/bidi";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
-import { fundBalances, planFundRun, recentRuns } from "~/modules/matching/fund.server";
+import { defaultCapPerNeed, fundBalances, planFundRun, recentRuns } from "~/modules/matching/fund.server";
+import { publicTitleIn } from "~/modules/needs/titles";
 import { FundRunError, runFund } from "~/modules/matching/fund-run.server";
 import { PaymentError } from "~/modules/payments/errors";
 import { readForm } from "~/utils/forms.server";
@@ -35,8 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const balance = balances.find((b) => b.currency === currency)?.balanceMinor ?? 0;
   let bad: string | null = null;
   if (currencyParam && !balances.some((b) => b.currency === currencyParam)) bad = "giving:funds.errors.currency";
-  // The cap defaults to a third of the fund, so one run reaches at least three needs.
-  let capMinor = Math.max(1, Math.ceil(balance / 3));
+  let capMinor = defaultCapPerNeed(balance);
   const capParam = url.searchParams.get("cap");
   if (capParam !== null && capParam.trim() !== "") {
     const parsed = parseMoney(capParam, currency);
@@ -44,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     else bad = parsed.error;
   }
   const [plan, runs] = await Promise.all([bad ? null : planFundRun(db, { orgId: org.id, currency, capPerNeedMinor: capMinor }), recentRuns(db, org.id)]);
-  const title = (n: { titleAr: string | null; titleEn: string | null }) => (locale === "ar" ? (n.titleAr ?? n.titleEn) : (n.titleEn ?? n.titleAr)) ?? "";
+  const title = (n: { titleAr: string | null; titleEn: string | null }) => publicTitleIn(n, locale);
   const body = {
     title: await staffTitle(request, "giving:funds.title", orgName(org, locale)),
     orgSlug: org.slug,

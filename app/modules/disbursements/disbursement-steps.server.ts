@@ -1,3 +1,4 @@
+import { publicTitleIn as publicTitle } from "~/modules/needs/titles";
 import type { Role } from "~/modules/organizations/roles";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "#db/client.server";
@@ -129,6 +130,4 @@ export async function batchForFinance(tx: Tx, actor: Actor, batchId: string, org
 }
 
 /** A need's public title in a language (the other language when it has only one). */
-export function publicTitle(need: Pick<Need, "titleAr" | "titleEn">, locale: "ar" | "en"): string {
-  return (locale === "ar" ? (need.titleAr ?? need.titleEn) : (need.titleEn ?? need.titleAr)) ?? "";
-}
+export { publicTitle };

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "#db/client.server";
 import { givingPreferences, needs, organizations, users } from "#db/schema";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
+import { publicTitleIn } from "~/modules/needs/titles";
 import { formatMoney } from "~/utils/format";
 import { env } from "~/utils/env.server";
 import type { DigestFrequency } from "./frequencies";
@@ -82,7 +83,7 @@ export async function sendDigest(tx: DbOrTx, userId: string, now: Date): Promise
     data: {
       name: row.name ?? "",
       needs: found.slice(0, DIGEST_LIMIT).map((n) => ({
-        title: (locale === "ar" ? (n.titleAr ?? n.titleEn) : (n.titleEn ?? n.titleAr)) ?? "",
+        title: publicTitleIn(n, locale),
         orgName: locale === "ar" ? n.orgNameAr : n.orgNameEn,
         remaining: formatMoney(n.targetMinor - n.reservedMinor - n.paidMinor, n.currency, locale),
         url: `${base}/needs/${n.publicId}`,

@@ -105,7 +105,7 @@ export async function savePreferences(db: DbOrTx, userId: string, input: Prefere
   return { ok: true };
 }
 
-/** Turns the digest off (the unsubscribe link). Idempotent; true when the person exists. */
+/** Turns the digest off (the unsubscribe link). Idempotent; a person without preferences has no digest to stop. */
 export async function stopDigest(db: DbOrTx, userId: string, now = new Date()): Promise<void> {
   await db.update(givingPreferences).set({ digest: "off", updatedAt: now }).where(eq(givingPreferences.userId, userId));
 }

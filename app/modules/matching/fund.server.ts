@@ -91,6 +91,11 @@ export type FundPlan = AllocationResult & {
   needs: Map<string, { publicId: string; titleAr: string | null; titleEn: string | null; targetMinor: number; committedMinor: number }>;
 };
 
+/** The cap per need a run proposes by default: a third of the fund, so one run reaches at least three needs. */
+export function defaultCapPerNeed(fundMinor: number): number {
+  return Math.max(1, Math.ceil(fundMinor / 3));
+}
+
 /** A dry run: what the allocator would do with the fund's money in one currency now. Changes nothing. */
 export async function planFundRun(db: DbOrTx, input: { orgId: string; currency: string; capPerNeedMinor: number; now?: Date }): Promise<FundPlan> {
   const [gifts, candidates] = await Promise.all([fundGifts(db, input.orgId, input.currency), fundCandidates(db, input.orgId, input.currency)]);

@@ -2,6 +2,7 @@
  * A need's life cycle: staff transitions, system transitions (funded, expired), releasing its pledges
  * and telling their donors.
  */
+import { publicTitleIn } from "./titles";
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "#db/client.server";
 import { memberships, needs, needTransitions } from "#db/schema";
@@ -165,10 +166,6 @@ export async function applySystemTransition(
   return updated;
 }
 
-/** The need's public title in a language (the other language when it has only one). */
-function publicTitleIn(need: Pick<Need, "titleAr" | "titleEn">, locale: "ar" | "en"): string {
-  return (locale === "ar" ? (need.titleAr ?? need.titleEn) : (need.titleEn ?? need.titleAr)) ?? "";
-}
 
 /**
  * Releases a cancelled or expired need's live pledges (pending, awaiting payment, offered) in the

@@ -1,3 +1,4 @@
+import { publicTitleIn as publicTitle } from "~/modules/needs/titles";
 import { type Role } from "~/modules/organizations/roles";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type Tx } from "#db/client.server";
@@ -121,9 +122,7 @@ export async function orgOf(tx: Tx, orgId: string) {
 }
 
 /** A need's public title in a language (the other language when it has only one). */
-export function publicTitle(need: Pick<Need, "titleAr" | "titleEn">, locale: "ar" | "en"): string {
-  return (locale === "ar" ? (need.titleAr ?? need.titleEn) : (need.titleEn ?? need.titleAr)) ?? "";
-}
+export { publicTitle };
 
 /**
  * Tells the donor where finance put their money (email `payment-moved`, in the donor's language,
