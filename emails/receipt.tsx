@@ -18,6 +18,7 @@ export default function ReceiptEmail({ locale, t, data }: TemplateProps<Data>) {
     [t("email:receipt.amount"), data.amount],
     [t("email:receipt.valueDate"), data.valueDate],
     [t("email:receipt.method"), t(`email:receipt.methods.${data.method}`)],
+    [t("email:receipt.givenAs"), t(`email:receipt.givenAsKinds.${data.givenAs}`)],
     ...(data.pledgeReference ? [[t("email:receipt.pledgeReference"), data.pledgeReference] as [string, string]] : []),
     [t("email:receipt.org"), data.orgName],
     ...(data.registrationNumber ? [[t("email:receipt.registration"), data.registrationNumber] as [string, string]] : []),
@@ -30,6 +31,8 @@ export default function ReceiptEmail({ locale, t, data }: TemplateProps<Data>) {
       <Paragraph>
         {data.destination === "need" && data.needTitle
           ? t("email:receipt.bodyNeed", { amount: data.amount, need: data.needTitle, orgName: data.orgName })
+          : data.destination === "fund" && data.needTitle
+            ? t("email:receipt.bodyFund", { amount: data.amount, fund: data.needTitle, orgName: data.orgName })
           : data.destination === "unassigned"
             ? t("email:receipt.bodyUnassigned", { amount: data.amount, orgName: data.orgName })
             : t("email:receipt.bodyUnrestricted", { amount: data.amount, orgName: data.orgName })}

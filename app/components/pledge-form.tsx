@@ -22,7 +22,7 @@ export interface CardFeeHint {
 
 export interface PledgeFormProps {
   /** The need's public projection, with `progress` as the public need page loads it. */
-  need: Pick<PublicNeed, "publicId" | "currency" | "category" | "targetMinor" | "items" | "progress">;
+  need: Pick<PublicNeed, "publicId" | "currency" | "category" | "targetMinor" | "items" | "progress" | "zakatEligible">;
   /** A fresh random token from the loader: `newIdempotencyKey()` of ~/modules/pledging/pledges.server. */
   idempotencyKey: string;
   locale: Locale;
@@ -366,6 +366,12 @@ export function PledgeForm({
           <input type="checkbox" name="anonymous" defaultChecked={stringAt(result, "anonymous") === "on"} className="h-4 w-4" />
           <span>{t("form.anonymous")}</span>
         </label>
+        {need.zakatEligible && (
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="zakat" defaultChecked={stringAt(result, "zakat") === "on"} className="h-4 w-4" data-testid="pledge-zakat" />
+            <span>{t("form.zakat")}</span>
+          </label>
+        )}
         <div className="space-y-1">
           <label htmlFor="pledge-message" className="block font-bold">
             {t("form.message")}

@@ -17,6 +17,7 @@ import { formatDate, formatMoney } from "~/utils/format";
 import { withNumerals, type Numerals } from "~/utils/numerals";
 import { Bdi, Digits, Money, Ref, ltrRun } from "~/components/bidi";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { fundTitleIn, publicTitleIn } from "~/modules/needs/titles";
 
 /**
  * /account/pledges — the donor's pledges with status, reference and instructions; cancel a pending
@@ -74,12 +75,14 @@ function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale, numerals: Numerals)
     done: inFund,
     lines: [
       {
-        text: inFund
-          ? t("pledging:trail.fund", {
-              received: fmt(p.need.figures.receivedMinor),
-              target: fmt(p.need.targetMinor),
-            })
-          : t("pledging:trail.notYet"),
+        text: !inFund
+          ? t("pledging:trail.notYet")
+          : p.need
+            ? t("pledging:trail.fund", {
+                received: fmt(p.need.figures.receivedMinor),
+                target: fmt(p.need.targetMinor),
+              })
+            : t(p.fund?.zakat ? "pledging:trail.inZakatFund" : "pledging:trail.inSolidarityFund"),
       },
     ],
   };
@@ -105,6 +108,29 @@ function trailOf(p: DonorTrailRow, t: Fixed, locale: Locale, numerals: Numerals)
   }
   for (const move of p.money.moves) {
     after.done = true;
+    if (move.allocation) {
+      // The solidarity fund's allocator chose this need: name it (its public title) and say why.
+      const parts = move.allocation.parts;
+      after.lines.push({
+        text: t("pledging:trail.allocated", {
+          amount: fmt(move.amountMinor),
+          date: day(move.valueDate),
+          need: publicTitleIn(move.allocation, locale),
+        }),
+        href: `/needs/${move.allocation.publicId}`,
+      });
+      after.lines.push({
+        text: t("pledging:trail.why", {
+          score: withNumerals(String(move.allocation.score), numerals),
+          urgency: withNumerals(String(parts.urgency ?? 0), numerals),
+          deadline: withNumerals(String(parts.deadline ?? 0), numerals),
+          waiting: withNumerals(String(parts.waiting ?? 0), numerals),
+          received: withNumerals(String(parts.received ?? 0), numerals),
+          closeToDone: withNumerals(String(parts.closeToDone ?? 0), numerals),
+        }),
+      });
+      continue;
+    }
     after.lines.push({
       text: t(move.to === "other_need" ? "pledging:trail.movedNeed" : "pledging:trail.movedGeneral", {
         amount: fmt(move.amountMinor),
@@ -163,8 +189,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
         status: p.status,
         amount: formatMoney(p.amountMinor, p.currency, locale),
         date: formatDate(p.createdAt, locale),
-        needPublicId: p.need.publicId,
-        needTitle: (locale === "ar" ? p.need.titleAr ?? p.need.titleEn : p.need.titleEn ?? p.need.titleAr) ?? "",
+        needPublicId: p.need?.publicId ?? null,
+        orgSlug: p.fund?.orgSlug ?? null,
+        needTitle: p.need ? publicTitleIn(p.need, locale) : p.fund ? fundTitleIn({ nameAr: p.fund.orgNameAr, nameEn: p.fund.orgNameEn }, p.fund.zakat, locale) : "",
         cancellable: (p.status === "pending" || p.status === "awaiting_payment") && p.paidMinor === 0 && p.money.payments.length === 0,
         trail: trailOf(p, t, locale, user.numerals),
       })),
@@ -245,7 +272,7 @@ export default function MyPledges() {
                       <Digits>{p.date}</Digits>
                     </td>
                     <td className="p-2">
-                      <Link to={`/needs/${p.needPublicId}`} className="underline">
+                      <Link to={p.needPublicId ? `/needs/${p.needPublicId}` : `/orgs/${p.orgSlug}`} className="underline">
                         <Bdi>{p.needTitle}</Bdi>
                       </Link>
                     </td>

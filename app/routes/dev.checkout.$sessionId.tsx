@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pledgeTitleIn } from "~/modules/needs/titles";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { returnUrls } from "~/modules/payments/checkout.server";
@@ -48,7 +49,7 @@ async function load(request: Request, sessionId: string) {
       total: fmt(session.giftMinor + session.coverFeeMinor),
       gift: fmt(session.giftMinor),
       cover: session.coverFeeMinor > 0 ? fmt(session.coverFeeMinor) : null,
-      need: (locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "",
+      need: pledgeTitleIn({ need, org, zakat: pledge.zakat }, locale),
       org: locale === "ar" ? org.nameAr : org.nameEn,
       open: standInOpen(found),
       error: null as string | null,

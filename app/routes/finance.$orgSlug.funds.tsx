@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Money } from "~/components/bidi";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
-import { defaultCapPerNeed, fundBalances, planFundRun, recentRuns } from "~/modules/matching/fund.server";
+import { defaultCapPerNeed, fundBalances, planFundRun, recentRuns, runCurrencies } from "~/modules/matching/fund.server";
 import { publicTitleIn } from "~/modules/needs/titles";
 import { FundRunError, runFund } from "~/modules/matching/fund-run.server";
 import { PaymentError } from "~/modules/payments/errors";
@@ -33,9 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const balances = await fundBalances(db, org.id);
   const currencyParam = (url.searchParams.get("currency") ?? "").trim().toUpperCase();
   const currency = currencyParam || balances[0]?.currency || org.defaultCurrency;
-  const balance = balances.find((b) => b.currency === currency)?.balanceMinor ?? 0;
+  // A run spends both funds of a currency: the zakat fund only on zakat-eligible needs.
+  const balance = balances.filter((b) => b.currency === currency).reduce((t, b) => t + b.balanceMinor, 0);
   let bad: string | null = null;
-  if (currencyParam && !balances.some((b) => b.currency === currencyParam)) bad = "giving:funds.errors.currency";
+  // A currency the funds hold, the organisation's own, or one a run was in (after a run spends it all, the page still opens).
+  const ranIn = currencyParam && !balances.some((b) => b.currency === currencyParam) && currencyParam !== org.defaultCurrency ? await runCurrencies(db, org.id) : [];
+  if (currencyParam && !balances.some((b) => b.currency === currencyParam) && currencyParam !== org.defaultCurrency && !ranIn.includes(currencyParam)) bad = "giving:funds.errors.currency";
   let capMinor = defaultCapPerNeed(balance);
   const capParam = url.searchParams.get("cap");
   if (capParam !== null && capParam.trim() !== "") {
@@ -121,8 +124,10 @@ export default function Funds() {
         ) : (
           <ul className="flex flex-wrap gap-4" data-testid="fund-balances">
             {balances.map((b) => (
-              <li key={b.currency} className="rounded border border-stone-200 px-4 py-3">
-                <span className="block text-sm text-stone-700">{b.currency}</span>
+              <li key={`${b.fund}:${b.currency}`} className="rounded border border-stone-200 px-4 py-3" data-fund={b.fund}>
+                <span className="block text-sm text-stone-700">
+                  {t(`funds.kinds.${b.fund}`)} · {b.currency}
+                </span>
                 <Money minor={b.balanceMinor} currency={b.currency} locale={locale} className="text-xl font-bold" />
               </li>
             ))}

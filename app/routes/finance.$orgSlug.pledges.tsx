@@ -144,7 +144,7 @@ export default function FinancePledgesPage() {
   const locale = useLocale();
   const base = `/finance/${org.slug}/pledges`;
   const filtered = Boolean(filters.q || filters.status || filters.method || filters.flag || filters.unconfirmed);
-  const title = (row: { needTitleAr: string | null; needTitleEn: string | null; needPublicId: string }) =>
+  const title = (row: { needTitleAr: string | null; needTitleEn: string | null; needPublicId: string | null }) =>
     (locale === "ar" ? row.needTitleAr || row.needTitleEn : row.needTitleEn || row.needTitleAr) || row.needPublicId;
   const when = (value: string | Date) => (
     <time dateTime={new Date(value).toISOString()}>{formatDateTime(value, locale, org.timeZone)}</time>
@@ -302,12 +302,20 @@ export default function FinancePledgesPage() {
                 <PledgeReference reference={p.reference} />
               </th>
               <td className={tdClass}>
-                <Link to={`/staff/${org.slug}/needs/${p.needId}`} className={linkClass}>
-                  <Bdi>{title(p)}</Bdi>
-                </Link>
-                <span className="block text-xs text-stone-700">
-                  <Ref>{p.needPublicId}</Ref>
-                </span>
+                {p.needId ? (
+                  <>
+                    <Link to={`/staff/${org.slug}/needs/${p.needId}`} className={linkClass}>
+                      <Bdi>{title(p)}</Bdi>
+                    </Link>
+                    <span className="block text-xs text-stone-700">
+                      <Ref>{p.needPublicId ?? ""}</Ref>
+                    </span>
+                  </>
+                ) : (
+                  <Link to={`/finance/${org.slug}/funds`} className={linkClass}>
+                    <Bdi>{title(p)}</Bdi>
+                  </Link>
+                )}
               </td>
               <td className={tdClass}>
                 <Money minor={p.amountMinor} currency={p.currency} locale={locale} className="tabular-nums" />

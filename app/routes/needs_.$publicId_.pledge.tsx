@@ -135,6 +135,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       donorUserId: auth?.user.id ?? null,
       displayName: value.anonymous ? null : value.displayName,
       anonymous: value.anonymous ?? false,
+      zakat: value.zakat === true,
       message: value.message,
       idempotencyKey: value.idempotencyKey,
       locale,

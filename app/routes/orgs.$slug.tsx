@@ -69,6 +69,11 @@ export default function OrgPage() {
           {other === "ar" ? org.nameAr : org.nameEn}
         </p>
         <InLanguage ar={org.missionAr} en={org.missionEn} locale={locale} className="mt-4 max-w-3xl whitespace-pre-line leading-relaxed" />
+        <p className="mt-4">
+          <Link to={`/orgs/${org.slug}/give`} className="inline-block rounded bg-brand-700 px-4 py-2 font-bold text-white" data-testid="org-give-fund">
+            {t("org.giveToFund")}
+          </Link>
+        </p>
       </header>
 
       <section aria-labelledby="org-about" className="rounded-lg bg-white p-6 shadow-sm">

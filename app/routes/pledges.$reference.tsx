@@ -15,6 +15,7 @@ import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import { fullHoldUntil } from "~/modules/pledging/holds";
 import { pledgeMoneyByReference } from "~/modules/pledging/donor-trail.server";
 import { receiptPath } from "~/modules/receipts/receipts.server";
+import { fundTitleIn, publicTitleIn } from "~/modules/needs/titles";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
 import { Bdi, Ltr, Money, Ref, ltrRun, useDigits } from "~/components/bidi";
@@ -79,7 +80,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         confirmBy: pledge.expiresAt ? formatDateTime(pledge.expiresAt, locale, tz) : null,
         holdsUntil: formatDate(fullHoldUntil(pledge.createdAt, details?.pledgeExpiryDays), locale, tz),
       },
-      need: { publicId: need.publicId, title: (locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "" },
+      // A gift to the solidarity fund (issue 12) has no need: the fund's name links to the organisation.
+      need: need
+        ? { href: `/needs/${need.publicId}`, title: publicTitleIn(need, locale), fund: false }
+        : { href: `/orgs/${org.slug}`, title: fundTitleIn(org, pledge.zakat, locale), fund: true },
+      zakat: pledge.zakat,
       org: { slug: org.slug, name: locale === "ar" ? org.nameAr : org.nameEn },
       bank: details
         ? {
@@ -137,7 +142,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PledgeInstructionsPage() {
-  const { pledge, need, org, bank, office, transferShop, receipts, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
+  const { pledge, need, zakat, org, bank, office, transferShop, receipts, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
   const digits = useDigits();
@@ -199,11 +204,12 @@ export default function PledgeInstructionsPage() {
           <dd className="text-xl font-bold tabular-nums">
             <Money text={pledge.amount} testId="pledge-instructions-amount" />
           </dd>
-          <dt className="font-bold">{t("instructions.need")}</dt>
+          <dt className="font-bold">{t(need.fund ? "instructions.fund" : "instructions.need")}</dt>
           <dd>
-            <Link to={`/needs/${need.publicId}`} className="underline">
+            <Link to={need.href} className="underline">
               <Bdi>{need.title}</Bdi>
             </Link>
+            {zakat && <span className="ms-2 rounded bg-emerald-100 px-1 text-sm text-emerald-900">{t("instructions.zakat")}</span>}
           </dd>
           <dt className="font-bold">{t("instructions.org")}</dt>
           <dd>

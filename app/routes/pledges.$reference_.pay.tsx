@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pledgeTitleIn } from "~/modules/needs/titles";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { coverAmountFor, estimateCardFee } from "~/modules/payments/card-fees";
@@ -41,7 +42,7 @@ async function view(request: Request, rawReference: string) {
     page: {
       reference: pledge.reference,
       amount: fmt(giftMinor),
-      need: (locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "",
+      need: pledgeTitleIn({ need, org, zakat: pledge.zakat }, locale),
       org: locale === "ar" ? org.nameAr : org.nameEn,
       date: pledge.expiresAt ? formatDate(pledge.expiresAt, locale, org.timeZone) : "",
       fee: fmt(estimateCardFee(giftMinor + cover, pledge.currency)),

@@ -158,6 +158,8 @@ export default function ReceiptPage() {
               </dd>
               <dt className="font-bold">{t("page.method")}</dt>
               <dd>{t(`methods.${r.method}`)}</dd>
+              <dt className="font-bold">{t("page.givenAs")}</dt>
+              <dd data-testid="receipt-given-as">{t(`page.givenAsKinds.${r.givenAs}`)}</dd>
             </>
           )}
           <dt className="font-bold">{t("page.for")}</dt>
@@ -170,6 +172,11 @@ export default function ReceiptPage() {
               ) : (
                 <Bdi>{r.needTitle}</Bdi>
               )
+            ) : r.destination === "fund" && r.needTitle ? (
+              <>
+                <Bdi>{r.needTitle}</Bdi>
+                <span className="block text-sm text-stone-700">{t("page.fundHint")}</span>
+              </>
             ) : r.destination === "unassigned" ? (
               t("page.unassigned")
             ) : (

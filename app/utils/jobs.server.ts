@@ -13,6 +13,7 @@ import { deleteExpiredSessions } from "~/modules/identity/session.server";
 import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/stripe-events.server";
 import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
 import { runDigests } from "~/modules/giving/digest.server";
+import { runScheduledFunds } from "~/modules/matching/fund-run.server";
 import { env } from "./env.server";
 import { pageDataChanged } from "./page-cache.server";
 import { kickOutbox, setOutboxKicker } from "./outbox-kick.server";
@@ -31,6 +32,8 @@ export const STRIPE_EVENTS_QUEUE = "stripe-events";
 export const STATEMENT_IMPORT_QUEUE = "statement-import";
 /** The giving digest: new needs matching a donor's preferences, to those who opted in (daily check, weekly or monthly per donor). */
 export const GIVING_DIGEST_QUEUE = "giving-digest";
+/** The solidarity funds' scheduled run (issue 12): every Monday, as the system, each organisation's funds at the default cap. */
+export const FUND_RUN_QUEUE = "fund-run";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -163,6 +166,13 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         if (counts.sent > 0) kickOutbox();
       });
       await boss.schedule(GIVING_DIGEST_QUEUE, "40 6 * * *", {}, { tz: "UTC" });
+      // The funds' weekly run: one key per organisation, currency and ISO week, so a rerun moves nothing.
+      await boss.createQueue(FUND_RUN_QUEUE, { name: FUND_RUN_QUEUE, policy: "stately", retryLimit: 1, expireInSeconds: 60 * 60 });
+      await work(boss, FUND_RUN_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        const result = await runScheduledFunds(database.db);
+        if (result.runs > 0) kickOutbox();
+      });
+      await boss.schedule(FUND_RUN_QUEUE, "0 7 * * 1", {}, { tz: "UTC" });
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };

@@ -35,6 +35,7 @@ import { pledges } from "./pledging";
  * | asset     | stripe             | debit       | organisation + currency          |
  * | liability | need_fund          | credit      | need                             |
  * | liability | unrestricted_fund  | credit      | organisation + currency          |
+ * | liability | zakat_fund         | credit      | organisation + currency          |
  * | liability | refunds_payable    | credit      | organisation + currency          |
  * | liability | suspense           | credit      | organisation + currency          |
  * | expense   | processing_fees    | debit       | organisation + currency          |
@@ -56,6 +57,7 @@ export const ledgerAccountKindEnum = pgEnum("ledger_account_kind", [
   "stripe",
   "need_fund",
   "unrestricted_fund",
+  "zakat_fund",
   "refunds_payable",
   "suspense",
   "processing_fees",

@@ -75,7 +75,7 @@ export const paymentStatusEnum = pgEnum("payment_status", [
  * Where a payment's money sits now (the ledger is the truth, this is its cache for lists):
  * the pledge's need fund, the organisation's unrestricted fund, or suspense (not yet explained).
  */
-export const paymentAllocationEnum = pgEnum("payment_allocation", ["need_fund", "unrestricted_fund", "suspense"]);
+export const paymentAllocationEnum = pgEnum("payment_allocation", ["need_fund", "unrestricted_fund", "zakat_fund", "suspense"]);
 
 /** Why finance must look at a payment. */
 export const paymentFlagEnum = pgEnum("payment_flag", [

@@ -14,8 +14,8 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { localeEnum, users } from "./identity";
-import { needItems, needs } from "./needs";
-import { organizations } from "./organizations";
+import { needCategoryEnum, needItems, needs } from "./needs";
+import { organizations, regions } from "./organizations";
 
 export const pledgeMethodEnum = pgEnum("pledge_method", ["card", "bank_transfer", "cash", "money_transfer", "delivery"]);
 
@@ -53,6 +53,13 @@ export const pledgeStatusEnum = pgEnum("pledge_status", [
   "refunded",
 ]);
 
+/**
+ * What a pledge gives to (issue 12): one need, or an organisation's solidarity fund — money the
+ * allocator later gives to the most urgent verified needs, within the gift's restrictions
+ * (categories, a region, zakat). A fund pledge reserves nothing on any need.
+ */
+export const pledgeKindEnum = pgEnum("pledge_kind", ["need", "fund"]);
+
 export const pledgeFinanceFlagEnum = pgEnum("pledge_finance_flag", ["paid_after_cancelled", "paid_after_expired"]);
 
 export const pledges = pgTable(
@@ -61,12 +68,21 @@ export const pledges = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     /** Human reference code, e.g. TDM-7K3Q-9FX (Crockford base32 + check symbol); quoted at the bank. */
     reference: text().notNull(),
-    needId: uuid()
-      .notNull()
-      .references(() => needs.id),
+    kind: pledgeKindEnum().notNull().default("need"),
+    /** The need it funds; null for a fund pledge. */
+    needId: uuid().references(() => needs.id),
     orgId: uuid()
       .notNull()
       .references(() => organizations.id),
+    /**
+     * Zakat (issue 12): the donor gives this as zakat. Only to a zakat-eligible need, or to the
+     * organisation's zakat fund (a ledger account of its own), never to fees; receipts say so.
+     */
+    zakat: boolean().notNull().default(false),
+    /** A fund pledge's restrictions: only needs in these categories (null: any). */
+    fundCategories: needCategoryEnum().array(),
+    /** A fund pledge's restriction: only needs in this region or below it (null: anywhere). */
+    fundRegionId: uuid().references(() => regions.id),
     /** The signed-in donor, or null for a guest (attached when the guest verifies that email). */
     donorUserId: uuid().references(() => users.id),
     /** Always lower-cased and trimmed. */
@@ -123,6 +139,8 @@ export const pledges = pgTable(
     index("pledges_expiry_idx").on(t.expiresAt).where(sql`${t.status} in ('pending', 'awaiting_payment')`),
     index("pledges_finance_flag_idx").on(t.orgId, t.financeFlag).where(sql`${t.financeFlag} is not null`),
     check("pledges_amount_positive", sql`${t.amountMinor} > 0`),
+    check("pledges_kind_target", sql`(${t.kind} = 'need') = (${t.needId} is not null)`),
+    check("pledges_fund_restrictions", sql`${t.kind} = 'fund' or (${t.fundCategories} is null and ${t.fundRegionId} is null)`),
     check("pledges_email_lower", sql`${t.email} = lower(${t.email})`),
   ],
 );

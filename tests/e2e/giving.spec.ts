@@ -43,3 +43,79 @@ for (const lng of ["ar", "en"] as const) {
     for (const card of categoryLabels) expect(card).toContain(medical);
   });
 }
+
+/**
+ * The solidarity fund (issue 12): a donor gives to an organisation's fund by card, finance runs
+ * the allocator, and the donor's pledges page says which need got the money and why.
+ */
+test("a donor gives to a solidarity fund by card, finance runs it, and the donor sees where it went (en)", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const s = strings.en.giving;
+  const giver = DEMO_USERS.find((u) => u.email.startsWith("donor.cairo@"))!;
+  const finance = DEMO_USERS.find((u) => u.email.startsWith("sohag.finance@"))!;
+  await signIn(page, giver.email, DEMO_PASSWORD);
+  await page.goto("/orgs/sohag-palms?lng=en");
+  await page.getByTestId("org-give-fund").click();
+  await expect(page).toHaveURL(/\/orgs\/sohag-palms\/give/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("solidarity fund");
+  await page.getByLabel(/^Amount/).fill("300");
+  await page.locator('input[name="method"][value="card"]').check();
+  await page.getByTestId("give-submit").click();
+  await expect(page).toHaveURL(/\/dev\/checkout\/cs_test_standin_/);
+  await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
+  await page.getByTestId("standin-pay").click();
+  await expect(page).toHaveURL(/\/pledges\/TDM-[0-9A-Z-]+\/card-return/);
+  const reference = /TDM-[0-9A-Z-]+/.exec(page.url())![0];
+  await expect
+    .poll(async () => {
+      if (await page.getByTestId("card-return-paid").count()) return true;
+      await page.reload();
+      return false;
+    }, { timeout: 20_000 })
+    .toBe(true);
+
+  // The receipt names the fund and says sadaqa.
+  const number = /R-\d{4}-\d{6}/.exec(await page.getByTestId("card-return-paid").locator("li").first().innerText())![0];
+  await page.goto("/account/receipts?lng=en");
+  await page.locator(`a[href^="/receipts/"][aria-label$="${number}"]`).click();
+  await expect(page.getByTestId("receipt-given-as")).toHaveText("Sadaqa (voluntary charity)");
+  await expect(page.locator("main")).toContainText("solidarity fund");
+
+  // Finance runs the fund (the dry run first shows the plan).
+  await context.clearCookies();
+  await signIn(page, finance.email, DEMO_PASSWORD);
+  await page.goto("/finance/sohag-palms/funds?lng=en");
+  await expect(page.getByTestId("fund-balances")).toContainText(s.funds.kinds.unrestricted_fund);
+  await expect(page.getByTestId("fund-plan-row").first()).toBeVisible();
+  await page.getByTestId("fund-run").click();
+  await expect(page.getByTestId("fund-ran")).toBeVisible();
+
+  // The donor's pledges page: the gift went to a named need, with why.
+  await context.clearCookies();
+  await signIn(page, giver.email, DEMO_PASSWORD);
+  await page.goto("/account/pledges?lng=en");
+  const row = page.locator("tr", { has: page.getByText(reference, { exact: true }) });
+  await expect(row).toContainText("solidarity fund");
+  const trail = page.getByRole("list", { name: new RegExp(reference) });
+  await expect(trail.locator('[data-step="after"]')).toContainText(/went on .* to “/);
+  await expect(trail.locator('[data-step="after"]')).toContainText("Why this need:");
+  await expect(trail.locator('[data-step="after"] a[href^="/needs/"]').first()).toBeVisible();
+});
+
+test("the fund gift page in Arabic: right to left, a bad amount refused with a message, a zakat gift by bank transfer gets its reference", async ({ page, consoleErrors }) => {
+  await page.goto("/orgs/sohag-palms/give?lng=ar");
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  consoleErrors.allow(/status of 400 .*\/orgs\/sohag-palms\/give/);
+  await page.locator("#give-amount").fill("1");
+  await page.locator('input[name="method"][value="bank_transfer"]').check();
+  await page.locator("#give-email").fill(`zakat.${Date.now().toString(36)}@e2e.tadamon.test`);
+  const response = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/orgs/sohag-palms/give"));
+  await page.getByTestId("give-submit").click();
+  expect((await response).status()).toBe(400);
+  await expect(page.locator("#give-amount-error")).toContainText("أقل مبلغ");
+  await page.locator("#give-amount").fill("250");
+  await page.getByTestId("give-zakat").check();
+  await page.getByTestId("give-submit").click();
+  await expect(page).toHaveURL(/\/pledges\/TDM-/);
+  await expect(page.locator("main")).toContainText("صندوق الزكاة");
+});

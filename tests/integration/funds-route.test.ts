@@ -19,7 +19,7 @@ describe("/finance/:orgSlug/funds", () => {
     const url = `/finance/${w.org.slug}/funds`;
     const ok = await run(funds.loader, makeRequest(`${url}?cap=5`, { cookie: await signIn(w.finance.id) }), { orgSlug: w.org.slug });
     expect(ok.status).toBe(200);
-    expect(ok.body.balances).toEqual([{ currency: "USD", balanceMinor: 600 }]);
+    expect(ok.body.balances).toEqual([{ currency: "USD", fund: "unrestricted_fund", balanceMinor: 600 }]);
     expect(ok.body.plan.rows).toEqual([expect.objectContaining({ needId: w.need.id, amountMinor: 500, score: expect.any(Number) })]);
     expect(ok.body.plan.rows[0].parts.urgency).toBeGreaterThan(0);
 
@@ -52,7 +52,7 @@ describe("/finance/:orgSlug/funds", () => {
     expect(refused.status).toBe(403);
     const badCap = await run(funds.action, makeRequest(url, { cookie, form: { ...form, cap: "0" } }), { orgSlug: w.org.slug });
     expect(badCap.status).toBe(400);
-    expect((await run(funds.loader, makeRequest(url, { cookie }), { orgSlug: w.org.slug })).body.balances).toEqual([{ currency: "USD", balanceMinor: 700 }]);
+    expect((await run(funds.loader, makeRequest(url, { cookie }), { orgSlug: w.org.slug })).body.balances).toEqual([{ currency: "USD", fund: "unrestricted_fund", balanceMinor: 700 }]);
 
     const first = await run(funds.action, makeRequest(url, { cookie, form }), { orgSlug: w.org.slug });
     expect(first.status).toBe(302);

@@ -30,6 +30,8 @@ export interface PublicNeed {
   items: PublicNeedItem[];
   org: { nameAr: string; nameEn: string; slug: string };
   verifiedAt: string | null;
+  /** Staff marked it zakat-eligible (issue 12): a donor may give zakat to it. Not private. */
+  zakatEligible?: boolean;
   /** Public pages only (the staff preview has none): how far the need is funded. */
   progress?: PublicProgress;
 }
@@ -95,6 +97,7 @@ interface NeedLike {
   publicHides: readonly string[] | null;
   onlyLanguage: string | null;
   verifiedAt: Date | string | null;
+  zakatCategory?: string | null;
 }
 
 export function toPublicNeed(
@@ -124,6 +127,7 @@ export function toPublicNeed(
     org: { nameAr: org.nameAr, nameEn: org.nameEn, slug: org.slug },
     verifiedAt: need.verifiedAt ? new Date(need.verifiedAt).toISOString() : null,
   };
+  if (need.zakatCategory) projection.zakatEligible = true;
   if (progress) projection.progress = toPublicProgress(need.targetMinor, progress);
   return projection;
 }

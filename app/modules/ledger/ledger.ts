@@ -28,6 +28,7 @@ export const ACCOUNT_KINDS = [
   "stripe",
   "need_fund",
   "unrestricted_fund",
+  "zakat_fund",
   "refunds_payable",
   "suspense",
   "processing_fees",
@@ -72,6 +73,7 @@ const TYPES: Record<AccountKind, AccountType> = {
   stripe: "asset",
   need_fund: "liability",
   unrestricted_fund: "liability",
+  zakat_fund: "liability",
   refunds_payable: "liability",
   suspense: "liability",
   processing_fees: "expense",
@@ -141,6 +143,8 @@ function balanced(postings: Posting[]): Posting[] {
 
 export const need = (needId: string): AccountRef => ({ kind: "need_fund", needId });
 export const UNRESTRICTED: AccountRef = { kind: "unrestricted_fund" };
+/** The organisation's zakat fund (issue 12): zakat given to the fund, spent only on zakat-eligible needs. */
+export const ZAKAT_FUND: AccountRef = { kind: "zakat_fund" };
 export const SUSPENSE: AccountRef = { kind: "suspense" };
 export const STRIPE: AccountRef = { kind: "stripe" };
 export const FEES: AccountRef = { kind: "processing_fees" };
@@ -164,8 +168,12 @@ export function paymentPostings(input: {
   coverFeeMinor?: number;
   surplusMinor?: number;
   target: AccountRef;
+  /** Where the surplus goes: the unrestricted fund, or the zakat fund for zakat (issue 12). */
+  surplusAccount?: AccountRef;
 }): Posting[] {
   const { asset, grossMinor, target } = input;
+  const surplusAccount = input.surplusAccount ?? UNRESTRICTED;
+  if (surplusAccount.kind !== "unrestricted_fund" && surplusAccount.kind !== "zakat_fund") throw new LedgerError("a surplus goes to a fund");
   const fee = input.feeMinor ?? 0;
   const cover = input.coverFeeMinor ?? 0;
   const surplus = input.surplusMinor ?? 0;
@@ -181,7 +189,7 @@ export function paymentPostings(input: {
     { account: FEES, amountMinor: fee },
     { account: target, amountMinor: -(grossMinor - cover - surplus) },
     { account: FEE_COVER, amountMinor: -cover },
-    { account: UNRESTRICTED, amountMinor: -surplus },
+    { account: surplusAccount, amountMinor: -surplus },
   ]);
 }
 

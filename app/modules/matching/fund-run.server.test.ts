@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { fundAllocations, ledgerEntries } from "#db/schema";
+import { allocationRuns, fundAllocations, ledgerEntries } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { SYSTEM_ACTOR } from "~/modules/audit/audit.server";
 import { checkLedger } from "~/modules/ledger/ledger.server";
@@ -10,8 +10,8 @@ import { recordPayment } from "~/modules/payments/payments.server";
 import { emailsTo } from "../../../tests/fixtures/auth";
 import { actorFor } from "../../../tests/fixtures/needs";
 import { idemKey, needRow, pledgeInput, pledgeWorld, publishedNeed } from "../../../tests/fixtures/pledging";
-import { fundBalances } from "./fund.server";
-import { FundRunError, runFund } from "./fund-run.server";
+import { defaultCapPerNeed, fundBalances } from "./fund.server";
+import { FundRunError, isoWeek, runFund, runScheduledFunds } from "./fund-run.server";
 
 /** A world whose fund holds `surplus` (an over-payment of a pledge by a donor with an email). */
 async function fundedWorld(surplus: number) {
@@ -64,9 +64,32 @@ describe("running the solidarity fund", () => {
     const { w, db } = await fundedWorld(300);
     await expect(runFund(db, actorFor(w.author.id), { orgId: w.org.id, currency: "USD", capPerNeedMinor: 500, idempotencyKey: `k-${idemKey()}` })).rejects.toEqual(new FundRunError("not_allowed"));
     await expect(runFund(db, actorFor(w.finance.id), { orgId: w.org.id, currency: "USD", capPerNeedMinor: -1, idempotencyKey: `k-${idemKey()}` })).rejects.toEqual(new FundRunError("cap_invalid"));
-    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", balanceMinor: 300 }]);
+    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", fund: "unrestricted_fund", balanceMinor: 300 }]);
     const { run } = await runFund(db, SYSTEM_ACTOR, { orgId: w.org.id, currency: "USD", capPerNeedMinor: 1_000, idempotencyKey: `k-${idemKey()}` });
     expect(run).toMatchObject({ allocatedMinor: 300, actorUserId: null });
     expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
+  });
+
+  it("the weekly job runs every organisation's funds as the system, once per ISO week", async () => {
+    const { w, db } = await fundedWorld(700);
+    const monday = new Date("2026-11-30T07:00:00Z");
+    const first = await runScheduledFunds(db, monday);
+    expect(first.runs).toBeGreaterThanOrEqual(1);
+    // The default cap (a third of the fund) over the organisation's two open needs: money spreads, the rest waits.
+    const spread = 2 * defaultCapPerNeed(700);
+    const [run] = await db.select().from(allocationRuns).where(eq(allocationRuns.idempotencyKey, `fund-run:auto:${w.org.id}:USD:${isoWeek(monday)}`));
+    expect(run).toMatchObject({ actorUserId: null, allocatedMinor: spread, capPerNeedMinor: defaultCapPerNeed(700) });
+    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", fund: "unrestricted_fund", balanceMinor: 700 - spread }]);
+    // Later that week: the same key, nothing runs again for this organisation.
+    const again = await runScheduledFunds(db, new Date("2026-12-03T07:00:00Z"));
+    expect(await db.select().from(allocationRuns).where(eq(allocationRuns.orgId, w.org.id))).toHaveLength(1);
+    expect(again.failed).toBe(0);
+    expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
+  });
+
+  it("names ISO weeks as the calendar does across a year's end", () => {
+    expect(isoWeek(new Date("2026-11-30T00:00:00Z"))).toBe("2026-W49");
+    expect(isoWeek(new Date("2027-01-01T12:00:00Z"))).toBe("2026-W53");
+    expect(isoWeek(new Date("2025-12-29T12:00:00Z"))).toBe("2026-W01");
   });
 });

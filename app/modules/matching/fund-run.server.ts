@@ -1,10 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "#db/client.server";
-import { allocationRuns, fundAllocations, memberships, needs, payments, pledges } from "#db/schema";
-import { isSystemActor, recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { allocationRuns, fundAllocations, ledgerAccounts, ledgerPostings, memberships, needs, payments, pledges } from "#db/schema";
+import { SYSTEM_ACTOR, isSystemActor, recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { allocateFromFund } from "~/modules/payments/payment-fund.server";
 import { kickOutbox } from "~/utils/outbox-kick.server";
-import { planFundRun } from "./fund.server";
+import { defaultCapPerNeed, parseGiftId, planFundRun } from "./fund.server";
 
 export type AllocationRun = typeof allocationRuns.$inferSelect;
 export type FundAllocation = typeof fundAllocations.$inferSelect;
@@ -53,7 +53,7 @@ export async function runFund(
 
     // Every need this run touches, locked up front in id order: the allocations' needs and the
     // needs the gifts' payments and pledges sit on (allocateFromFund locks them again, already held).
-    const paymentIds = [...new Set(plan.allocations.map((a) => a.giftId))];
+    const paymentIds = [...new Set(plan.allocations.map((a) => parseGiftId(a.giftId).paymentId))];
     const sitting = paymentIds.length
       ? await tx
           .select({ paymentNeed: payments.needId, pledgeNeed: pledges.needId })
@@ -70,10 +70,11 @@ export async function runFund(
       .returning();
     const rows: FundAllocation[] = [];
     for (const a of plan.allocations) {
-      const moved = await allocateFromFund(tx, actor, { paymentId: a.giftId, needId: a.needId, amountMinor: a.amountMinor, idempotencyKey: `${run!.id}:${a.giftId}:${a.needId}`, now });
+      const gift = parseGiftId(a.giftId);
+      const moved = await allocateFromFund(tx, actor, { paymentId: gift.paymentId, fund: gift.fund, needId: a.needId, amountMinor: a.amountMinor, idempotencyKey: `${run!.id}:${a.giftId}:${a.needId}`, now });
       const [row] = await tx
         .insert(fundAllocations)
-        .values({ runId: run!.id, orgId: input.orgId, paymentId: a.giftId, needId: a.needId, currency: a.currency, amountMinor: a.amountMinor, score: a.score, parts: a.parts, ledgerEntryId: moved.entryId, createdAt: now })
+        .values({ runId: run!.id, orgId: input.orgId, paymentId: gift.paymentId, needId: a.needId, currency: a.currency, amountMinor: a.amountMinor, score: a.score, parts: a.parts, ledgerEntryId: moved.entryId, createdAt: now })
         .returning();
       rows.push(row!);
     }
@@ -90,4 +91,55 @@ export async function runFund(
   });
   if (result.created && result.allocations.length > 0) kickOutbox();
   return result;
+}
+
+/**
+ * The scheduled run (issue 12; a job every Monday, as the system): every organisation's funds, each
+ * currency with money in them, at the default cap per need. The key is the organisation, currency
+ * and ISO week, so a rerun of the job that week moves nothing. One run failing (a need changed
+ * under it) does not stop the others; it is tried again next week, or by finance on demand.
+ */
+export async function runScheduledFunds(db: Db, now: Date = new Date()): Promise<{ runs: number; allocatedMinor: number; failed: number }> {
+  const balance = sql<string>`-sum(${ledgerPostings.amountMinor})`;
+  const rows = await db
+    .select({ orgId: ledgerAccounts.orgId, currency: ledgerAccounts.currency, balance })
+    .from(ledgerAccounts)
+    .innerJoin(ledgerPostings, eq(ledgerPostings.accountId, ledgerAccounts.id))
+    .where(inArray(ledgerAccounts.kind, ["unrestricted_fund", "zakat_fund"]))
+    .groupBy(ledgerAccounts.orgId, ledgerAccounts.currency)
+    .having(sql`${balance} > 0`)
+    .orderBy(ledgerAccounts.orgId, ledgerAccounts.currency);
+  const week = isoWeek(now);
+  let runs = 0;
+  let allocatedMinor = 0;
+  let failed = 0;
+  for (const row of rows) {
+    try {
+      const { run, created } = await runFund(db, SYSTEM_ACTOR, {
+        orgId: row.orgId,
+        currency: row.currency,
+        capPerNeedMinor: defaultCapPerNeed(Number(row.balance)),
+        idempotencyKey: `fund-run:auto:${row.orgId}:${row.currency}:${week}`,
+        now,
+      });
+      if (created) {
+        runs += 1;
+        allocatedMinor += run.allocatedMinor;
+      }
+    } catch (error) {
+      failed += 1;
+      console.error(`scheduled fund run ${row.orgId} ${row.currency} failed`, error);
+    }
+  }
+  return { runs, allocatedMinor, failed };
+}
+
+/** YYYY-Www of a date (ISO 8601 week, UTC). */
+export function isoWeek(date: Date): string {
+  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }

@@ -25,9 +25,9 @@ describe("the solidarity fund's dry run", () => {
     });
     expect(paid).toMatchObject({ surplusMinor: 900 });
 
-    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", balanceMinor: 900 }]);
+    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", fund: "unrestricted_fund", balanceMinor: 900 }]);
     const gifts = await fundGifts(db, w.org.id, "USD");
-    expect(gifts).toEqual([expect.objectContaining({ id: paid.payment.id, availableMinor: 900, restrictions: { orgIds: [w.org.id] } })]);
+    expect(gifts).toEqual([expect.objectContaining({ id: `unrestricted_fund:${paid.payment.id}`, availableMinor: 900, restrictions: { orgIds: [w.org.id], zakat: false } })]);
 
     const plan = await planFundRun(db, { orgId: w.org.id, currency: "USD", capPerNeedMinor: 500 });
     expect(plan.fundMinor).toBe(900);
@@ -37,7 +37,7 @@ describe("the solidarity fund's dry run", () => {
     expect(plan.ranking).toHaveLength(2);
     expect(plan.needs.get(other.id)?.publicId).toBe(other.publicId);
     // A dry run: the fund still holds the money.
-    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", balanceMinor: 900 }]);
+    expect(await fundBalances(db, w.org.id)).toEqual([{ currency: "USD", fund: "unrestricted_fund", balanceMinor: 900 }]);
   });
 
   it("an organisation with nothing in its fund plans nothing", async () => {

@@ -1,47 +1,81 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
-import { allocationRuns, fundAllocations, ledgerAccounts, ledgerEntries, ledgerPostings, needs, payments } from "#db/schema";
+import { allocationRuns, fundAllocations, ledgerAccounts, ledgerEntries, ledgerPostings, needs, payments, pledges } from "#db/schema";
+import type { NeedCategory } from "~/modules/needs/schemas";
 import { allocate, type AllocationResult, type AllocatorGift, type AllocatorNeed } from "./allocator";
 
 /**
- * The organisation's solidarity fund (issue 12), as the ledger holds it today: the unrestricted
- * fund — over-payments, money moved off cancelled or expired needs, gifts given "where most
- * needed". Each payment's share of it is a gift for the allocator (restricted to the organisation,
- * the oldest money first); its open needs are the candidates. Reads only: the dry run shows what a
- * run would do and why, before finance moves any money.
+ * The organisation's solidarity fund (issue 12), as the ledger holds it: its unrestricted fund —
+ * gifts given to the fund, over-payments, money moved off cancelled or expired needs — and its
+ * zakat fund (zakat given to the fund, a zakat pledge's surplus), which goes only to
+ * zakat-eligible needs. Each payment's share of a fund is a gift for the allocator, restricted to
+ * the organisation and, for a fund pledge, to what the donor chose (categories, a governorate,
+ * zakat); the oldest money first. Its open needs are the candidates. Reads only: the dry run shows
+ * what a run would do and why, before finance moves any money.
  */
 
-/** The fund's balance per currency (minor units, the liability's credit balance). */
-export async function fundBalances(db: DbOrTx, orgId: string): Promise<{ currency: string; balanceMinor: number }[]> {
+export const FUND_KINDS = ["unrestricted_fund", "zakat_fund"] as const;
+export type FundKind = (typeof FUND_KINDS)[number];
+
+/** Each fund's balance per currency (minor units, the liability's credit balance), non-zero only. */
+export async function fundBalances(db: DbOrTx, orgId: string): Promise<{ currency: string; fund: FundKind; balanceMinor: number }[]> {
   const rows = await db
-    .select({ currency: ledgerAccounts.currency, balance: sql<string>`coalesce(-sum(${ledgerPostings.amountMinor}), 0)` })
+    .select({ currency: ledgerAccounts.currency, fund: ledgerAccounts.kind, balance: sql<string>`coalesce(-sum(${ledgerPostings.amountMinor}), 0)` })
     .from(ledgerAccounts)
     .leftJoin(ledgerPostings, eq(ledgerPostings.accountId, ledgerAccounts.id))
-    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.kind, "unrestricted_fund")))
-    .groupBy(ledgerAccounts.currency)
-    .orderBy(asc(ledgerAccounts.currency));
-  return rows.map((r) => ({ currency: r.currency, balanceMinor: Number(r.balance) })).filter((r) => r.balanceMinor !== 0);
+    .where(and(eq(ledgerAccounts.orgId, orgId), inArray(ledgerAccounts.kind, [...FUND_KINDS])))
+    .groupBy(ledgerAccounts.currency, ledgerAccounts.kind)
+    .orderBy(asc(ledgerAccounts.currency), asc(ledgerAccounts.kind));
+  return rows.map((r) => ({ currency: r.currency, fund: r.fund as FundKind, balanceMinor: Number(r.balance) })).filter((r) => r.balanceMinor !== 0);
 }
 
-/** Each payment's money in the fund (one currency): the allocator's gifts. */
+/** A gift's id for the allocator: the fund it sits in and the payment (a payment may hold in both funds). */
+export function giftId(fund: FundKind, paymentId: string): string {
+  return `${fund}:${paymentId}`;
+}
+
+export function parseGiftId(id: string): { fund: FundKind; paymentId: string } {
+  const [fund, paymentId] = id.split(":") as [FundKind, string];
+  return { fund, paymentId };
+}
+
+/** Each payment's money in the funds (one currency), with its restrictions: the allocator's gifts. */
 export async function fundGifts(db: DbOrTx, orgId: string, currency: string): Promise<AllocatorGift[]> {
   const held = sql<string>`-sum(${ledgerPostings.amountMinor})`;
   const rows = await db
-    .select({ paymentId: ledgerEntries.paymentId, held, receivedAt: sql<Date>`min(${payments.recordedAt})` })
+    .select({
+      paymentId: ledgerEntries.paymentId,
+      fund: ledgerAccounts.kind,
+      held,
+      receivedAt: sql<Date>`min(${payments.recordedAt})`,
+      // One pledge per payment: grouped by its id, its columns can be read as they are.
+      pledgeKind: pledges.kind,
+      categories: pledges.fundCategories,
+      regionId: pledges.fundRegionId,
+    })
     .from(ledgerPostings)
     .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerPostings.accountId))
     .innerJoin(ledgerEntries, eq(ledgerEntries.id, ledgerPostings.entryId))
     .innerJoin(payments, eq(payments.id, ledgerEntries.paymentId))
-    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.currency, currency), eq(ledgerAccounts.kind, "unrestricted_fund"), isNotNull(ledgerEntries.paymentId)))
-    .groupBy(ledgerEntries.paymentId)
+    .leftJoin(pledges, eq(pledges.id, payments.pledgeId))
+    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.currency, currency), inArray(ledgerAccounts.kind, [...FUND_KINDS]), isNotNull(ledgerEntries.paymentId)))
+    .groupBy(ledgerEntries.paymentId, ledgerAccounts.kind, pledges.id)
     .having(gt(held, sql`0`));
-  return rows.map((r) => ({
-    id: r.paymentId!,
-    currency,
-    availableMinor: Number(r.held),
-    receivedAt: new Date(r.receivedAt),
-    restrictions: { orgIds: [orgId] },
-  }));
+  return rows.map((r) => {
+    const fundPledge = r.pledgeKind === "fund";
+    return {
+      id: giftId(r.fund as FundKind, r.paymentId!),
+      currency,
+      availableMinor: Number(r.held),
+      receivedAt: new Date(r.receivedAt),
+      restrictions: {
+        orgIds: [orgId],
+        zakat: r.fund === "zakat_fund",
+        ...(fundPledge && r.categories?.length ? { categories: r.categories as NeedCategory[] } : {}),
+        ...(fundPledge && r.regionId ? { regionIds: [r.regionId] } : {}),
+      },
+    };
+  });
 }
 
 /** The organisation's published needs in a currency with room left: the allocator's candidates. */
@@ -129,4 +163,10 @@ export async function recentRuns(db: DbOrTx, orgId: string, limit = 10) {
     .where(inArray(fundAllocations.runId, runs.map((r) => r.id)))
     .orderBy(desc(fundAllocations.score), asc(fundAllocations.needId));
   return runs.map((run) => ({ run, allocations: rows.filter((r) => r.runId === run.id) }));
+}
+
+/** The currencies the organisation's funds were ever run in. */
+export async function runCurrencies(db: DbOrTx, orgId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ currency: allocationRuns.currency }).from(allocationRuns).where(eq(allocationRuns.orgId, orgId));
+  return rows.map((r) => r.currency);
 }

@@ -103,8 +103,10 @@ export type EmailMessage =
         valueDate: string;
         method: "card" | "bank_transfer" | "cash" | "money_transfer";
         needTitle: string | null;
-        /** Where the money went: the pledge's need, the unrestricted fund, or not yet assigned (suspense). */
-        destination: "need" | "unrestricted" | "unassigned";
+        /** Where the money went: the pledge's need, the solidarity (or zakat) fund it was given to, the unrestricted fund, or not yet assigned (suspense). */
+        destination: "need" | "fund" | "unrestricted" | "unassigned";
+        /** Zakat or sadaqa (voluntary charity): every receipt says which (issue 12). */
+        givenAs: "zakat" | "sadaqa";
         /** The split when the payment was more than the gift: the gift, the covered fee, the surplus. */
         gift: string | null;
         coverFee: string | null;

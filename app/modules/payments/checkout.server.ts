@@ -6,6 +6,7 @@ import { checkoutSessions, needs, orgPaymentDetails, organizations, pledges } fr
 import { coverAmountFor } from "./card-fees";
 import { cardPaymentsAvailable, stripeClient } from "./stripe-client.server";
 import { StripeAmountError, stripeTakes, toStripeAmount } from "./stripe-currency";
+import { pledgeTitleIn } from "~/modules/needs/titles";
 
 export { cardPaymentsAvailable } from "./stripe-client.server";
 
@@ -125,8 +126,9 @@ export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<
       giftMinor: String(giftMinor),
       coverFeeMinor: String(coverFeeMinor),
     };
-    const [need] = await tx.select({ titleAr: needs.titleAr, titleEn: needs.titleEn }).from(needs).where(eq(needs.id, pledge.needId)).limit(1);
-    const title = (locale === "ar" ? need?.titleAr ?? need?.titleEn : need?.titleEn ?? need?.titleAr) ?? pledge.reference;
+    const [need] = pledge.needId ? await tx.select({ titleAr: needs.titleAr, titleEn: needs.titleEn }).from(needs).where(eq(needs.id, pledge.needId)).limit(1) : [];
+    const [org] = await tx.select({ nameAr: organizations.nameAr, nameEn: organizations.nameEn }).from(organizations).where(eq(organizations.id, pledge.orgId)).limit(1);
+    const title = pledgeTitleIn({ need: need ?? null, org: org!, zakat: pledge.zakat }, locale) || pledge.reference;
     const urls = returnUrls(input.origin, pledge.reference);
 
     let id: string;
@@ -195,6 +197,7 @@ export async function cardPledgeView(db: Db, reference: string) {
         expiresAt: pledges.expiresAt,
         email: pledges.email,
         displayName: pledges.displayName,
+        zakat: pledges.zakat,
         locale: pledges.locale,
         donorUserId: pledges.donorUserId,
         orgId: pledges.orgId,
@@ -204,7 +207,7 @@ export async function cardPledgeView(db: Db, reference: string) {
       cardEnabled: orgPaymentDetails.cardEnabled,
     })
     .from(pledges)
-    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .leftJoin(needs, eq(needs.id, pledges.needId))
     .innerJoin(organizations, eq(organizations.id, pledges.orgId))
     .leftJoin(orgPaymentDetails, eq(orgPaymentDetails.orgId, pledges.orgId))
     .where(eq(pledges.reference, reference))

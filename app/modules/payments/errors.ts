@@ -27,6 +27,8 @@ export const PAYMENT_ERROR_CODES = [
   "nothing_to_move",
   "stripe_failed",
   "invalid_state",
+  "zakat_ineligible",
+  "restriction_broken",
 ] as const;
 
 export type PaymentErrorCode = (typeof PAYMENT_ERROR_CODES)[number];
@@ -63,6 +65,8 @@ export class PaymentError extends Error {
       case "refund_too_large":
       case "other_org_need":
       case "other_currency_need":
+      case "zakat_ineligible":
+      case "restriction_broken":
         return 400;
       default:
         return 409;

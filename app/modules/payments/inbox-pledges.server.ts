@@ -2,6 +2,7 @@ import { and, desc, eq, ne, or, sql, type SQL } from "drizzle-orm";
 import { type DbOrTx } from "#db/client.server";
 import { needs, orgPaymentDetails, payments, pledges } from "#db/schema";
 import { referenceSearch } from "~/modules/pledging/staff";
+import { fundOrNeedTitle } from "~/modules/pledging/pledge-steps.server";
 import { currencyDigits } from "~/utils/format";
 import { toAsciiDigits } from "~/modules/anonymization/normalize";
 import { isUuid } from "./schemas";
@@ -25,11 +26,12 @@ export const CSV_MAX_ROWS = 50_000;
 export interface PayablePledge {
   id: string;
   reference: string;
-  needId: string;
-  needPublicId: string;
+  /** Null for a gift to the solidarity fund (issue 12): then the titles are the fund's. */
+  needId: string | null;
+  needPublicId: string | null;
   needTitleAr: string | null;
   needTitleEn: string | null;
-  needState: string;
+  needState: string | null;
   amountMinor: number;
   paidMinor: number;
   currency: string;
@@ -47,8 +49,8 @@ export const pledgeColumns = {
   reference: pledges.reference,
   needId: pledges.needId,
   needPublicId: needs.publicId,
-  needTitleAr: needs.titleAr,
-  needTitleEn: needs.titleEn,
+  needTitleAr: fundOrNeedTitle("ar"),
+  needTitleEn: fundOrNeedTitle("en"),
   needState: needs.state,
   amountMinor: pledges.amountMinor,
   paidMinor: pledges.paidMinor,
@@ -102,7 +104,7 @@ export async function searchPledges(db: DbOrTx, orgId: string, rawQuery: string,
   return db
     .select(pledgeColumns)
     .from(pledges)
-    .innerJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
+    .leftJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
     .where(and(eq(pledges.orgId, orgId), ne(pledges.method, "delivery"), or(...matches)))
     .orderBy(desc(sql`${pledges.status} in ('pending', 'awaiting_payment')`), desc(pledges.createdAt), desc(pledges.id))
     .limit(limit);
@@ -114,7 +116,7 @@ export async function payablePledge(db: DbOrTx, orgId: string, pledgeId: string)
   const [row] = await db
     .select(pledgeColumns)
     .from(pledges)
-    .innerJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
+    .leftJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
     .where(and(eq(pledges.orgId, orgId), eq(pledges.id, pledgeId), ne(pledges.method, "delivery")))
     .limit(1);
   return row ?? null;

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Tx } from "#db/client.server";
 import { ledgerEntries, payments } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { UNRESTRICTED, movePostings, need as needFund } from "~/modules/ledger/ledger";
+import { UNRESTRICTED, ZAKAT_FUND, movePostings, need as needFund } from "~/modules/ledger/ledger";
 import { paymentHoldings, postEntry } from "~/modules/ledger/ledger.server";
 import { todayIn } from "~/modules/needs/money";
 import { PaymentError } from "./errors";
@@ -20,7 +20,7 @@ import { IN_LEDGER, UUID, checkKey, holdingIn, lockPaymentContext, orgOf, positi
 export async function allocateFromFund(
   tx: Tx,
   actor: Actor,
-  input: { paymentId: string; needId: string; amountMinor: number; idempotencyKey: string; now: Date },
+  input: { paymentId: string; needId: string; amountMinor: number; idempotencyKey: string; now: Date; fund?: "unrestricted_fund" | "zakat_fund" },
 ): Promise<{ entryId: string; created: boolean; funded: boolean }> {
   const key = `fund:${checkKey(input.idempotencyKey)}`;
   if (!positiveMinor(input.amountMinor)) throw new PaymentError("amount_invalid");
@@ -34,13 +34,22 @@ export async function allocateFromFund(
   if (done) return { entryId: done.id, created: false, funded: false };
   const payment = ctx.payment;
   if (!IN_LEDGER.includes(payment.status)) throw new PaymentError("invalid_state", { state: payment.status });
-  const held = holdingIn(await paymentHoldings(tx, payment.id), UNRESTRICTED);
+  const source = input.fund === "zakat_fund" ? ZAKAT_FUND : UNRESTRICTED;
+  const held = holdingIn(await paymentHoldings(tx, payment.id), source);
   if (input.amountMinor > held) throw new PaymentError("amount_invalid", { maxMinor: held });
   const need = ctx.needs.get(input.needId);
   if (!need) throw new PaymentError("need_not_found");
   if (need.orgId !== payment.orgId) throw new PaymentError("other_org_need");
   if (need.currency !== payment.currency) throw new PaymentError("other_currency_need", { currency: need.currency });
   if (need.state !== "published") throw new PaymentError("need_not_open", { state: need.state });
+  // The gift's restrictions hold here too, whoever asks: zakat only to zakat-eligible needs, and a
+  // fund pledge's categories and governorate.
+  if (source === ZAKAT_FUND && need.zakatCategory === null) throw new PaymentError("zakat_ineligible");
+  const pledge = ctx.pledge;
+  if (pledge?.kind === "fund") {
+    if (pledge.fundCategories?.length && !pledge.fundCategories.includes(need.category)) throw new PaymentError("restriction_broken");
+    if (pledge.fundRegionId && need.publicRegionId !== pledge.fundRegionId) throw new PaymentError("restriction_broken");
+  }
   const room = need.targetMinor - need.paidMinor - need.reservedMinor;
   if (input.amountMinor > room) throw new PaymentError("need_full", { remainingMinor: Math.max(0, room), currency: need.currency });
 
@@ -50,16 +59,16 @@ export async function allocateFromFund(
     currency: payment.currency,
     kind: "reallocation",
     idempotencyKey: key,
-    memo: `Solidarity fund to need ${need.publicId}`,
+    memo: `${source === ZAKAT_FUND ? "Zakat" : "Solidarity"} fund to need ${need.publicId}`,
     actorUserId: actor.userId,
     valueDate: todayIn(org.timeZone, input.now),
     paymentId: payment.id,
     pledgeId: payment.pledgeId,
     needId: need.id,
-    postings: movePostings(UNRESTRICTED, [{ account: needFund(need.id), amountMinor: input.amountMinor }]),
+    postings: movePostings(source, [{ account: needFund(need.id), amountMinor: input.amountMinor }]),
   });
   const { funded } = await putIntoNeed(tx, actor, { needId: need.id, amountMinor: input.amountMinor, pledge: null, now: input.now });
-  if (payment.allocation === "unrestricted_fund" && input.amountMinor === held) {
+  if (payment.allocation === source.kind && input.amountMinor === held) {
     await tx.update(payments).set({ allocation: "need_fund", needId: need.id, updatedAt: input.now }).where(eq(payments.id, payment.id));
   }
   await recordAudit(tx, actor, {
@@ -67,7 +76,7 @@ export async function allocateFromFund(
     action: "payment.allocate_fund",
     entityType: "payment",
     entityId: payment.id,
-    change: { from: "unrestricted_fund", to: `need_fund:${need.id}`, amountMinor: input.amountMinor, currency: payment.currency },
+    change: { from: source.kind, to: `need_fund:${need.id}`, amountMinor: input.amountMinor, currency: payment.currency },
   });
   await tellDonorWhereMoneyWent(tx, { payment, pledge: ctx.pledge, kind: "moved", amountMinor: input.amountMinor, fromNeed: null, toNeed: need });
   return { entryId: entry.entryId, created: entry.created, funded };

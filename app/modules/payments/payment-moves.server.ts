@@ -2,14 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { type Db } from "#db/client.server";
 import { payments, pledges } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { SUSPENSE, UNRESTRICTED, accountKey, movePostings, need as needFund, type AccountRef } from "~/modules/ledger/ledger";
+import { SUSPENSE, UNRESTRICTED, ZAKAT_FUND, accountKey, movePostings, need as needFund, type AccountRef } from "~/modules/ledger/ledger";
 import { paymentHoldings, postEntry } from "~/modules/ledger/ledger.server";
 import { todayIn } from "~/modules/needs/money";
 import { type Pledge } from "~/modules/pledging/pledges.server";
 import { normalizeReference } from "~/modules/pledging/reference";
 import { issueReceipt } from "~/modules/receipts/receipts.server";
 import { PaymentError } from "./errors";
-import { type Need, type Payment, UUID, PAYABLE, OPEN_NEED, requireFinance, lockPaymentContext, orgOf, tellDonorWhereMoneyWent, positiveMinor, checkKey, allocationAccount, takeOutOfNeed, putIntoNeed, entryExists, holdingIn, IN_LEDGER } from "./payment-steps.server";
+import { type Need, type Payment, UUID, PAYABLE, OPEN_NEED, requireFinance, lockPaymentContext, orgOf, tellDonorWhereMoneyWent, positiveMinor, checkKey, allocationAccount, takeOutOfNeed, putIntoNeed, entryExists, holdingIn, IN_LEDGER, fundAccountOf } from "./payment-steps.server";
 
 /** Moving recorded money: attaching suspense money to a pledge, and moving money between needs or to the unrestricted fund. */
 
@@ -36,7 +36,6 @@ export async function attachPayment(
     const [target] = await tx.select({ id: pledges.id, needId: pledges.needId }).from(pledges).where(and(eq(pledges.reference, reference), eq(pledges.orgId, peek.orgId))).limit(1);
     if (!target) throw new PaymentError("pledge_not_found");
     const ctx = await lockPaymentContext(tx, input.paymentId, [target.needId], target.id);
-    const need = ctx.needs.get(target.needId)!;
     const pledge = ctx.pledges.get(target.id)!;
     let payment = ctx.payment;
     const entryKey = `attach:${key}`;
@@ -47,6 +46,44 @@ export async function attachPayment(
     const holdings = await paymentHoldings(tx, payment.id);
     const available = holdingIn(holdings, SUSPENSE);
     if (available <= 0) throw new PaymentError("nothing_to_move");
+    if (pledge.kind === "fund") {
+      // A fund pledge takes all of it, into its fund (the zakat fund for zakat).
+      const fund = fundAccountOf(pledge);
+      await postEntry(tx, {
+        orgId: payment.orgId,
+        currency: payment.currency,
+        kind: "reallocation",
+        idempotencyKey: entryKey,
+        memo: `Suspense money attached to ${pledge.reference} (${pledge.zakat ? "zakat" : "solidarity"} fund)`,
+        actorUserId: actor.userId,
+        valueDate: todayIn((await orgOf(tx, payment.orgId)).timeZone, now),
+        paymentId: payment.id,
+        pledgeId: pledge.id,
+        needId: null,
+        postings: movePostings(SUSPENSE, [{ account: fund, amountMinor: available }]),
+      });
+      const paidMinor = pledge.paidMinor + available;
+      const [updatedPledge] = await tx
+        .update(pledges)
+        .set({ paidMinor, status: paidMinor >= pledge.amountMinor ? "paid" : PAYABLE.includes(pledge.status) ? pledge.status : "part_paid", paidAt: now, updatedAt: now })
+        .where(eq(pledges.id, pledge.id))
+        .returning();
+      [payment] = await tx
+        .update(payments)
+        .set({ pledgeId: pledge.id, needId: null, allocation: fund.kind === "zakat_fund" ? "zakat_fund" : "unrestricted_fund", flagResolvedAt: payment.flag ? now : null, locale: pledge.locale, updatedAt: now })
+        .where(eq(payments.id, payment.id))
+        .returning();
+      await issueReceipt(tx, { paymentId: payment.id, now, origin: input.origin });
+      await recordAudit(tx, actor, {
+        orgId: payment.orgId,
+        action: "payment.attach",
+        entityType: "payment",
+        entityId: payment.id,
+        change: { pledge: pledge.reference, appliedMinor: available, fund: fund.kind, currency: payment.currency },
+      });
+      return { payment, pledge: updatedPledge!, funded: false, surplusMinor: 0 };
+    }
+    const need = ctx.needs.get(target.needId!)!;
     let room: number;
     if (PAYABLE.includes(pledge.status)) {
       if (!OPEN_NEED.includes(need.state)) throw new PaymentError("need_not_open", { state: need.state });
@@ -71,7 +108,7 @@ export async function attachPayment(
       needId: need.id,
       postings: movePostings(SUSPENSE, [
         { account: needFund(need.id), amountMinor: applied },
-        { account: UNRESTRICTED, amountMinor: rest },
+        { account: fundAccountOf(pledge), amountMinor: rest },
       ]),
     });
     const { pledge: updatedPledge, funded } = await putIntoNeed(tx, actor, { needId: need.id, amountMinor: applied, pledge, now });
@@ -136,7 +173,10 @@ export async function reallocatePayment(
     if (held <= 0) throw new PaymentError("nothing_to_move");
     const moved = input.amountMinor ?? held;
     if (moved > held) throw new PaymentError("amount_invalid", { maxMinor: held });
-    let destination: AccountRef = UNRESTRICTED;
+    // Zakat stays zakat (issue 12): only to a zakat-eligible need, or back to the zakat fund.
+    const zakat = Boolean(ctx.pledge?.zakat) || source.kind === "zakat_fund";
+    const fund = zakat ? ZAKAT_FUND : UNRESTRICTED;
+    let destination: AccountRef = fund;
     let toNeed: Need | null = null;
     if (toNeedId) {
       toNeed = ctx.needs.get(toNeedId) ?? null;
@@ -145,10 +185,11 @@ export async function reallocatePayment(
       if (toNeed.currency !== payment.currency) throw new PaymentError("other_currency_need", { currency: toNeed.currency });
       if (toNeed.id === payment.needId) throw new PaymentError("invalid_state");
       if (toNeed.state !== "published") throw new PaymentError("need_not_open", { state: toNeed.state });
+      if (zakat && toNeed.zakatCategory === null) throw new PaymentError("zakat_ineligible");
       const remainingMinor = toNeed.targetMinor - toNeed.paidMinor - toNeed.reservedMinor;
       if (moved > remainingMinor) throw new PaymentError("need_full", { remainingMinor: Math.max(0, remainingMinor), currency: toNeed.currency });
       destination = needFund(toNeed.id);
-    } else if (source.kind === "unrestricted_fund") {
+    } else if (accountKey(source) === accountKey(fund)) {
       throw new PaymentError("nothing_to_move");
     }
     const org = await orgOf(tx, payment.orgId);
@@ -158,7 +199,7 @@ export async function reallocatePayment(
       currency: payment.currency,
       kind: "reallocation",
       idempotencyKey: entryKey,
-      memo: toNeed ? `Moved to need ${toNeed.publicId}` : "Moved to the unrestricted fund",
+      memo: toNeed ? `Moved to need ${toNeed.publicId}` : zakat ? "Moved to the zakat fund" : "Moved to the unrestricted fund",
       actorUserId: actor.userId,
       valueDate: todayIn(org.timeZone, now),
       paymentId: payment.id,
@@ -173,7 +214,7 @@ export async function reallocatePayment(
     [payment] = await tx
       .update(payments)
       .set({
-        ...(whole ? { allocation: toNeed ? ("need_fund" as const) : ("unrestricted_fund" as const), needId: toNeed?.id ?? null } : {}),
+        ...(whole ? { allocation: toNeed ? ("need_fund" as const) : zakat ? ("zakat_fund" as const) : ("unrestricted_fund" as const), needId: toNeed?.id ?? null } : {}),
         flagResolvedAt: payment.flag && whole ? now : payment.flagResolvedAt,
         updatedAt: now,
       })

@@ -2,14 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { type Db, type Tx } from "#db/client.server";
 import { moneyAccounts, needs, orgPaymentDetails, payments, pledges } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { SUSPENSE, UNRESTRICTED, need as needFund, paymentPostings } from "~/modules/ledger/ledger";
+import { SUSPENSE, need as needFund, paymentPostings } from "~/modules/ledger/ledger";
 import { postEntry } from "~/modules/ledger/ledger.server";
 import { todayIn } from "~/modules/needs/money";
 import { type Pledge } from "~/modules/pledging/pledges.server";
 import { normalizeReference } from "~/modules/pledging/reference";
 import { issueReceipt } from "~/modules/receipts/receipts.server";
 import { PaymentError } from "./errors";
-import { type Need, type Payment, type PaymentFlag, type PaymentMethod, UUID, PAYABLE, OPEN_NEED, METHODS, ASSET_KIND, requireFinance, lockPledgeById, lockPaymentContext, orgOf, validDay, positiveMinor, checkKey, ensureDefaultMoneyAccount, assetOf, putIntoNeed, flagFor } from "./payment-steps.server";
+import { type Need, type Payment, type PaymentFlag, type PaymentMethod, UUID, PAYABLE, OPEN_NEED, METHODS, ASSET_KIND, requireFinance, lockPledgeById, lockPaymentContext, orgOf, validDay, positiveMinor, checkKey, ensureDefaultMoneyAccount, assetOf, putIntoNeed, flagFor, fundAccountOf } from "./payment-steps.server";
 
 /** Recording money that arrived: offline payments by finance, card payments by the webhook; cash above the threshold confirmed by a second person. */
 // ---------------------------------------------------------------- record
@@ -64,6 +64,7 @@ async function bookPayment(
   ctx: { pledge: Pledge | null; need: Need | null; unknownReference: boolean; now: Date; origin?: string },
 ): Promise<RecordPaymentResult> {
   const { pledge, need, now } = ctx;
+  if (pledge?.kind === "fund") return bookFundPayment(tx, actor, payment, { pledge, now, origin: ctx.origin });
   const gift = payment.amountMinor - payment.coverFeeMinor;
   let flag: PaymentFlag | null = null;
   let applied = 0;
@@ -73,13 +74,16 @@ async function bookPayment(
   else applied = Math.min(gift, pledge.amountMinor - pledge.paidMinor);
   const suspense = flag !== null;
   const surplus = suspense ? 0 : gift - applied;
-  const target = suspense ? SUSPENSE : applied > 0 ? needFund(need!.id) : UNRESTRICTED;
+  // A zakat pledge's surplus stays zakat: it goes to the zakat fund, not the unrestricted one.
+  const fund = fundAccountOf(pledge);
+  const target = suspense ? SUSPENSE : applied > 0 ? needFund(need!.id) : fund;
   const postings = paymentPostings({
     asset: assetOf(payment),
     grossMinor: payment.amountMinor,
     feeMinor: payment.feeMinor,
     coverFeeMinor: payment.coverFeeMinor,
-    surplusMinor: target === UNRESTRICTED ? 0 : surplus,
+    surplusMinor: target === fund ? 0 : surplus,
+    surplusAccount: fund,
     target,
   });
   const { entryId } = await postEntry(tx, {
@@ -117,7 +121,7 @@ async function bookPayment(
       status: "succeeded",
       ledgerEntryId: entryId,
       surplusMinor: surplus,
-      allocation: suspense ? "suspense" : applied > 0 ? "need_fund" : "unrestricted_fund",
+      allocation: suspense ? "suspense" : applied > 0 ? "need_fund" : fund.kind === "zakat_fund" ? "zakat_fund" : "unrestricted_fund",
       needId: applied > 0 ? need!.id : null,
       flag,
       locale: pledge?.locale ?? payment.locale,
@@ -164,6 +168,56 @@ async function bookPayment(
   });
   if (suspense) return { outcome: "suspense", payment: booked, flag: flag! };
   return { outcome: "recorded", payment: booked, pledge: updatedPledge, funded, receiptId: receipt.id, surplusMinor: surplus };
+}
+
+/**
+ * A fund pledge's money (issue 12): all of the gift goes to the organisation's solidarity fund —
+ * the zakat fund for zakat — whatever the pledge's status (the donor's intent does not expire with
+ * the reference), for the allocator to give to needs within the pledge's restrictions. The pledge
+ * counts it (`paid` once covered); no need moves; the receipt names the fund.
+ */
+async function bookFundPayment(tx: Tx, actor: Actor, payment: Payment, ctx: { pledge: Pledge; now: Date; origin?: string }): Promise<RecordPaymentResult> {
+  const { pledge, now } = ctx;
+  const gift = payment.amountMinor - payment.coverFeeMinor;
+  const fund = fundAccountOf(pledge);
+  const { entryId } = await postEntry(tx, {
+    orgId: payment.orgId,
+    currency: payment.currency,
+    kind: "payment",
+    idempotencyKey: `payment:${payment.id}`,
+    memo: `${payment.method} payment ${pledge.reference} to the ${pledge.zakat ? "zakat" : "solidarity"} fund${payment.externalId ? ` (${payment.externalId})` : ""}`,
+    actorUserId: actor.userId,
+    valueDate: payment.valueDate,
+    paymentId: payment.id,
+    pledgeId: pledge.id,
+    needId: null,
+    postings: paymentPostings({ asset: assetOf(payment), grossMinor: payment.amountMinor, feeMinor: payment.feeMinor, coverFeeMinor: payment.coverFeeMinor, target: fund }),
+  });
+  const paidMinor = pledge.paidMinor + gift;
+  const live = PAYABLE.includes(pledge.status);
+  const status: Pledge["status"] = paidMinor >= pledge.amountMinor ? "paid" : live ? pledge.status : "part_paid";
+  const [updatedPledge] = await tx.update(pledges).set({ paidMinor, status, paidAt: now, updatedAt: now }).where(eq(pledges.id, pledge.id)).returning();
+  const [booked] = await tx
+    .update(payments)
+    .set({ status: "succeeded", ledgerEntryId: entryId, surplusMinor: 0, allocation: fund.kind === "zakat_fund" ? "zakat_fund" : "unrestricted_fund", needId: null, flag: null, locale: pledge.locale, updatedAt: now })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  await recordAudit(tx, actor, {
+    orgId: pledge.orgId,
+    action: updatedPledge!.status === "paid" ? "pledge.paid" : "pledge.part_payment",
+    entityType: "pledge",
+    entityId: pledge.id,
+    change: { reference: pledge.reference, from: pledge.status, to: updatedPledge!.status, appliedMinor: gift, paidMinor, currency: pledge.currency, paymentId: payment.id, fund: fund.kind },
+  });
+  const receipt = await issueReceipt(tx, { paymentId: payment.id, now, origin: ctx.origin });
+  await recordAudit(tx, actor, {
+    orgId: payment.orgId,
+    action: "payment.record",
+    entityType: "payment",
+    entityId: payment.id,
+    change: { method: payment.method, amountMinor: payment.amountMinor, feeMinor: payment.feeMinor, coverFeeMinor: payment.coverFeeMinor, currency: payment.currency, valueDate: payment.valueDate, pledge: pledge.reference, appliedMinor: gift, surplusMinor: 0, flag: null, receipt: receipt.number },
+  });
+  return { outcome: "recorded", payment: booked!, pledge: updatedPledge!, funded: false, receiptId: receipt.id, surplusMinor: 0 };
 }
 
 /**
@@ -338,7 +392,7 @@ export async function confirmCashPayment(db: Db, actor: Actor, paymentId: string
       .set({ confirmedBy: actor.userId, confirmedAt: now, updatedAt: now })
       .where(eq(payments.id, payment.id))
       .returning();
-    const need = pledge ? (await tx.select().from(needs).where(eq(needs.id, pledge.needId)))[0] ?? null : null;
+    const need = pledge?.needId ? (await tx.select().from(needs).where(eq(needs.id, pledge.needId)))[0] ?? null : null;
     await recordAudit(tx, actor, { orgId: payment.orgId, action: "payment.confirm", entityType: "payment", entityId: payment.id, change: { recordedBy: payment.recordedBy } });
     return bookPayment(tx, actor, confirmed, { pledge, need, unknownReference: false, now, origin: options.origin });
   });

@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { type Tx } from "#db/client.server";
 import { ledgerEntries, memberships, moneyAccounts, needs, organizations, paymentMethodEnum, payments, pledges, refunds } from "#db/schema";
 import { isSystemActor, type Actor } from "~/modules/audit/audit.server";
-import { STRIPE, SUSPENSE, UNRESTRICTED, accountKey, need as needFund, takeFrom, LedgerError, type AccountRef, type Holding } from "~/modules/ledger/ledger";
+import { STRIPE, SUSPENSE, UNRESTRICTED, ZAKAT_FUND, accountKey, need as needFund, takeFrom, LedgerError, type AccountRef, type Holding } from "~/modules/ledger/ledger";
 import { paymentHoldings } from "~/modules/ledger/ledger.server";
 import { normalizeEmail } from "~/modules/identity/tokens";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
@@ -71,12 +71,15 @@ export async function lockNeeds(tx: Tx, ids: (string | null | undefined)[]): Pro
   return out;
 }
 
-/** Need, then pledge (the one lock order); the pledge is read again under its lock. */
-export async function lockPledgeById(tx: Tx, pledgeId: string): Promise<{ pledge: Pledge; need: Need }> {
+/**
+ * Need, then pledge (the one lock order); the pledge is read again under its lock. A fund pledge
+ * (issue 12) has no need: only the pledge is locked, and `need` is null.
+ */
+export async function lockPledgeById(tx: Tx, pledgeId: string): Promise<{ pledge: Pledge; need: Need | null }> {
   if (!UUID.test(pledgeId)) throw new PaymentError("pledge_not_found");
   const [peek] = await tx.select({ needId: pledges.needId }).from(pledges).where(eq(pledges.id, pledgeId)).limit(1);
   if (!peek) throw new PaymentError("pledge_not_found");
-  const need = await lockNeed(tx, peek.needId);
+  const need = peek.needId ? await lockNeed(tx, peek.needId) : null;
   const [pledge] = await tx.select().from(pledges).where(eq(pledges.id, pledgeId)).for("update");
   if (!pledge) throw new PaymentError("pledge_not_found");
   return { pledge, need };
@@ -212,7 +215,13 @@ export function assetOf(payment: Pick<Payment, "method" | "moneyAccountId">): Ac
 /** Where the payment's main money sits (its allocation), as a ledger account. */
 export function allocationAccount(payment: Pick<Payment, "allocation" | "needId">): AccountRef {
   if (payment.allocation === "need_fund" && payment.needId) return needFund(payment.needId);
+  if (payment.allocation === "zakat_fund") return ZAKAT_FUND;
   return payment.allocation === "suspense" ? SUSPENSE : UNRESTRICTED;
+}
+
+/** The fund a pledge's money goes to when it is not for a need: zakat to the zakat fund (issue 12). */
+export function fundAccountOf(pledge: Pick<Pledge, "zakat"> | null): AccountRef {
+  return pledge?.zakat ? ZAKAT_FUND : UNRESTRICTED;
 }
 
 /**
@@ -231,7 +240,7 @@ export function orderedHoldings(payment: Payment, holdings: Holding[], options: 
     }
     if (key === main) return 0;
     if (h.account.kind === "suspense") return 2;
-    if (h.account.kind === "unrestricted_fund") return 3;
+    if (h.account.kind === "unrestricted_fund" || h.account.kind === "zakat_fund") return 3;
     if (h.account.kind === "fee_cover") return 4;
     return 9;
   };
@@ -334,6 +343,12 @@ export async function drawBack(tx: Tx, actor: Actor, payment: Payment, pledge: P
   let current = pledge;
   for (const s of sources) {
     if (s.account.kind === "need_fund") current = await takeOutOfNeed(tx, actor, { needId: s.account.needId!, amountMinor: s.amountMinor, pledge: current, now, ending: "refund" });
+  }
+  // A fund pledge's money comes back out of its fund: the pledge's paid part goes down with it.
+  const fromFund = sources.filter((s) => s.account.kind === "unrestricted_fund" || s.account.kind === "zakat_fund").reduce((t, s) => t + s.amountMinor, 0);
+  if (current && current.kind === "fund" && fromFund > 0 && current.paidMinor > 0) {
+    const paidMinor = Math.max(0, current.paidMinor - fromFund);
+    await tx.update(pledges).set({ paidMinor, status: paidMinor === 0 ? "refunded" : "part_paid", updatedAt: now }).where(eq(pledges.id, current.id));
   }
   return sources;
 }

@@ -205,7 +205,8 @@ export function knownCurrency(code: string): boolean {
 export type PaymentPreviewOutcome = "paid" | "part_paid" | "over_paid" | "suspense" | "awaiting_confirmation";
 
 export function previewOutcome(input: {
-  pledge: { status: string; amountMinor: number; paidMinor: number; needState: string } | null;
+  /** needState null: a gift to the solidarity fund, which takes the money whatever the pledge's status. */
+  pledge: { status: string; amountMinor: number; paidMinor: number; needState: string | null } | null;
   amountMinor: number;
   method: string;
   currency: string;
@@ -218,7 +219,7 @@ export function previewOutcome(input: {
       return { outcome: "awaiting_confirmation", outstandingMinor: pledge ? Math.max(0, pledge.amountMinor - pledge.paidMinor) : 0, surplusMinor: 0, restMinor: 0 };
     }
   }
-  const open = pledge && ["pending", "awaiting_payment"].includes(pledge.status) && ["published", "funded"].includes(pledge.needState);
+  const open = pledge && (pledge.needState === null || (["pending", "awaiting_payment"].includes(pledge.status) && ["published", "funded"].includes(pledge.needState)));
   if (!pledge || !open) return { outcome: "suspense", outstandingMinor: 0, surplusMinor: 0, restMinor: 0 };
   const outstanding = Math.max(0, pledge.amountMinor - pledge.paidMinor);
   if (amountMinor < outstanding) return { outcome: "part_paid", outstandingMinor: outstanding, surplusMinor: 0, restMinor: outstanding - amountMinor };

@@ -40,13 +40,14 @@ export async function standInSession(db: Db, sessionId: string) {
         displayName: pledges.displayName,
         locale: pledges.locale,
         currency: pledges.currency,
+        zakat: pledges.zakat,
       },
       need: { titleAr: needs.titleAr, titleEn: needs.titleEn },
       org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn },
     })
     .from(checkoutSessions)
     .innerJoin(pledges, eq(pledges.id, checkoutSessions.pledgeId))
-    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .leftJoin(needs, eq(needs.id, pledges.needId))
     .innerJoin(organizations, eq(organizations.id, checkoutSessions.orgId))
     .where(eq(checkoutSessions.id, sessionId))
     .limit(1);

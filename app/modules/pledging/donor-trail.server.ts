@@ -9,7 +9,7 @@
 import { and, desc, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "#db/client.server";
-import { ledgerAccounts, ledgerEntries, ledgerPostings, needs, payments, pledges, receipts, refunds } from "#db/schema";
+import { fundAllocations, ledgerAccounts, ledgerEntries, ledgerPostings, needs, organizations, payments, pledges, receipts, refunds } from "#db/schema";
 import { needFigures, type NeedFigures } from "~/modules/anonymization/public-need";
 
 export interface TrailPayment {
@@ -40,6 +40,11 @@ export interface TrailMove {
   to: "other_need" | "general_fund";
   amountMinor: number;
   valueDate: string;
+  /**
+   * The need the solidarity fund's allocator gave it to (issue 12), with why — its public title
+   * and the score's parts; null for a move finance made (named only as "another need").
+   */
+  allocation: { publicId: string; titleAr: string | null; titleEn: string | null; score: number; parts: Record<string, number> } | null;
 }
 
 export interface PledgeMoney {
@@ -58,7 +63,7 @@ const COUNTED_PAYMENT = ["awaiting_confirmation", "rejected"] as const;
  * by pledge id. `pledgeNeeds` maps each pledge to its need: money credited to that need's fund is
  * "in the fund", not a move (e.g. suspense money attached to the pledge).
  */
-export async function moneyOfPledges(db: DbOrTx, pledgeNeeds: ReadonlyMap<string, string>): Promise<Map<string, PledgeMoney>> {
+export async function moneyOfPledges(db: DbOrTx, pledgeNeeds: ReadonlyMap<string, string | null>): Promise<Map<string, PledgeMoney>> {
   const out = new Map<string, PledgeMoney>();
   const pledgeIds = [...pledgeNeeds.keys()];
   for (const id of pledgeIds) out.set(id, emptyMoney());
@@ -109,18 +114,27 @@ export async function moneyOfPledges(db: DbOrTx, pledgeNeeds: ReadonlyMap<string
         kind: ledgerAccounts.kind,
         needId: ledgerAccounts.needId,
         amountMinor: sql<number>`(-${ledgerPostings.amountMinor})::bigint`,
+        allocation: {
+          score: fundAllocations.score,
+          parts: fundAllocations.parts,
+          publicId: needs.publicId,
+          titleAr: needs.titleAr,
+          titleEn: needs.titleEn,
+        },
       })
       .from(ledgerEntries)
       .innerJoin(ledgerPostings, eq(ledgerPostings.entryId, ledgerEntries.id))
       .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerPostings.accountId))
       .leftJoin(reversal, eq(reversal.reversesEntryId, ledgerEntries.id))
+      .leftJoin(fundAllocations, eq(fundAllocations.ledgerEntryId, ledgerEntries.id))
+      .leftJoin(needs, eq(needs.id, fundAllocations.needId))
       .where(
         and(
           inArray(ledgerEntries.paymentId, paymentIds),
           eq(ledgerEntries.kind, "reallocation"),
           isNull(reversal.id),
           lt(ledgerPostings.amountMinor, 0),
-          inArray(ledgerAccounts.kind, ["need_fund", "unrestricted_fund"]),
+          inArray(ledgerAccounts.kind, ["need_fund", "unrestricted_fund", "zakat_fund"]),
         ),
       )
       .orderBy(ledgerEntries.createdAt),
@@ -162,11 +176,14 @@ export async function moneyOfPledges(db: DbOrTx, pledgeNeeds: ReadonlyMap<string
     const pledgeId = pledgeOfPayment.get(c.paymentId!)!;
     const ownNeed = pledgeNeeds.get(pledgeId);
     if (c.kind === "need_fund" && c.needId === ownNeed) continue; // arrived in its own need's fund
+    if (c.kind !== "need_fund" && ownNeed === null) continue; // a fund pledge's money arriving in its own fund
+    const a = c.kind === "need_fund" && c.allocation?.publicId ? c.allocation : null;
     out.get(pledgeId)!.moves.push({
       paymentId: c.paymentId!,
       to: c.kind === "need_fund" ? "other_need" : "general_fund",
       amountMinor: Number(c.amountMinor),
       valueDate: c.valueDate,
+      allocation: a ? { publicId: a.publicId!, titleAr: a.titleAr, titleEn: a.titleEn, score: a.score!, parts: a.parts! } : null,
     });
   }
   return out;
@@ -181,7 +198,9 @@ export interface DonorTrailRow {
   paidMinor: number;
   currency: string;
   createdAt: Date;
-  need: { publicId: string; titleAr: string | null; titleEn: string | null; state: string; targetMinor: number; figures: NeedFigures };
+  /** The need it funds; null for a gift to an organisation's solidarity fund (then `fund`). */
+  need: { publicId: string; titleAr: string | null; titleEn: string | null; state: string; targetMinor: number; figures: NeedFigures } | null;
+  fund: { zakat: boolean; orgNameAr: string; orgNameEn: string; orgSlug: string } | null;
   money: PledgeMoney;
 }
 
@@ -198,6 +217,8 @@ export async function donorTrail(db: DbOrTx, userId: string, limit = 200): Promi
       paidMinor: pledges.paidMinor,
       currency: pledges.currency,
       createdAt: pledges.createdAt,
+      zakat: pledges.zakat,
+      org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug },
       need: {
         publicId: needs.publicId,
         titleAr: needs.titleAr,
@@ -209,7 +230,8 @@ export async function donorTrail(db: DbOrTx, userId: string, limit = 200): Promi
       },
     })
     .from(pledges)
-    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .innerJoin(organizations, eq(organizations.id, pledges.orgId))
+    .leftJoin(needs, eq(needs.id, pledges.needId))
     .where(eq(pledges.donorUserId, userId))
     .orderBy(desc(pledges.createdAt), desc(pledges.id))
     .limit(limit);
@@ -223,14 +245,17 @@ export async function donorTrail(db: DbOrTx, userId: string, limit = 200): Promi
     paidMinor: Number(r.paidMinor),
     currency: r.currency,
     createdAt: r.createdAt,
-    need: {
-      publicId: r.need.publicId,
-      titleAr: r.need.titleAr,
-      titleEn: r.need.titleEn,
-      state: r.need.state,
-      targetMinor: Number(r.need.targetMinor),
-      figures: needFigures(r.need),
-    },
+    need: r.need
+      ? {
+          publicId: r.need.publicId,
+          titleAr: r.need.titleAr,
+          titleEn: r.need.titleEn,
+          state: r.need.state,
+          targetMinor: Number(r.need.targetMinor),
+          figures: needFigures(r.need),
+        }
+      : null,
+    fund: r.needId === null ? { zakat: r.zakat, orgNameAr: r.org.nameAr, orgNameEn: r.org.nameEn, orgSlug: r.org.slug } : null,
     money: money.get(r.id) ?? emptyMoney(),
   }));
 }

@@ -21,7 +21,11 @@ export type PledgeErrorCode =
   | "pledge_not_found"
   | "not_cancellable"
   | "invalid_state"
-  | "not_allowed";
+  | "not_allowed"
+  | "zakat_ineligible"
+  | "org_not_found"
+  | "region_invalid"
+  | "category_invalid";
 
 export class PledgeError extends Error {
   constructor(
@@ -50,12 +54,17 @@ export class PledgeError extends Error {
         return 429;
       case "not_allowed":
         return 403;
+      case "org_not_found":
+        return 404;
       case "currency_mismatch":
       case "below_minimum":
       case "card_unavailable":
       case "method_not_offered":
       case "method_needs_details":
       case "items_invalid":
+      case "zakat_ineligible":
+      case "region_invalid":
+      case "category_invalid":
         return 400;
       default:
         return 409;

@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from "#db/client.server";
 import { users, needs, pledgeItems, pledges } from "#db/schema";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
+import { publicTitleIn } from "~/modules/needs/titles";
 import { generateToken, hashToken } from "~/modules/identity/tokens";
 import { checkLimits, recordHits, type LimitRule } from "~/modules/rate-limits/rate-limits.server";
 import { PLEDGE_LIMITS, retryAfterSeconds } from "~/modules/rate-limits/rules";
@@ -48,6 +49,7 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
     }
 
     if (need.state !== "published") throw new PledgeError("need_not_open", { state: need.state });
+    if (input.zakat && need.zakatCategory === null) throw new PledgeError("zakat_ineligible");
     if (input.currency.toUpperCase() !== need.currency) throw new PledgeError("currency_mismatch", { currency: need.currency });
     const cardPayments = input.cardPayments ?? PLATFORM_CARD_PAYMENTS;
     if (input.method === "card" && cardPayments && !cardAvailable(need.currency)) throw new PledgeError("card_unavailable");
@@ -112,6 +114,7 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
           email,
           displayName: input.displayName?.trim() || null,
           anonymous: input.anonymous ?? false,
+          zakat: input.zakat === true,
           message: input.message?.trim() || null,
           amountMinor,
           currency,
@@ -147,40 +150,53 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
 
     if (offline) {
       if (!org) throw new Error(`need ${need.id}: organisation ${need.orgId} not found`);
-      const title = (input.locale === "ar" ? need.titleAr ?? need.titleEn : need.titleEn ?? need.titleAr) ?? "";
-      await enqueueEmail(tx, email, input.locale, {
-        template: "pledge-instructions",
-        data: {
-          name: pledge.displayName ?? "",
-          reference: pledge.reference,
-          amount: formatMoney(amountMinor, currency, input.locale),
-          needTitle: title,
-          orgName: input.locale === "ar" ? org.nameAr : org.nameEn,
-          method: input.method as "bank_transfer" | "cash" | "money_transfer",
-          expiresOn: expiresAt ? formatDate(expiresAt, input.locale, org.timeZone) : "",
-          // A guest confirms by this link within 24 hours (the URL carries the token: kept out of meta).
-          confirmUrl: confirmToken ? `${input.origin}/pledges/${pledge.reference}/confirm?token=${confirmToken}` : null,
-          confirmBy: confirmToken ? formatDateTime(expiresAt!, input.locale, org.timeZone) : null,
-          holdsUntil: confirmToken ? formatDate(fullHoldUntil(now, details?.pledgeExpiryDays), input.locale, org.timeZone) : null,
-          bank: details
-            ? {
-                bankName: details.bankName,
-                accountName: details.accountName,
-                accountNumber: details.accountNumber,
-                swift: details.swift,
-              }
-            : null,
-          instructions:
-            input.method === "money_transfer"
-              ? ((input.locale === "ar" ? details?.transferShopInstructionsAr : details?.transferShopInstructionsEn) ?? null)
-              : input.method === "cash"
-                ? ((input.locale === "ar" ? details?.officeInstructionsAr : details?.officeInstructionsEn) ?? null)
-                : null,
-          instructionsUrl: `${input.origin}/pledges/${pledge.reference}`,
-        },
-      });
+      await sendInstructions(tx, { pledge, org, details, title: publicTitleIn(need, input.locale), confirmToken, now, origin: input.origin });
     }
     return { pledge, created: true, confirmToken };
+  });
+}
+
+type OrgRow = NonNullable<Awaited<ReturnType<typeof getOrgWithPaymentDetails>>["org"]>;
+type DetailsRow = Awaited<ReturnType<typeof getOrgWithPaymentDetails>>["details"];
+
+/** The offline pledge's instructions email (reference, amount, where to pay), in the pledge's language, through the outbox. */
+export async function sendInstructions(
+  tx: DbOrTx,
+  input: { pledge: Pledge; org: OrgRow; details: DetailsRow; title: string; confirmToken: string | null; now: Date; origin: string },
+) {
+  const { pledge, org, details, confirmToken } = input;
+  const locale = pledge.locale;
+  const expiresAt = pledge.expiresAt;
+  await enqueueEmail(tx, pledge.email, locale, {
+    template: "pledge-instructions",
+    data: {
+      name: pledge.displayName ?? "",
+      reference: pledge.reference,
+      amount: formatMoney(pledge.amountMinor, pledge.currency, locale),
+      needTitle: input.title,
+      orgName: locale === "ar" ? org.nameAr : org.nameEn,
+      method: pledge.method as "bank_transfer" | "cash" | "money_transfer",
+      expiresOn: expiresAt ? formatDate(expiresAt, locale, org.timeZone) : "",
+      // A guest confirms by this link within 24 hours (the URL carries the token: kept out of meta).
+      confirmUrl: confirmToken ? `${input.origin}/pledges/${pledge.reference}/confirm?token=${confirmToken}` : null,
+      confirmBy: confirmToken && expiresAt ? formatDateTime(expiresAt, locale, org.timeZone) : null,
+      holdsUntil: confirmToken ? formatDate(fullHoldUntil(input.now, details?.pledgeExpiryDays), locale, org.timeZone) : null,
+      bank: details
+        ? {
+            bankName: details.bankName,
+            accountName: details.accountName,
+            accountNumber: details.accountNumber,
+            swift: details.swift,
+          }
+        : null,
+      instructions:
+        pledge.method === "money_transfer"
+          ? ((locale === "ar" ? details?.transferShopInstructionsAr : details?.transferShopInstructionsEn) ?? null)
+          : pledge.method === "cash"
+            ? ((locale === "ar" ? details?.officeInstructionsAr : details?.officeInstructionsEn) ?? null)
+            : null,
+      instructionsUrl: `${input.origin}/pledges/${pledge.reference}`,
+    },
   });
 }
 

@@ -79,12 +79,14 @@ export async function getPledgeInstructions(db: DbOrTx, rawReference: string) {
         createdAt: pledges.createdAt,
         donorUserId: pledges.donorUserId,
         displayName: pledges.displayName,
+        kind: pledges.kind,
+        zakat: pledges.zakat,
       },
       need: { publicId: needs.publicId, titleAr: needs.titleAr, titleEn: needs.titleEn, state: needs.state },
       org: { id: organizations.id, slug: organizations.slug, nameAr: organizations.nameAr, nameEn: organizations.nameEn, timeZone: organizations.timeZone },
     })
     .from(pledges)
-    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .leftJoin(needs, eq(needs.id, pledges.needId))
     .innerJoin(organizations, eq(organizations.id, pledges.orgId))
     .where(eq(pledges.reference, reference))
     .limit(1);

@@ -124,6 +124,7 @@ export async function decideOffer(db: Db, actor: Actor, pledgeId: string, decisi
     await requireStaff(tx, actor, pledge.orgId, ["caseworker", "finance", "org_admin"]);
     if (pledge.status !== "offered") throw new PledgeError("invalid_state");
     let result: { pledge: Pledge; funded: boolean };
+    if (!need) throw new PledgeError("invalid_state");
     if (decision === "received") result = await countAsReceived(tx, actor, pledge, need, now);
     else result = { pledge: await releaseReservation(tx, pledge, need, now, "declined"), funded: false };
     await recordAudit(tx, actor, {

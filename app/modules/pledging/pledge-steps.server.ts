@@ -78,6 +78,8 @@ export interface CreatePledgeInput {
   rateLimit?: { ip: string } | null;
   /** Whether the platform takes cards; default PLATFORM_CARD_PAYMENTS (off until the payments issue). */
   cardPayments?: boolean;
+  /** The donor gives this as zakat (issue 12): only to a zakat-eligible need. */
+  zakat?: boolean;
 }
 
 export interface CreatePledgeResult {
@@ -107,6 +109,7 @@ const pledgeNeedColumns = {
   targetMinor: needs.targetMinor,
   reservedMinor: needs.reservedMinor,
   paidMinor: needs.paidMinor,
+  zakatCategory: needs.zakatCategory,
 };
 
 export type PledgeNeed = Pick<Need, keyof typeof pledgeNeedColumns>;
@@ -125,11 +128,14 @@ async function lockNeedById(tx: Tx, needId: string): Promise<Need> {
   return need;
 }
 
-/** Locks the need then the pledge (the one lock order), re-reading the pledge under the lock. */
-export async function lockPledge(tx: Tx, where: ReturnType<typeof eq>): Promise<{ pledge: Pledge; need: Need }> {
+/**
+ * Locks the need then the pledge (the one lock order), re-reading the pledge under the lock. A
+ * fund pledge (issue 12) has no need: only the pledge is locked, and `need` is null.
+ */
+export async function lockPledge(tx: Tx, where: ReturnType<typeof eq>): Promise<{ pledge: Pledge; need: Need | null }> {
   const [peek] = await tx.select({ needId: pledges.needId }).from(pledges).where(where).limit(1);
   if (!peek) throw new PledgeError("pledge_not_found");
-  const need = await lockNeedById(tx, peek.needId);
+  const need = peek.needId ? await lockNeedById(tx, peek.needId) : null;
   const [pledge] = await tx.select().from(pledges).where(where).for("update");
   if (!pledge) throw new PledgeError("pledge_not_found");
   return { pledge, need };
@@ -141,9 +147,10 @@ export async function lockPledge(tx: Tx, where: ReturnType<typeof eq>): Promise<
  * The donor count does not move: a donor is counted once money arrives, never for a promise.
  * Call under the need's then the pledge's row lock.
  */
-export async function releaseReservation(tx: Tx, pledge: Pledge, need: Pick<Need, "id">, now: Date, status: "cancelled" | "expired" | "declined") {
+export async function releaseReservation(tx: Tx, pledge: Pledge, need: Pick<Need, "id"> | null, now: Date, status: "cancelled" | "expired" | "declined") {
   const outstanding = pledge.amountMinor - pledge.paidMinor;
-  if (outstanding > 0) {
+  // A fund pledge (need null) reserved nothing.
+  if (outstanding > 0 && need) {
     await tx
       .update(needs)
       .set({ reservedMinor: sql`${needs.reservedMinor} - ${outstanding}`, updatedAt: now })
@@ -255,4 +262,14 @@ export async function getOrgWithPaymentDetails(db: DbOrTx, orgId: string, idempo
     .where(eq(organizations.id, orgId))
     .limit(1);
   return { org: row?.org ?? null, details: row?.details ?? null, replayId: row?.replayId ?? null };
+}
+
+/**
+ * For staff lists of pledges joined (left) to their need: the need's title, or for a gift to the
+ * solidarity fund (issue 12) the fund's name — "Zakat fund" for zakat.
+ */
+export function fundOrNeedTitle(locale: "ar" | "en") {
+  const column = locale === "ar" ? needs.titleAr : needs.titleEn;
+  const [solidarity, zakat] = locale === "ar" ? ["صندوق التضامن", "صندوق الزكاة"] : ["Solidarity fund", "Zakat fund"];
+  return sql<string | null>`case when ${pledges.needId} is null then (case when ${pledges.zakat} then ${zakat} else ${solidarity} end) else ${column} end`;
 }

@@ -16,6 +16,7 @@ export {
 export type { Pledge, PledgeMethod, ItemLineInput, CreatePledgeInput, CreatePledgeResult } from "./pledge-steps.server";
 export { CARD_HOLD_MS } from "./holds";
 export { createPledge, offerDelivery, checkConfirmation, confirmPledge } from "./pledge-create.server";
+export { createFundPledge, type CreateFundPledgeInput } from "./fund-pledge.server";
 export type { ConfirmCheck } from "./pledge-create.server";
 export { cancelPledge, expirePledges, markPledgePaid, decideOffer } from "./pledge-status.server";
 export type { MarkPaidResult } from "./pledge-status.server";

@@ -24,6 +24,8 @@ export const PledgeFormSchema = z.object({
   email: z.string().trim().toLowerCase().max(254, "pledging:errors.tooLong").email("pledging:errors.emailInvalid").optional(),
   displayName: optionalText(80),
   anonymous: z.boolean().optional(),
+  /** The donor gives it as zakat (issue 12): offered only on a zakat-eligible need. */
+  zakat: z.boolean().optional(),
   message: optionalText(500),
   idempotencyKey: z
     .string({ required_error: "pledging:errors.formExpired" })

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
 import { needItems, needs, pledgeItems, pledges } from "#db/schema";
+import { fundOrNeedTitle } from "./pledge-steps.server";
 import { PLEDGE_STATUSES, type PledgeListFilter, type PledgeStatus } from "./staff";
 import { UUID_PATTERN } from "~/utils/uuid";
 
@@ -20,8 +21,9 @@ const UUID = UUID_PATTERN;
 export interface OrgPledgeRow {
   id: string;
   reference: string;
-  needId: string;
-  needPublicId: string;
+  /** Null for a gift to the solidarity fund (issue 12): then the titles are the fund's. */
+  needId: string | null;
+  needPublicId: string | null;
   needTitleAr: string | null;
   needTitleEn: string | null;
   amountMinor: number;
@@ -71,8 +73,8 @@ export async function listOrgPledges(
       reference: pledges.reference,
       needId: pledges.needId,
       needPublicId: needs.publicId,
-      needTitleAr: needs.titleAr,
-      needTitleEn: needs.titleEn,
+      needTitleAr: fundOrNeedTitle("ar"),
+      needTitleEn: fundOrNeedTitle("en"),
       amountMinor: pledges.amountMinor,
       currency: pledges.currency,
       method: pledges.method,
@@ -89,7 +91,7 @@ export async function listOrgPledges(
       confirmedAt: pledges.confirmedAt,
     })
     .from(pledges)
-    .innerJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
+    .leftJoin(needs, and(eq(needs.id, pledges.needId), eq(needs.orgId, pledges.orgId)))
     .where(where)
     .orderBy(desc(pledges.createdAt), desc(pledges.id))
     .limit(pageSize)

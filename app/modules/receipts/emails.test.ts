@@ -16,7 +16,7 @@ const common = {
 
 const receipt: EmailMessage = {
   template: "receipt",
-  data: { ...common, valueDate: "2 Mar 2026", method: "bank_transfer", needTitle: "School fees", destination: "need", gift: "US$60.00", coverFee: null, surplus: "US$10.00" },
+  data: { ...common, valueDate: "2 Mar 2026", method: "bank_transfer", needTitle: "School fees", destination: "need", givenAs: "sadaqa", gift: "US$60.00", coverFee: null, surplus: "US$10.00" },
 };
 const creditNote: EmailMessage = { template: "credit-note", data: { ...common, number: "CN-2026-000003", amount: "US$20.00", receiptNumber: "R-2026-000012" } };
 
@@ -46,5 +46,17 @@ describe("receipt and credit-note emails", () => {
     expect(cn.text).toContain("This credit note corrects receipt R-2026-000012");
     const again = await renderEmail("en", { ...receipt, data: { ...receipt.data, reissued: true } } as EmailMessage);
     expect(again.text).toContain("same number");
+  });
+
+  it("says zakat or sadaqa, and a fund gift names the fund rather than a need", async () => {
+    const sadaqa = await renderEmail("en", receipt);
+    expect(sadaqa.text).toContain("Sadaqa (voluntary charity)");
+    expect(sadaqa.text).not.toContain("Zakat");
+    const zakat = { template: "receipt", data: { ...receipt.data, givenAs: "zakat", destination: "fund", needTitle: "Amal zakat fund", surplus: null, gift: null } } as EmailMessage;
+    const en = await renderEmail("en", zakat);
+    expect(en.text).toContain("Given as: Zakat");
+    expect(en.text).toContain("for “Amal zakat fund”: it will go to the most urgent verified needs");
+    const ar = await renderEmail("ar", zakat);
+    expect(ar.text).toContain("نوع العطاء: زكاة");
   });
 });

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { fundTitleIn } from "~/modules/needs/titles";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx, Tx } from "#db/client.server";
 import { memberships, needs, orgCounters, organizations, payments, pledges, receipts, refunds, users } from "#db/schema";
@@ -178,7 +179,7 @@ export async function reissueReceipt(
 
 // ---------------------------------------------------------------- what a receipt says
 
-export type ReceiptDestination = "need" | "unrestricted" | "unassigned";
+export type ReceiptDestination = "need" | "fund" | "unrestricted" | "unassigned";
 
 /** Everything a receipt shows, read from its rows (public text of the need only). */
 export async function receiptDetails(db: DbOrTx, receiptId: string) {
@@ -207,6 +208,8 @@ export async function receiptDetails(db: DbOrTx, receiptId: string) {
         pledgeId: payments.pledgeId,
       },
       pledgeReference: pledges.reference,
+      pledgeKind: pledges.kind,
+      zakat: pledges.zakat,
       need: { publicId: needs.publicId, titleAr: needs.titleAr, titleEn: needs.titleEn },
       refersToNumber: original.number,
     })
@@ -219,7 +222,13 @@ export async function receiptDetails(db: DbOrTx, receiptId: string) {
     .where(eq(receipts.id, receiptId))
     .limit(1);
   if (!row) return null;
-  const destination: ReceiptDestination = row.need?.publicId ? "need" : row.payment.allocation === "suspense" ? "unassigned" : "unrestricted";
+  const destination: ReceiptDestination = row.need?.publicId
+    ? "need"
+    : row.payment.allocation === "suspense"
+      ? "unassigned"
+      : row.pledgeKind === "fund"
+        ? "fund"
+        : "unrestricted";
   return { ...row, destination };
 }
 
@@ -250,7 +259,9 @@ export function receiptLines(d: ReceiptDetails, locale: Locale) {
     reissuedOn: r.reissuedAt ? formatDate(r.reissuedAt, locale, d.org.timeZone) : null,
     valueDate: formatDate(d.payment.valueDate, locale, "UTC"),
     method: d.payment.method,
-    needTitle: needTitleIn(d.need, locale),
+    needTitle: d.destination === "fund" ? fundTitleIn(d.org, d.zakat === true, locale) : needTitleIn(d.need, locale),
+    /** How the donor gave it (issue 12): zakat, or sadaqa (voluntary charity) — every receipt says which. */
+    givenAs: d.zakat ? ("zakat" as const) : ("sadaqa" as const),
     needPublicId: d.need?.publicId ?? null,
     destination: d.destination,
     orgName: issuerName(d.org, locale),
@@ -293,6 +304,7 @@ async function sendReceiptEmail(tx: DbOrTx, row: Receipt, origin: string, reissu
             method: lines.method,
             needTitle: lines.needTitle,
             destination: lines.destination,
+            givenAs: lines.givenAs,
             gift: lines.gift,
             coverFee: lines.coverFee,
             surplus: lines.surplus,
