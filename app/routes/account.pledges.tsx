@@ -18,6 +18,7 @@ import { withNumerals, type Numerals } from "~/utils/numerals";
 import { Bdi, Digits, Money, Ref, ltrRun } from "~/components/bidi";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { fundTitleIn, publicTitleIn } from "~/modules/needs/titles";
+import { openCreditsOf } from "~/modules/giving/credits.server";
 
 /**
  * /account/pledges — the donor's pledges with status, reference and instructions; cancel a pending
@@ -174,16 +175,23 @@ const CancelSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [rows, locale, t] = await Promise.all([
-    donorTrail(await getDb(), user.id),
+  const db = await getDb();
+  const [rows, locale, t, credits] = await Promise.all([
+    donorTrail(db, user.id),
     getLocale(request),
     getFixedT(request, ["pledging", "common"]),
+    // Donor credit (issue 12): gifts whose need was cancelled or expired, waiting for the donor's choice.
+    user.emailVerifiedAt ? openCreditsOf(db, user.email) : Promise.resolve([]),
   ]);
   const cancelled = normalizeReference(new URL(request.url).searchParams.get("cancelled"));
   return data(
     {
       title: `${t("pledging:account.title")} — ${t("common:appName")}`,
       cancelled,
+      credits: credits.map((c) => ({
+        path: c.path,
+        text: t("pledging:account.credit", { amount: formatMoney(c.amountMinor, c.currency, locale), need: publicTitleIn(c, locale), until: formatDate(c.expiresAt, locale) }),
+      })),
       pledges: rows.map((p) => ({
         reference: p.reference,
         status: p.status,
@@ -223,7 +231,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MyPledges() {
-  const { pledges, cancelled } = useLoaderData<typeof loader>();
+  const { pledges, cancelled, credits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
   return (
@@ -231,6 +239,18 @@ export default function MyPledges() {
       <h1 className="text-2xl font-bold text-brand-800">{t("account.title")}</h1>
       <p>{t("account.intro")}</p>
       {cancelled && <Notice tone="success">{t("account.cancelled", { reference: ltrRun(cancelled) })}</Notice>}
+      {credits.length > 0 && (
+        <ul className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3" data-testid="my-credits">
+          {credits.map((c) => (
+            <li key={c.path}>
+              {c.text}{" "}
+              <Link to={c.path} className="font-bold text-brand-700 underline">
+                {t("account.creditChoose")}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
       <FormMessage errors={actionData?.result?.error?.[""] ?? actionData?.result?.error?.reference} />
       {pledges.length === 0 ? (
         <p>

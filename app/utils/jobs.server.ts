@@ -14,6 +14,7 @@ import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/s
 import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
 import { runDigests } from "~/modules/giving/digest.server";
 import { runScheduledFunds } from "~/modules/matching/fund-run.server";
+import { expireCredits, offerCredits } from "~/modules/giving/credits.server";
 import { env } from "./env.server";
 import { pageDataChanged } from "./page-cache.server";
 import { kickOutbox, setOutboxKicker } from "./outbox-kick.server";
@@ -34,6 +35,8 @@ export const STATEMENT_IMPORT_QUEUE = "statement-import";
 export const GIVING_DIGEST_QUEUE = "giving-digest";
 /** The solidarity funds' scheduled run (issue 12): every Monday, as the system, each organisation's funds at the default cap. */
 export const FUND_RUN_QUEUE = "fund-run";
+/** Donor credit (issue 12): offer credit for money on cancelled or expired needs, and resolve credits whose window ended (hourly). */
+export const DONOR_CREDITS_QUEUE = "donor-credits";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -173,6 +176,14 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         if (result.runs > 0) kickOutbox();
       });
       await boss.schedule(FUND_RUN_QUEUE, "0 7 * * 1", {}, { tz: "UTC" });
+      // Donor credit: new offers, then credits whose window ended (each its own transaction, keyed).
+      await boss.createQueue(DONOR_CREDITS_QUEUE, { name: DONOR_CREDITS_QUEUE, policy: "stately", retryLimit: 1, expireInSeconds: 60 * 60 });
+      await work(boss, DONOR_CREDITS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        const offered = await offerCredits(database.db, { origin: env().APP_URL ?? "http://localhost:3000" });
+        const ended = await expireCredits(database.db);
+        if (offered + ended > 0) kickOutbox();
+      });
+      await boss.schedule(DONOR_CREDITS_QUEUE, "17 * * * *", {}, { tz: "UTC" });
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };

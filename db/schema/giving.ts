@@ -103,3 +103,53 @@ export const fundAllocations = pgTable(
     check("fund_allocations_amount_positive", sql`${t.amountMinor} > 0`),
   ],
 );
+
+/**
+ * Donor credit (issue 12): money a donor gave that its need can no longer use — the need was
+ * cancelled, or expired before it was funded. For a window (platform_settings.credit_window_days)
+ * the donor may choose another need in one click (a signed link in the email, or their account);
+ * when the window ends the system moves it to the organisation's fund and the allocator gives it
+ * to the most urgent need that fits, and the donor is told where it went.
+ *
+ * | status    | meaning                                                                        |
+ * |-----------|--------------------------------------------------------------------------------|
+ * | open      | offered to the donor; the money still sits in the old need's fund              |
+ * | used      | the donor chose a need (`to_need_id`); the money moved there                   |
+ * | allocated | the window ended; moved to the fund and the allocator gave it (to_need_id)     |
+ * | to_fund   | the window ended; moved to the fund, no need fitted yet: the weekly run will   |
+ * | void      | the money left the old need some other way (refunded, moved by finance)        |
+ */
+export const donorCreditStatusEnum = pgEnum("donor_credit_status", ["open", "used", "allocated", "to_fund", "void"]);
+
+export const donorCredits = pgTable(
+  "donor_credits",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    /** The need the money sat on when it could no longer be used. */
+    fromNeedId: uuid()
+      .notNull()
+      .references(() => needs.id),
+    currency: char({ length: 3 }).notNull(),
+    amountMinor: bigint({ mode: "number" }).notNull(),
+    /** Where the offer went (the pledge's email or the payment's contact). */
+    email: text().notNull(),
+    zakat: boolean().notNull().default(false),
+    status: donorCreditStatusEnum().notNull().default("open"),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    toNeedId: uuid().references(() => needs.id),
+    resolvedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("donor_credits_payment_need").on(t.paymentId, t.fromNeedId),
+    index("donor_credits_open_idx").on(t.expiresAt).where(sql`${t.status} = 'open'`),
+    index("donor_credits_email_idx").on(t.email),
+    check("donor_credits_amount_positive", sql`${t.amountMinor} > 0`),
+  ],
+);

@@ -262,8 +262,10 @@ export const platformSettings = pgTable(
   {
     id: boolean().primaryKey().default(true),
     kAnonymityMin: integer().notNull().default(5),
+    /** Donor credit (issue 12): days a donor has to choose another need before the fund's allocator does. */
+    creditWindowDays: integer().notNull().default(30),
     updatedBy: uuid().references(() => users.id),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("platform_settings_one_row", sql`${t.id}`), check("platform_settings_k", sql`${t.kAnonymityMin} between 1 and 100`)],
+  (t) => [check("platform_settings_one_row", sql`${t.id}`), check("platform_settings_k", sql`${t.kAnonymityMin} between 1 and 100`), check("platform_settings_credit_window", sql`${t.creditWindowDays} between 1 and 365`)],
 );

@@ -152,7 +152,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       ["/needs", /^\/needs\/[^/]+$/],
       ["/needs", /^\/needs\/[^/]+$/, "/pledge"],
     ]);
-    await checkAll(page, consoleErrors, testInfo, ["/", "/needs", ...records, `/orgs/${ORG}`, "/login", "/signup", "/forgot-password"]);
+    await checkAll(page, consoleErrors, testInfo, ["/", "/needs", ...records, `/orgs/${ORG}`, `/orgs/${ORG}/give`, "/login", "/signup", "/forgot-password"]);
   });
 
   test("donor account pages", async ({ page, consoleErrors }, testInfo) => {

@@ -29,7 +29,7 @@ const FINANCE = ["finance", "org_admin"] as const;
 export async function runFund(
   db: Db,
   actor: Actor,
-  input: { orgId: string; currency: string; capPerNeedMinor: number; idempotencyKey: string; now?: Date },
+  input: { orgId: string; currency: string; capPerNeedMinor: number; idempotencyKey: string; now?: Date; onlyPaymentIds?: readonly string[] },
 ): Promise<{ run: AllocationRun; allocations: FundAllocation[]; created: boolean }> {
   const now = input.now ?? new Date();
   if (!Number.isSafeInteger(input.capPerNeedMinor) || input.capPerNeedMinor <= 0) throw new FundRunError("cap_invalid");
@@ -49,7 +49,7 @@ export async function runFund(
       return { run: existing, allocations: await tx.select().from(fundAllocations).where(eq(fundAllocations.runId, existing.id)), created: false };
     }
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`fund-run:${input.orgId}:${input.currency}`}))`);
-    const plan = await planFundRun(tx, { orgId: input.orgId, currency: input.currency, capPerNeedMinor: input.capPerNeedMinor, now });
+    const plan = await planFundRun(tx, { orgId: input.orgId, currency: input.currency, capPerNeedMinor: input.capPerNeedMinor, now, onlyPaymentIds: input.onlyPaymentIds });
 
     // Every need this run touches, locked up front in id order: the allocations' needs and the
     // needs the gifts' payments and pledges sit on (allocateFromFund locks them again, already held).

@@ -131,8 +131,13 @@ export function defaultCapPerNeed(fundMinor: number): number {
 }
 
 /** A dry run: what the allocator would do with the fund's money in one currency now. Changes nothing. */
-export async function planFundRun(db: DbOrTx, input: { orgId: string; currency: string; capPerNeedMinor: number; now?: Date }): Promise<FundPlan> {
-  const [gifts, candidates] = await Promise.all([fundGifts(db, input.orgId, input.currency), fundCandidates(db, input.orgId, input.currency)]);
+export async function planFundRun(
+  db: DbOrTx,
+  input: { orgId: string; currency: string; capPerNeedMinor: number; now?: Date; onlyPaymentIds?: readonly string[] },
+): Promise<FundPlan> {
+  const [all, candidates] = await Promise.all([fundGifts(db, input.orgId, input.currency), fundCandidates(db, input.orgId, input.currency)]);
+  // A run for some payments only (a donor credit whose window ended): the rest of the fund waits.
+  const gifts = input.onlyPaymentIds ? all.filter((g) => input.onlyPaymentIds!.includes(parseGiftId(g.id).paymentId)) : all;
   const result = allocate(gifts, candidates, { now: input.now ?? new Date(), capPerNeedMinor: { [input.currency]: input.capPerNeedMinor } });
   return {
     ...result,

@@ -7,6 +7,15 @@
 export type EmailMessage =
   | { template: "giving-digest"; data: GivingDigestData }
   | {
+      template: "donor-credit";
+      /**
+       * Donor credit (issue 12): the need the donor's money was for was cancelled or expired
+       * unfunded; they may choose another need by the signed link until `until`, after which the
+       * fund gives it to the most urgent need that fits. Public titles only.
+       */
+      data: { name: string; amount: string; needTitle: string; orgName: string; until: string; chooseUrl: string; zakat: boolean };
+    }
+  | {
       template: "verify-email";
       data: {
         name: string;
@@ -196,6 +205,7 @@ export const EMAIL_TEMPLATES = [
   "payment-moved",
   "gift-delivered",
   "giving-digest",
+  "donor-credit",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -17,6 +17,7 @@ import CreditNoteEmail, { subject as creditNoteSubject } from "#emails/credit-no
 import PaymentMoved, { subject as paymentMovedSubject } from "#emails/payment-moved";
 import GiftDelivered, { subject as giftDeliveredSubject } from "#emails/gift-delivered";
 import GivingDigest, { subject as givingDigestSubject } from "#emails/giving-digest";
+import DonorCredit, { subject as donorCreditSubject } from "#emails/donor-credit";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -107,6 +108,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: givingDigestSubject(t, message.data),
         element: <GivingDigest locale={locale} t={t} data={message.data} />,
+      };
+    case "donor-credit":
+      return {
+        subject: donorCreditSubject(t, message.data),
+        element: <DonorCredit locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;

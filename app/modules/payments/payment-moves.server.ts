@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { type Db } from "#db/client.server";
+import { type Db, type Tx } from "#db/client.server";
 import { payments, pledges } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { SUSPENSE, UNRESTRICTED, ZAKAT_FUND, accountKey, movePostings, need as needFund, type AccountRef } from "~/modules/ledger/ledger";
@@ -152,16 +152,36 @@ export async function reallocatePayment(
   actor: Actor,
   input: { paymentId: string; to: { needId: string } | "unrestricted"; idempotencyKey: string; amountMinor?: number; now?: Date },
 ): Promise<{ payment: Payment; movedMinor: number; funded: boolean }> {
+  // Bad input is refused before a transaction opens (reallocateInTx checks it again).
+  checkKey(input.idempotencyKey);
+  if (input.amountMinor !== undefined && !positiveMinor(input.amountMinor)) throw new PaymentError("amount_invalid");
+  const toNeedId = input.to === "unrestricted" ? null : input.to?.needId;
+  if (input.to !== "unrestricted" && (!toNeedId || !UUID.test(toNeedId))) throw new PaymentError("need_not_found");
+  if (!UUID.test(input.paymentId)) throw new PaymentError("payment_not_found");
+  return db.transaction((tx) => reallocateInTx(tx, actor, input, false));
+}
+
+/**
+ * reallocatePayment in the caller's transaction. `systemAllowed`: the system may move it — only
+ * donor credit (app/modules/giving/credits.server.ts) sets it, on the donor's own instruction (a
+ * signed link or their account) or when the donor's window ended.
+ */
+export async function reallocateInTx(
+  tx: Tx,
+  actor: Actor,
+  input: { paymentId: string; to: { needId: string } | "unrestricted"; idempotencyKey: string; amountMinor?: number; now?: Date },
+  systemAllowed: boolean,
+): Promise<{ payment: Payment; movedMinor: number; funded: boolean }> {
   const now = input.now ?? new Date();
   const key = checkKey(input.idempotencyKey);
   if (input.amountMinor !== undefined && !positiveMinor(input.amountMinor)) throw new PaymentError("amount_invalid");
   const toNeedId = input.to === "unrestricted" ? null : input.to?.needId;
   if (input.to !== "unrestricted" && (!toNeedId || !UUID.test(toNeedId))) throw new PaymentError("need_not_found");
   if (!UUID.test(input.paymentId)) throw new PaymentError("payment_not_found");
-  return db.transaction(async (tx) => {
+  {
     const [peek] = await tx.select({ orgId: payments.orgId }).from(payments).where(eq(payments.id, input.paymentId)).limit(1);
     if (!peek) throw new PaymentError("payment_not_found");
-    await requireFinance(tx, actor, peek.orgId);
+    await requireFinance(tx, actor, peek.orgId, systemAllowed);
     const ctx = await lockPaymentContext(tx, input.paymentId, [toNeedId]);
     let payment = ctx.payment;
     const entryKey = `realloc:${key}`;
@@ -229,5 +249,5 @@ export async function reallocatePayment(
     });
     if (entry.created) await tellDonorWhereMoneyWent(tx, { payment, pledge: ctx.pledge, kind: "moved", amountMinor: moved, fromNeed, toNeed });
     return { payment, movedMinor: moved, funded };
-  });
+  }
 }

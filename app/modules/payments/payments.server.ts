@@ -14,7 +14,7 @@
 export { type Payment, type Refund, type PaymentFlag, type PaymentMethod, ensureDefaultMoneyAccount } from "./payment-steps.server";
 export { releaseNeedPledges, type ReleaseReason, releasePledge } from "./payment-release.server";
 export { type RecordPaymentInput, type RecordPaymentResult, recordPayment, confirmCashPayment, rejectCashPayment } from "./payment-record.server";
-export { attachPayment, reallocatePayment } from "./payment-moves.server";
+export { attachPayment, reallocatePayment, reallocateInTx } from "./payment-moves.server";
 export { type StripeRefundFn, requestRefund, recordStripeRefund } from "./payment-refunds.server";
 export { markDisputed, closeDispute } from "./payment-disputes.server";
 
