@@ -7,12 +7,12 @@ import { todayIn } from "~/modules/needs/money";
 import { transitionNeed } from "~/modules/needs/needs.server";
 import { createPledge } from "~/modules/pledging/pledges.server";
 import { recordPayment } from "~/modules/payments/payments.server";
-import { CreditError, chooseCreditNeed, creditPath, expireCredits, offerCredits } from "~/modules/giving/credits.server";
+import { CreditError, chooseCreditNeed, creditPath, creditWindowDays, expireCredits, offerCredits } from "~/modules/giving/credits.server";
 import * as creditRoute from "~/routes/credits.$creditId";
 import { emailsTo } from "../fixtures/auth";
 import { actorFor } from "../fixtures/needs";
 import { idemKey, needRow, pledgeInput, pledgeWorld, publishedNeed } from "../fixtures/pledging";
-import { makeRequest, run } from "../fixtures/routes";
+import { makeRequest, run, signIn } from "../fixtures/routes";
 
 /** A paid 1,000 pledge on the world's need, then the need cancelled: its money can no longer be used there. */
 async function cancelledWithMoney() {
@@ -88,5 +88,25 @@ describe("donor credit", () => {
     expect((await needRow(after.toNeedId!)).paidMinor).toBeGreaterThan(0);
     expect(await emailsTo(pledge.email, "payment-moved")).not.toHaveLength(0);
     expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
+  });
+
+  it("the window is a platform setting: only a platform admin changes it (1–365 days)", async () => {
+    const settingsPage = await import("~/routes/admin.settings");
+    const { createUser } = await import("../fixtures/db");
+    const admin = await createUser({ isPlatformAdmin: true });
+    const someone = await createUser();
+    const url = "/admin/settings";
+    expect((await run(settingsPage.action, makeRequest(url, { cookie: await signIn(someone.id), form: { intent: "credit", creditWindowDays: "14" } }), {})).status).toBe(403);
+    const cookie = await signIn(admin.id);
+    const bad = await run(settingsPage.action, makeRequest(url, { cookie, form: { intent: "credit", creditWindowDays: "400" } }), {});
+    expect(bad.status).toBe(400);
+    expect(bad.body.credit.error.creditWindowDays).toEqual(["admin:settings.errors.creditRange"]);
+    try {
+      expect((await run(settingsPage.action, makeRequest(url, { cookie, form: { intent: "credit", creditWindowDays: "14" } }), {})).status).toBe(302);
+      expect((await run(settingsPage.loader, makeRequest(url, { cookie }), {})).body.creditWindowDays).toBe(14);
+      expect(await creditWindowDays(await getDb())).toBe(14);
+    } finally {
+      await run(settingsPage.action, makeRequest(url, { cookie, form: { intent: "credit", creditWindowDays: "30" } }), {});
+    }
   });
 });

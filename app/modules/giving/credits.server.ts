@@ -10,7 +10,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "#db/client.server";
 import { donorCredits, ledgerAccounts, ledgerEntries, ledgerPostings, needs, organizations, payments, platformSettings, pledges } from "#db/schema";
-import { SYSTEM_ACTOR } from "~/modules/audit/audit.server";
+import { SYSTEM_ACTOR, recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { paymentHoldings } from "~/modules/ledger/ledger.server";
 import { need as needFund } from "~/modules/ledger/ledger";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
@@ -240,4 +240,18 @@ export async function openCreditsOf(db: DbOrTx, email: string, now: Date = new D
     .orderBy(asc(donorCredits.expiresAt))
     .limit(20);
   return rows.filter((r) => r.expiresAt.getTime() > now.getTime()).map((r) => ({ ...r, path: creditPath(r.id) }));
+}
+
+/** The platform admin sets the donor-credit window (1–365 days; audited). Applies to credits offered from now on. */
+export async function setCreditWindowDays(db: Db, actor: Actor, days: number) {
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw new RangeError("credit window out of range");
+  await db.transaction(async (tx) => {
+    const before = await creditWindowDays(tx);
+    const now = new Date();
+    await tx
+      .insert(platformSettings)
+      .values({ id: true, creditWindowDays: days, updatedBy: actor.userId ?? null, updatedAt: now })
+      .onConflictDoUpdate({ target: platformSettings.id, set: { creditWindowDays: days, updatedBy: actor.userId ?? null, updatedAt: now } });
+    await recordAudit(tx, actor, { orgId: null, action: "platform.settings", entityType: "platform", entityId: null, change: { creditWindowDays: { from: before, to: days } } });
+  });
 }
