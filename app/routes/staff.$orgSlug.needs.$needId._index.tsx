@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { kickDonorCredits } from "~/utils/jobs.server";
 import { Link } from "@remix-run/react";
 import { forbidden, requireMember, type Member } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -149,6 +150,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         action,
         reason: submission.value.reason,
       });
+      // A cancelled need's donors are offered credit at once (the hourly sweep would, later).
+      if (action === "cancel") kickDonorCredits();
       return redirect(`/staff/${member.org.slug}/needs/${found.need.id}?notice=${action}`);
     },
     (error) => (error.code === "guard" ? { fields: publicFieldsOf(found.need, found.items) } : {}),

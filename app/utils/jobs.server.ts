@@ -277,3 +277,13 @@ function logSweep(result: { sent: string[]; kept: string[]; retrying: string[]; 
   console.info(`[outbox] ${parts.join(", ")}${hint}`);
   if (result.failed.length > 0) console.error(`[outbox] gave up on ${result.failed.join(", ")}`);
 }
+
+/**
+ * Offers donor credit now (issue 12) rather than at the next hourly sweep: called by the staff
+ * need page after a need is cancelled, so its donors hear at once. Never waits, never throws.
+ */
+export function kickDonorCredits(): void {
+  const starting = globalForJobs.__tadamonJobs;
+  if (!starting) return;
+  void starting.then(({ boss }) => boss.send(DONOR_CREDITS_QUEUE, {})).catch((error) => console.error("[jobs] donor-credit kick failed", error));
+}
