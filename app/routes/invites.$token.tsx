@@ -235,6 +235,7 @@ export default function InvitationPage() {
               {t("invites.wrongAccount", { email: invite.email, current: loaded.signedInAs ?? "" })}
             </p>
             <Form method="post" action="/logout">
+              <input type="hidden" name="intent" value="signOut" />
               <input type="hidden" name="redirectTo" value={location.pathname} />
               <button type="submit" className={secondaryButtonClass}>
                 {t("invites.signOut")}

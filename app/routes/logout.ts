@@ -6,7 +6,9 @@ import { readForm } from "~/utils/forms.server";
 
 /** Signing out is a POST (the header's button), so a link or an image cannot sign anyone out. */
 export async function action({ request }: ActionFunctionArgs) {
-  await readForm(request); // the button posts intent=signOut; a hostile body is refused like anywhere else
+  // The sign-out buttons post intent=signOut; any other body (a hostile one, a stray form) signs nobody out.
+  const form = await readForm(request);
+  if (form.get("intent") !== "signOut") return new Response("Bad Request", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const auth = await getAuth(request);
   if (auth) await signOut(await getDb(), auth.session, accountContext(request));
   return redirect("/", { headers: { "Set-Cookie": await clearSessionCookieHeader() } });
