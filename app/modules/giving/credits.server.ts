@@ -137,7 +137,7 @@ export async function creditView(db: DbOrTx, creditId: string, now: Date = new D
     .where(eq(donorCredits.id, creditId))
     .limit(1);
   if (!row) return null;
-  const open = row.credit.status === "open" && row.credit.expiresAt.getTime() > now.getTime();
+  const open = row.credit.status === "open" && row.credit.expiresAt.getTime() > now.getTime() && (await stillHeld(db, row.credit));
   const candidates = open ? await fundCandidates(db, row.credit.orgId, row.credit.currency) : [];
   const options = candidates
     .filter((n) => n.id !== row.credit.fromNeedId && n.targetMinor - n.committedMinor >= row.credit.amountMinor && (!row.credit.zakat || n.zakatEligible))
@@ -236,6 +236,8 @@ export async function openCreditsOf(db: DbOrTx, email: string, now: Date = new D
     .select({ id: donorCredits.id, amountMinor: donorCredits.amountMinor, currency: donorCredits.currency, expiresAt: donorCredits.expiresAt, titleAr: needs.titleAr, titleEn: needs.titleEn })
     .from(donorCredits)
     .innerJoin(needs, eq(needs.id, donorCredits.fromNeedId))
+    // Still where it was: money finance moved or refunded meanwhile is no longer the donor's to choose.
+    .innerJoin(payments, and(eq(payments.id, donorCredits.paymentId), eq(payments.needId, donorCredits.fromNeedId), eq(payments.allocation, "need_fund")))
     .where(and(eq(donorCredits.email, email.trim().toLowerCase()), eq(donorCredits.status, "open")))
     .orderBy(asc(donorCredits.expiresAt))
     .limit(20);
