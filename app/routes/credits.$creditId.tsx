@@ -2,9 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Bdi, Money } from "~/components/bidi";
-import { CreditError, chooseCreditNeed, creditLinkValid, creditView } from "~/modules/giving/credits.server";
+import { CreditError, chooseCreditNeed, creditView, mayOpenCredit } from "~/modules/giving/credits.server";
 import { publicTitleIn } from "~/modules/needs/titles";
-import { normalizeEmail } from "~/modules/identity/tokens";
 import { getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
@@ -21,10 +20,9 @@ import { kickOutbox } from "~/utils/jobs.server";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-async function allowed(request: Request, creditId: string, signature: string | null, email: string): Promise<boolean> {
-  if (creditLinkValid(creditId, signature)) return true;
+async function allowed(request: Request, credit: { id: string; email: string }, signature: string | null): Promise<boolean> {
   const auth = await getAuth(request);
-  return Boolean(auth?.user.emailVerifiedAt && normalizeEmail(auth.user.email) === email);
+  return mayOpenCredit(credit, { signature, user: auth?.user ?? null });
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -33,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const signature = url.searchParams.get("s");
   const db = await getDb();
   const view = await creditView(db, creditId);
-  if (!view || !(await allowed(request, creditId, signature, view.credit.email))) throw new Response("Not Found", { status: 404 });
+  if (!view || !(await allowed(request, view.credit, signature))) throw new Response("Not Found", { status: 404 });
   const [locale, t] = await Promise.all([getLocale(request), getFixedT(request, ["giving", "common"])]);
   const fmt = (minor: number) => formatMoney(minor, view.credit.currency, locale);
   return data(
@@ -63,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const field = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
   const db = await getDb();
   const view = await creditView(db, creditId);
-  if (!view || !(await allowed(request, creditId, field("s") || null, view.credit.email))) throw new Response("Not Found", { status: 404 });
+  if (!view || !(await allowed(request, view.credit, field("s") || null))) throw new Response("Not Found", { status: 404 });
   const t = await getFixedT(request, ["giving"]);
   if (field("intent") !== "choose") return data({ error: t("giving:credit.errors.other_need") }, { status: 400, headers: NO_STORE });
   try {

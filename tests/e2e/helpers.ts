@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import arAuth from "../../app/locales/ar/auth.json" with { type: "json" };
 import enAuth from "../../app/locales/en/auth.json" with { type: "json" };
 import arCommon from "../../app/locales/ar/common.json" with { type: "json" };
@@ -33,4 +33,24 @@ export async function signIn(page: Page, email: string, password: string, redire
   await page
     .getByRole("button", { name: new RegExp(`^(${strings.ar.common.auth.signOut}|${strings.en.common.auth.signOut})$`) })
     .waitFor();
+}
+
+/** Back from the stand-in checkout: the job confirms the card payment; reload until the page says it arrived. */
+export async function waitForCardPaid(page: Page) {
+  await expect(page).toHaveURL(/\/pledges\/TDM-[0-9A-Z-]+\/card-return/);
+  await expect
+    .poll(async () => {
+      if (await page.getByTestId("card-return-paid").count()) return true;
+      await page.reload();
+      return false;
+    }, { timeout: 20_000 })
+    .toBe(true);
+}
+
+/** On the stand-in checkout: pays with the test card that succeeds, then waits until Tadamon has the payment. */
+export async function payOnStandIn(page: Page) {
+  await expect(page).toHaveURL(/\/dev\/checkout\/cs_test_standin_/);
+  await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
+  await page.getByTestId("standin-pay").click();
+  await waitForCardPaid(page);
 }

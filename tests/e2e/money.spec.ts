@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD, createMailbox, expect, expectNoSeriousA11yViolations, test, type Email, type Mailbox } from "./fixtures";
-import { signIn, strings, uniqueEmail } from "./helpers";
+import { signIn, strings, uniqueEmail, waitForCardPaid } from "./helpers";
 import { formatMoney } from "../../app/utils/format";
 import arFinance from "../../app/locales/ar/finance.json" with { type: "json" };
 import enFinance from "../../app/locales/en/finance.json" with { type: "json" };
@@ -435,14 +435,7 @@ test.describe("card payment through the stand-in checkout", () => {
       await page.getByTestId("standin-pay").click();
 
       // Back on Tadamon: the job confirms the payment (refresh until it has).
-      await expect(page).toHaveURL(/\/pledges\/TDM-[0-9A-Z-]+\/card-return/);
-      await expect
-        .poll(async () => {
-          if (await page.getByTestId("card-return-paid").count()) return true;
-          await page.reload();
-          return false;
-        }, { timeout: 20_000 })
-        .toBe(true);
+      await waitForCardPaid(page);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(card.return.paidHeading);
       const receiptLine = page.getByTestId("card-return-paid").locator("li").first();
       const number = /R-\d{4}-\d{6}/.exec(await receiptLine.innerText())![0];

@@ -5,7 +5,7 @@
  * credit page is checked right to left in Arabic.
  */
 import { DEMO_PASSWORD, DEMO_USERS, expect, test } from "./fixtures";
-import { signIn } from "./helpers";
+import { payOnStandIn, signIn } from "./helpers";
 import enPledging from "../../app/locales/en/pledging.json" with { type: "json" };
 
 const donor = DEMO_USERS.find((u) => u.email.startsWith("donor.diaspora@"))!;
@@ -30,17 +30,7 @@ test("a cancelled need's money becomes credit that the donor moves to another ne
   await form.locator("#pledge-amount").fill("10");
   await form.locator('input[name="method"][value="card"]').check();
   await form.getByRole("button", { name: enPledging.form.submit, exact: true }).click();
-  await expect(page).toHaveURL(/\/dev\/checkout\/cs_test_standin_/);
-  await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
-  await page.getByTestId("standin-pay").click();
-  await expect(page).toHaveURL(/card-return/);
-  await expect
-    .poll(async () => {
-      if (await page.getByTestId("card-return-paid").count()) return true;
-      await page.reload();
-      return false;
-    }, { timeout: 20_000 })
-    .toBe(true);
+  await payOnStandIn(page);
 
   // Staff cancel the need, with a reason.
   await context.clearCookies();

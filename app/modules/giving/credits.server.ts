@@ -51,6 +51,18 @@ export function creditLinkValid(creditId: string, signature: string | null | und
   return isUuid(creditId) && verifyLinkSignature(PURPOSE, creditId, signature);
 }
 
+/**
+ * Who may open a credit's page and choose for it: whoever holds its signed link (the email), or a
+ * signed-in donor whose verified address is the credit's. Anyone else is answered as if it did not exist.
+ */
+export function mayOpenCredit(
+  credit: Pick<DonorCredit, "id" | "email">,
+  who: { signature: string | null; user: { email: string; emailVerifiedAt: Date | null } | null },
+): boolean {
+  if (creditLinkValid(credit.id, who.signature)) return true;
+  return Boolean(who.user?.emailVerifiedAt && who.user.email.trim().toLowerCase() === credit.email);
+}
+
 export async function creditWindowDays(db: DbOrTx): Promise<number> {
   const [row] = await db.select({ days: platformSettings.creditWindowDays }).from(platformSettings).limit(1);
   return row?.days ?? 30;

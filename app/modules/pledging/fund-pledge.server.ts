@@ -17,10 +17,9 @@ import { cardAvailable, minimumFor } from "./amounts";
 import { PledgeError } from "./errors";
 import { initialHold } from "./holds";
 import { PLATFORM_CARD_PAYMENTS, offeredMethods } from "./methods";
-import { newReference } from "./reference";
-import { sendInstructions } from "./pledge-create.server";
+import { insertPledge, sendInstructions } from "./pledge-create.server";
 import { isUuid } from "~/utils/uuid";
-import { OFFLINE_METHODS, getOrgWithPaymentDetails, getPaymentDetails, normalizeEmail, type CreatePledgeInput, type CreatePledgeResult, type Pledge } from "./pledge-steps.server";
+import { OFFLINE_METHODS, getOrgWithPaymentDetails, getPaymentDetails, normalizeEmail, type CreatePledgeInput, type CreatePledgeResult } from "./pledge-steps.server";
 
 export type CreateFundPledgeInput = Omit<CreatePledgeInput, "needPublicId" | "items" | "message"> & {
   orgSlug: string;
@@ -100,42 +99,29 @@ export async function createFundPledge(db: Db, input: CreateFundPledgeInput): Pr
     const hold = initialHold(offline ? "offline" : "card", { now, verifiedDonor, expiryDays: details?.pledgeExpiryDays });
     const confirmToken = hold.confirmed ? null : generateToken();
 
-    let pledge: Pledge | undefined;
-    for (let attempt = 0; attempt < 5 && !pledge; attempt += 1) {
-      [pledge] = await tx
-        .insert(pledges)
-        .values({
-          reference: newReference(),
-          kind: "fund",
-          needId: null,
-          orgId: org.id,
-          zakat: input.zakat === true,
-          fundCategories: categories.length ? (categories as NeedCategory[]) : null,
-          fundRegionId: regionId,
-          donorUserId: input.donorUserId ?? null,
-          email,
-          displayName: input.displayName?.trim() || null,
-          anonymous: input.anonymous ?? false,
-          amountMinor: input.amountMinor,
-          currency,
-          method: input.method,
-          status: input.method === "card" ? "awaiting_payment" : "pending",
-          idempotencyKey: key,
-          expiresAt: hold.expiresAt,
-          confirmedAt: hold.confirmed ? now : null,
-          confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
-          locale: input.locale,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!pledge) {
-        const [clash] = await tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.idempotencyKey, key)).limit(1);
-        if (clash) throw new PledgeError("idempotency_conflict");
-      }
-    }
-    if (!pledge) throw new Error("could not allocate a pledge reference");
+    const pledge = await insertPledge(tx, {
+      kind: "fund",
+      needId: null,
+      orgId: org.id,
+      zakat: input.zakat === true,
+      fundCategories: categories.length ? (categories as NeedCategory[]) : null,
+      fundRegionId: regionId,
+      donorUserId: input.donorUserId ?? null,
+      email,
+      displayName: input.displayName?.trim() || null,
+      anonymous: input.anonymous ?? false,
+      amountMinor: input.amountMinor,
+      currency,
+      method: input.method,
+      status: input.method === "card" ? "awaiting_payment" : "pending",
+      idempotencyKey: key,
+      expiresAt: hold.expiresAt,
+      confirmedAt: hold.confirmed ? now : null,
+      confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
+      locale: input.locale,
+      createdAt: now,
+      updatedAt: now,
+    });
     await recordHits(tx, limitRules, now);
     if (offline) {
       await sendInstructions(tx, { pledge, org, details, title: fundTitleIn(org, pledge.zakat, input.locale), confirmToken, now, origin: input.origin });

@@ -102,41 +102,27 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
     const expiresAt = hold.expiresAt;
     const confirmToken = hold.confirmed ? null : generateToken();
 
-    let pledge: Pledge | undefined;
-    for (let attempt = 0; attempt < 5 && !pledge; attempt += 1) {
-      [pledge] = await tx
-        .insert(pledges)
-        .values({
-          reference: newReference(),
-          needId: need.id,
-          orgId: need.orgId,
-          donorUserId: input.donorUserId ?? null,
-          email,
-          displayName: input.displayName?.trim() || null,
-          anonymous: input.anonymous ?? false,
-          zakat: input.zakat === true,
-          message: input.message?.trim() || null,
-          amountMinor,
-          currency,
-          method: input.method,
-          status,
-          idempotencyKey: key,
-          expiresAt,
-          confirmedAt: hold.confirmed ? now : null,
-          confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
-          locale: input.locale,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!pledge) {
-        // Either the same key committed meanwhile for another need (no shared lock) or a reference collided.
-        const [clash] = await tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.idempotencyKey, key)).limit(1);
-        if (clash) throw new PledgeError("idempotency_conflict");
-      }
-    }
-    if (!pledge) throw new Error("could not allocate a pledge reference");
+    const pledge = await insertPledge(tx, {
+      needId: need.id,
+      orgId: need.orgId,
+      donorUserId: input.donorUserId ?? null,
+      email,
+      displayName: input.displayName?.trim() || null,
+      anonymous: input.anonymous ?? false,
+      zakat: input.zakat === true,
+      message: input.message?.trim() || null,
+      amountMinor,
+      currency,
+      method: input.method,
+      status,
+      idempotencyKey: key,
+      expiresAt,
+      confirmedAt: hold.confirmed ? now : null,
+      confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
+      locale: input.locale,
+      createdAt: now,
+      updatedAt: now,
+    });
 
     if (items.length) await tx.insert(pledgeItems).values(items.map((i) => ({ ...i, pledgeId: pledge.id })));
     await tx
@@ -154,6 +140,25 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
     }
     return { pledge, created: true, confirmToken };
   });
+}
+
+/**
+ * Inserts a pledge under a fresh reference (a reference that collides is drawn again, up to five
+ * times). The same idempotency key already used — a submit for another need or fund that committed
+ * meanwhile — is `idempotency_conflict`.
+ */
+export async function insertPledge(tx: DbOrTx, values: Omit<typeof pledges.$inferInsert, "reference">): Promise<Pledge> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const [pledge] = await tx
+      .insert(pledges)
+      .values({ ...values, reference: newReference() })
+      .onConflictDoNothing()
+      .returning();
+    if (pledge) return pledge;
+    const [clash] = await tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.idempotencyKey, values.idempotencyKey)).limit(1);
+    if (clash) throw new PledgeError("idempotency_conflict");
+  }
+  throw new Error("could not allocate a pledge reference");
 }
 
 type OrgRow = NonNullable<Awaited<ReturnType<typeof getOrgWithPaymentDetails>>["org"]>;
