@@ -134,6 +134,10 @@ export default function Account() {
         <Link to="/account/giving" className={linkClass} data-testid="account-giving-link">
           {t("giving:preferences.link")}
         </Link>
+        <span aria-hidden="true"> · </span>
+        <Link to="/account/monthly" className={linkClass} data-testid="account-monthly-link">
+          {t("giving:monthly.accountLink")}
+        </Link>
       </p>
 
       <section

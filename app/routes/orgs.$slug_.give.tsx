@@ -11,6 +11,8 @@ import { parseMoney } from "~/modules/needs/money";
 import { cardPaymentsAvailable, startCheckout } from "~/modules/payments/checkout.server";
 import { PledgeError } from "~/modules/pledging/errors";
 import { createFundPledge, fundGiftForm } from "~/modules/pledging/fund-pledge.server";
+import { createMonthlyGift, monthlyGiftPath } from "~/modules/giving/monthly.server";
+import { startSubscriptionCheckout } from "~/modules/giving/monthly-stripe.server";
 import { newIdempotencyKey } from "~/modules/pledging/pledges.server";
 import { getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -33,6 +35,7 @@ const NO_STORE = { "Cache-Control": "private, no-store" };
 const asList = (v: unknown) => (v === undefined || v === null || v === "" ? [] : Array.isArray(v) ? v : [v]);
 
 const FundGiftSchema = z.object({
+  frequency: z.preprocess((v) => (v === undefined || v === "" ? "once" : v), z.enum(["once", "monthly"], { errorMap: () => ({ message: "giving:give.errors.frequency" }) })),
   amount: z.string({ required_error: "giving:give.errors.amount" }).trim().min(1, "giving:give.errors.amount").max(40, "pledging:errors.tooLong"),
   method: z.enum(["card", "bank_transfer", "cash", "money_transfer"], { errorMap: () => ({ message: "pledging:errors.methodRequired" }) }),
   zakat: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
@@ -101,7 +104,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseMoney(value.amount, form.org.currency);
   if (!parsed.ok) return reply(400, { errors: { amount: [parsed.error] } });
   try {
-    const { pledge } = await createFundPledge(db, {
+    const origin = appOrigin(request, env().APP_URL);
+    const gift = {
       orgSlug: slug,
       amountMinor: parsed.minor,
       currency: form.org.currency,
@@ -115,14 +119,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
       regionId: value.regionId ?? null,
       idempotencyKey: value.idempotencyKey,
       locale,
-      origin: appOrigin(request, env().APP_URL),
+      origin,
       rateLimit: { ip: getClientIp(request) },
       cardPayments: cardPaymentsAvailable(),
-    });
+    };
+    if (value.frequency === "monthly") {
+      // Monthly (decision 066): a card subscription through Checkout, or a standing order whose first month's reference is out now.
+      const { gift: monthly } = await createMonthlyGift(db, gift);
+      kickOutbox();
+      if (monthly.method === "card" && monthly.status === "incomplete") {
+        try {
+          return redirect((await startSubscriptionCheckout(db, { giftId: monthly.id, origin, locale })).url);
+        } catch (error) {
+          console.error("startSubscriptionCheckout failed; the gift's page offers to continue", error);
+        }
+      }
+      return redirect(`${monthlyGiftPath(monthly.id)}&created=1`);
+    }
+    const { pledge } = await createFundPledge(db, gift);
     kickOutbox();
     if (pledge.method === "card" && pledge.status === "awaiting_payment") {
       try {
-        const { url } = await startCheckout(db, { pledgeId: pledge.id, coverFee: false, origin: appOrigin(request, env().APP_URL), locale });
+        const { url } = await startCheckout(db, { pledgeId: pledge.id, coverFee: false, origin, locale });
         return redirect(url);
       } catch (error) {
         console.error("startCheckout failed; the pledge page offers to continue", error);
@@ -191,6 +209,17 @@ export default function GiveToFund() {
             <input id="give-amount" name="amount" inputMode="decimal" required defaultValue={value("amount")} className={inputClass} aria-describedby="give-amount-hint give-amount-error" aria-invalid={reply?.errors.amount ? true : undefined} />
             {errs("amount")}
           </div>
+          <fieldset className="space-y-1">
+            <legend className="font-bold">{t("giving:give.frequency")}</legend>
+            {(["once", "monthly"] as const).map((f) => (
+              <label key={f} className="flex items-center gap-2">
+                <input type="radio" name="frequency" value={f} defaultChecked={(value("frequency") ?? "once") === f} className="h-4 w-4" data-testid={`give-frequency-${f}`} />
+                <span>{t(`giving:give.frequencies.${f}`)}</span>
+              </label>
+            ))}
+            <p className="text-sm text-stone-700">{t("giving:give.monthlyHint")}</p>
+            {errs("frequency")}
+          </fieldset>
           <label className="flex items-center gap-2">
             <input type="checkbox" name="zakat" defaultChecked={value("zakat") === "on"} className="h-4 w-4" data-testid="give-zakat" />
             <span>{t("giving:give.zakat")}</span>

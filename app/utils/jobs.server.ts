@@ -14,6 +14,7 @@ import { processDueStripeEvents, processStripeEvent } from "~/modules/payments/s
 import { runStatementImportJob } from "~/modules/reconciliation/import-job.server";
 import { runDigests } from "~/modules/giving/digest.server";
 import { runScheduledFunds } from "~/modules/matching/fund-run.server";
+import { runMonthlyGifts } from "~/modules/giving/monthly-job.server";
 import { expireCredits, offerCredits } from "~/modules/giving/credits.server";
 import { env } from "./env.server";
 import { pageDataChanged } from "./page-cache.server";
@@ -37,6 +38,8 @@ export const GIVING_DIGEST_QUEUE = "giving-digest";
 export const FUND_RUN_QUEUE = "fund-run";
 /** Donor credit (issue 12): offer credit for money on cancelled or expired needs, and resolve credits whose window ended (hourly). */
 export const DONOR_CREDITS_QUEUE = "donor-credits";
+/** Monthly giving (issue 12): each standing order's month (its reference, emailed) and the stand-in's card renewals (hourly; idempotent). */
+export const MONTHLY_GIFTS_QUEUE = "monthly-gifts";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -184,6 +187,13 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         if (offered + ended > 0) kickOutbox();
       });
       await boss.schedule(DONOR_CREDITS_QUEUE, "17 * * * *", {}, { tz: "UTC" });
+      // Monthly gifts: every run finds what is due this month and issues it once (keyed per gift and month).
+      await boss.createQueue(MONTHLY_GIFTS_QUEUE, { name: MONTHLY_GIFTS_QUEUE, policy: "stately", retryLimit: 1, expireInSeconds: 60 * 60 });
+      await work(boss, MONTHLY_GIFTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        const issued = await runMonthlyGifts(database.db, { origin: env().APP_URL ?? "http://localhost:3000" });
+        if (issued > 0) kickOutbox();
+      });
+      await boss.schedule(MONTHLY_GIFTS_QUEUE, "23 * * * *", {}, { tz: "UTC" });
       // Anything written while the app was down goes out now rather than at the next minute.
       await boss.send(OUTBOX_QUEUE, {});
       return { boss, outboxWorkerId };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   char,
@@ -59,6 +60,16 @@ export const pledgeStatusEnum = pgEnum("pledge_status", [
  * (categories, a region, zakat). A fund pledge reserves nothing on any need.
  */
 export const pledgeKindEnum = pgEnum("pledge_kind", ["need", "fund"]);
+
+/**
+ * A monthly gift (issue 12) to an organisation's fund: by card it is a Stripe subscription (each
+ * `invoice.paid` becomes that month's pledge and payment), offline it is a standing order (the
+ * monthly-gifts job issues each month's pledge with its own reference and emails it). `incomplete`:
+ * a card gift whose Checkout is not finished, or an offline one whose first month is unconfirmed;
+ * `past_due`: a card payment failed (the donor is asked to update the card) or last month's
+ * reference expired unpaid; `cancelled`: by the donor, any time, or by Stripe.
+ */
+export const monthlyGiftStatusEnum = pgEnum("monthly_gift_status", ["incomplete", "active", "past_due", "cancelled"]);
 
 export const pledgeFinanceFlagEnum = pgEnum("pledge_finance_flag", ["paid_after_cancelled", "paid_after_expired"]);
 
@@ -124,10 +135,15 @@ export const pledges = pgTable(
     confirmedAt: timestamp({ withTimezone: true }),
     /** SHA-256 (hex) of the single-use confirmation token emailed to a guest; the token itself is never stored. */
     confirmTokenHash: text(),
+    /** The monthly gift this pledge is one month of (issue 12), and which month (YYYY-MM, the organisation's time zone). */
+    monthlyGiftId: uuid().references((): AnyPgColumn => monthlyGifts.id),
+    period: char({ length: 7 }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index("pledges_monthly_gift_idx").on(t.monthlyGiftId, t.period).where(sql`${t.monthlyGiftId} is not null`),
+    check("pledges_monthly_period", sql`(${t.monthlyGiftId} is null) = (${t.period} is null)`),
     uniqueIndex("pledges_reference_key").on(t.reference),
     uniqueIndex("pledges_confirm_token_key").on(t.confirmTokenHash),
     index("pledges_unconfirmed_idx").on(t.orgId).where(sql`${t.confirmedAt} is null`),
@@ -142,6 +158,50 @@ export const pledges = pgTable(
     check("pledges_kind_target", sql`(${t.kind} = 'need') = (${t.needId} is not null)`),
     check("pledges_fund_restrictions", sql`${t.kind} = 'fund' or (${t.fundCategories} is null and ${t.fundRegionId} is null)`),
     check("pledges_email_lower", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** A monthly gift to an organisation's fund (see monthly_gift_status); its months are pledges. */
+export const monthlyGifts = pgTable(
+  "monthly_gifts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    donorUserId: uuid().references(() => users.id),
+    /** Always lower-cased and trimmed. */
+    email: text().notNull(),
+    displayName: text(),
+    anonymous: boolean().notNull().default(false),
+    locale: localeEnum().notNull().default("ar"),
+    amountMinor: bigint({ mode: "number" }).notNull(),
+    currency: char({ length: 3 }).notNull(),
+    method: pledgeMethodEnum().notNull(),
+    zakat: boolean().notNull().default(false),
+    fundCategories: needCategoryEnum().array(),
+    fundRegionId: uuid().references(() => regions.id),
+    status: monthlyGiftStatusEnum().notNull(),
+    stripeSubscriptionId: text(),
+    stripeCustomerId: text(),
+    /** The last failed card invoice and its attempt (`in_…:2`): the donor is told once per attempt. */
+    lastFailure: text(),
+    idempotencyKey: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp({ withTimezone: true }),
+    /** Who cancelled: the donor (their user id, or null for a guest's signed link or Stripe). */
+    cancelledBy: uuid().references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex("monthly_gifts_idempotency_key").on(t.idempotencyKey),
+    uniqueIndex("monthly_gifts_subscription_key").on(t.stripeSubscriptionId),
+    index("monthly_gifts_org_idx").on(t.orgId, t.status),
+    index("monthly_gifts_email_idx").on(t.email),
+    index("monthly_gifts_donor_idx").on(t.donorUserId),
+    check("monthly_gifts_amount_positive", sql`${t.amountMinor} > 0`),
+    check("monthly_gifts_method", sql`${t.method} <> 'delivery'`),
+    check("monthly_gifts_email_lower", sql`${t.email} = lower(${t.email})`),
   ],
 );
 

@@ -4,7 +4,7 @@
  * needs that match.
  */
 import { DEMO_PASSWORD, DEMO_USERS, expect, test } from "./fixtures";
-import { payOnStandIn, signIn, strings } from "./helpers";
+import { signIn, strings } from "./helpers";
 
 const donor = DEMO_USERS.find((u) => u.email.startsWith("donor.beirut@"))!;
 
@@ -45,10 +45,11 @@ for (const lng of ["ar", "en"] as const) {
 }
 
 /**
- * The solidarity fund (issue 12): a donor gives to an organisation's fund by card, finance runs
- * the allocator, and the donor's pledges page says which need got the money and why.
+ * The solidarity fund (issue 12): a donor gives to an organisation's fund every month by card (a
+ * subscription, through the stand-in), finance runs the allocator, and the donor's pledges page
+ * says which need got the money and why; the gift's own page lists its months and cancels it.
  */
-test("a donor gives to a solidarity fund by card, finance runs it, and the donor sees where it went (en)", async ({ page, context }) => {
+test("a donor gives monthly to a solidarity fund by card, finance runs it, and the donor sees where it went (en)", async ({ page, context }) => {
   test.setTimeout(120_000);
   const s = strings.en.giving;
   const giver = DEMO_USERS.find((u) => u.email.startsWith("donor.cairo@"))!;
@@ -59,17 +60,34 @@ test("a donor gives to a solidarity fund by card, finance runs it, and the donor
   await expect(page).toHaveURL(/\/orgs\/sohag-palms\/give/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("solidarity fund");
   await page.getByLabel(/^Amount/).fill("300");
+  await page.getByTestId("give-frequency-monthly").check();
   await page.locator('input[name="method"][value="card"]').check();
   await page.getByTestId("give-submit").click();
-  await payOnStandIn(page);
-  const reference = /TDM-[0-9A-Z-]+/.exec(page.url())![0];
+  await expect(page).toHaveURL(/\/dev\/subscribe\//);
+  await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
+  await page.getByTestId("standin-pay").click();
 
-  // The receipt names the fund and says sadaqa.
-  const number = /R-\d{4}-\d{6}/.exec(await page.getByTestId("card-return-paid").locator("li").first().innerText())![0];
-  await page.goto("/account/receipts?lng=en");
-  await page.locator(`a[href^="/receipts/"][aria-label$="${number}"]`).click();
+  // The gift's page: active, this month received.
+  await expect(page).toHaveURL(/\/monthly\/[0-9a-f-]{36}\?s=/);
+  const giftUrl = page.url();
+  // The webhook's events are processed by the job: the page says so until they are.
+  await expect
+    .poll(async () => {
+      if ((await page.getByTestId("month-paid").count()) === 1) return true;
+      await page.reload();
+      return false;
+    }, { timeout: 20_000 })
+    .toBe(true);
+  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "active");
+  const reference = (await page.getByTestId("monthly-months").locator("a").first().innerText()).trim();
+
+  // The month's receipt names the fund and says sadaqa.
+  await page.goto(`/pledges/${reference}?lng=en`);
+  await page.locator('a[href^="/receipts/"]').first().click();
   await expect(page.getByTestId("receipt-given-as")).toHaveText("Sadaqa (voluntary charity)");
   await expect(page.locator("main")).toContainText("solidarity fund");
+  await page.goto("/account/monthly?lng=en");
+  await expect(page.getByTestId("monthly-gifts")).toContainText("solidarity fund");
 
   // Finance runs the fund (the dry run first shows the plan).
   await context.clearCookies();
@@ -90,6 +108,11 @@ test("a donor gives to a solidarity fund by card, finance runs it, and the donor
   await expect(trail.locator('[data-step="after"]')).toContainText(/went on .* to “/);
   await expect(trail.locator('[data-step="after"]')).toContainText("Why this need:");
   await expect(trail.locator('[data-step="after"] a[href^="/needs/"]').first()).toBeVisible();
+
+  // Cancelled from the gift's page, in one click.
+  await page.goto(giftUrl);
+  await page.getByTestId("monthly-cancel").click();
+  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "cancelled");
 });
 
 test("the fund gift page in Arabic: right to left, a bad amount refused with a message, a zakat gift by bank transfer gets its reference", async ({ page, consoleErrors }) => {

@@ -12,6 +12,8 @@ import type { AddressInfo } from "node:net";
  * - GET  /v1/balance_transactions?payout=…&type=charge[&expand[]=data.source] → the charges a payout
  *   carried, set with `payoutCharges` (the source expanded to the charge with its payment intent)
  * - GET  /v1/charges/:id → a charge of a payout's list (its payment intent)
+ * - DELETE /v1/subscriptions/:id → a cancelled subscription (kept in `cancelledSubscriptions`)
+ * - GET  /v1/invoice_payments?invoice=… → the payments set with `invoicePayments` (payment intent, status)
  * Every request is kept in `requests` (method, path, headers, the form-encoded body flattened).
  */
 export interface StripeMockRequest {
@@ -32,6 +34,9 @@ export interface StripeMock {
   refundsFor: Map<string, Array<{ id: string; amount: number; status: string }>>;
   /** The charges a payout carried (Stripe units): their payment intent, amount, currency (lower case) and fee. */
   payoutCharges: Map<string, Array<{ paymentIntent: string; amount: number; currency: string; fee: number }>>;
+  /** The payments of an invoice, as `invoicePayments.list` answers them. */
+  invoicePayments: Map<string, Array<{ paymentIntent: string; status: string }>>;
+  cancelledSubscriptions: string[];
   close: () => Promise<void>;
 }
 
@@ -47,6 +52,8 @@ export async function startStripeMock(): Promise<StripeMock> {
     intents: new Map(),
     refundsFor: new Map(),
     payoutCharges: new Map(),
+    invoicePayments: new Map(),
+    cancelledSubscriptions: [],
   };
   const sessions = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((req, res) => {
@@ -123,6 +130,22 @@ export async function startStripeMock(): Promise<StripeMock> {
         const known = [...mock.payoutCharges.values()].flat().find((c) => c.paymentIntent === pi);
         if (!known) return send(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such charge: 'ch_${pi}'` } });
         return send(200, { id: `ch_${pi}`, object: "charge", amount: known.amount, currency: known.currency, payment_intent: pi });
+      }
+      const subscription = url.pathname.match(/^\/v1\/subscriptions\/([^/]+)$/);
+      if (req.method === "DELETE" && subscription) {
+        const id = decodeURIComponent(subscription[1]);
+        mock.cancelledSubscriptions.push(id);
+        return send(200, { id, object: "subscription", status: "canceled" });
+      }
+      if (req.method === "GET" && url.pathname === "/v1/invoice_payments") {
+        const data = (mock.invoicePayments.get(query.invoice ?? "") ?? []).map((p, i) => ({
+          id: `inpay_${query.invoice}_${i + 1}`,
+          object: "invoice_payment",
+          invoice: query.invoice,
+          status: p.status,
+          payment: { type: "payment_intent", payment_intent: p.paymentIntent },
+        }));
+        return send(200, { object: "list", data, has_more: false, url: "/v1/invoice_payments" });
       }
       if (req.method === "POST" && url.pathname === "/v1/refunds") {
         return send(200, { id: `re_mock_${mock.requests.length}`, object: "refund", amount: Number(body.amount), payment_intent: body.payment_intent, status: "succeeded" });

@@ -16,6 +16,15 @@ export type EmailMessage =
       data: { name: string; amount: string; needTitle: string; orgName: string; until: string; chooseUrl: string; zakat: boolean };
     }
   | {
+      template: "monthly-gift";
+      /**
+       * Monthly giving (issue 12): the gift started, a card payment failed (update the card), a
+       * standing order's month was missed, or the gift was cancelled. The signed link opens the
+       * gift's page (its months, update the card, cancel) without an account.
+       */
+      data: { event: "started" | "payment_failed" | "missed" | "cancelled"; name: string; amount: string; fundName: string; method: "card" | "offline"; manageUrl: string };
+    }
+  | {
       template: "verify-email";
       data: {
         name: string;
@@ -206,6 +215,7 @@ export const EMAIL_TEMPLATES = [
   "gift-delivered",
   "giving-digest",
   "donor-credit",
+  "monthly-gift",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

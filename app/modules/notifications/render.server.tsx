@@ -18,6 +18,7 @@ import PaymentMoved, { subject as paymentMovedSubject } from "#emails/payment-mo
 import GiftDelivered, { subject as giftDeliveredSubject } from "#emails/gift-delivered";
 import GivingDigest, { subject as givingDigestSubject } from "#emails/giving-digest";
 import DonorCredit, { subject as donorCreditSubject } from "#emails/donor-credit";
+import MonthlyGift, { subject as monthlyGiftSubject } from "#emails/monthly-gift";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -113,6 +114,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: donorCreditSubject(t, message.data),
         element: <DonorCredit locale={locale} t={t} data={message.data} />,
+      };
+    case "monthly-gift":
+      return {
+        subject: monthlyGiftSubject(t, message.data),
+        element: <MonthlyGift locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;

@@ -9,6 +9,7 @@ import { estimateCardFee } from "./card-fees";
 import { isPaymentError } from "./errors";
 import { closeDispute, markDisputed, recordPayment, recordStripeRefund, releasePledge } from "./payments.server";
 import { handlePayoutEvent } from "./payouts.server";
+import { invoicePaid, invoicePaymentFailed, subscriptionCheckoutCompleted, subscriptionDeleted } from "~/modules/giving/monthly-stripe.server";
 import { stripeClient, webhookSecret } from "./stripe-client.server";
 import { StripeAmountError, fromStripeAmount, stripeDigits } from "./stripe-currency";
 import { UUID_PATTERN } from "~/utils/uuid";
@@ -185,6 +186,8 @@ async function handleEvent(db: Db, event: Json, ctx: { origin?: string; now: Dat
   switch (type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
+      // A monthly gift's Checkout (decision 066): the money comes with its invoices.
+      if (str(object.mode) === "subscription") return subscriptionCheckoutCompleted(db, object, ctx);
       return sessionPaid(db, object, { ...ctx, eventId, created: Number(event.created) });
     case "checkout.session.async_payment_failed":
     case "checkout.session.expired":
@@ -195,6 +198,12 @@ async function handleEvent(db: Db, event: Json, ctx: { origin?: string; now: Dat
       return disputeCreated(db, object, ctx.now);
     case "charge.dispute.closed":
       return disputeClosed(db, object, { ...ctx, eventId });
+    case "invoice.paid":
+      return invoicePaid(db, object, { ...ctx, created: Number(event.created) });
+    case "invoice.payment_failed":
+      return invoicePaymentFailed(db, object, ctx);
+    case "customer.subscription.deleted":
+      return subscriptionDeleted(db, object, ctx);
     case "payout.paid":
     case "payout.failed":
     case "payout.canceled":

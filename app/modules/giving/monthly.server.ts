@@ -1,0 +1,403 @@
+/**
+ * Monthly giving (issue 12, decision 066): a monthly gift to an organisation's solidarity fund
+ * (or its zakat fund), with the same restrictions as a one-off fund gift. Each month is a pledge
+ * of kind `fund` carrying the gift's id and the month (YYYY-MM in the organisation's time zone),
+ * so every month goes through the money paths there already are: the ledger, receipts, the
+ * statement import, refunds, the allocator.
+ *
+ * - Card: a Stripe subscription (monthly-stripe.server.ts). Each `invoice.paid` becomes that
+ *   month's pledge and its payment; a failed payment tells the donor, who updates the card.
+ * - Offline: a standing order. The first month's reference is issued with the gift; the
+ *   `monthly-gifts` job issues each later month's on the first run of the month and emails it
+ *   (the monthly reminder); a month whose reference expired unpaid makes the gift `past_due`.
+ *
+ * The donor cancels any time: signed in from their account, or as a guest by the signed link
+ * in every email about the gift. Nobody else can see or touch a gift.
+ */
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db, DbOrTx, Tx } from "#db/client.server";
+import { monthlyGifts, organizations, pledges } from "#db/schema";
+import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { enqueueEmail } from "~/modules/notifications/outbox.server";
+import { fundTitleIn } from "~/modules/needs/titles";
+import { todayIn } from "~/modules/needs/money";
+import { generateToken, hashToken } from "~/modules/identity/tokens";
+import { PledgeError } from "~/modules/pledging/errors";
+import { initialHold, fullHoldUntil } from "~/modules/pledging/holds";
+import { checkFundGift, orgOfFundGift, screenFundGift, type CreateFundPledgeInput } from "~/modules/pledging/fund-pledge.server";
+import { insertPledge, sendInstructions } from "~/modules/pledging/pledge-create.server";
+import { OFFLINE_METHODS, getOrgWithPaymentDetails, type Pledge } from "~/modules/pledging/pledge-steps.server";
+import { recordHits } from "~/modules/rate-limits/rate-limits.server";
+import { linkSignature, verifyLinkSignature } from "~/utils/link-signing.server";
+import { formatMoney } from "~/utils/format";
+import { isUuid } from "~/utils/uuid";
+
+export type MonthlyGift = typeof monthlyGifts.$inferSelect;
+
+const PURPOSE = "monthly-gift";
+
+export class MonthlyGiftError extends Error {
+  constructor(readonly code: "not_found" | "cancelled" | "not_card" | "stripe_failed") {
+    super(`monthly gift refused: ${code}`);
+    this.name = "MonthlyGiftError";
+  }
+  get status(): 404 | 409 | 502 {
+    return this.code === "not_found" ? 404 : this.code === "stripe_failed" ? 502 : 409;
+  }
+  get messageKey(): string {
+    return `giving:monthly.errors.${this.code}`;
+  }
+}
+
+// ---------------------------------------------------------------- links and who may manage
+
+/** The signed link of a gift's page (in every email about it): manage or cancel without an account. */
+export function monthlyGiftPath(giftId: string): string {
+  return `/monthly/${giftId}?s=${linkSignature(PURPOSE, giftId)}`;
+}
+
+export function monthlyGiftLinkValid(giftId: string, signature: string | null | undefined): boolean {
+  return isUuid(giftId) && verifyLinkSignature(PURPOSE, giftId, signature);
+}
+
+/**
+ * Who may open a gift's page and cancel it: whoever holds its signed link, the signed-in donor who
+ * made it, or a signed-in donor whose verified address is the gift's. Anyone else is answered as
+ * if it did not exist.
+ */
+export function mayManageMonthlyGift(
+  gift: Pick<MonthlyGift, "id" | "email" | "donorUserId">,
+  who: { signature: string | null; user: { id: string; email: string; emailVerifiedAt: Date | null } | null },
+): boolean {
+  if (monthlyGiftLinkValid(gift.id, who.signature)) return true;
+  if (!who.user) return false;
+  if (gift.donorUserId && gift.donorUserId === who.user.id) return true;
+  return Boolean(who.user.emailVerifiedAt && who.user.email.trim().toLowerCase() === gift.email);
+}
+
+// ---------------------------------------------------------------- months
+
+/** The month (YYYY-MM) a moment falls in, in a time zone. */
+export function monthOf(timeZone: string, at: Date): string {
+  return todayIn(timeZone, at).slice(0, 7);
+}
+
+/** "November 2026" / "تشرين الثاني 2026" for a YYYY-MM. */
+export function monthLabel(period: string, locale: "ar" | "en"): string {
+  const [y, m] = period.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale === "ar" ? "ar-u-nu-latn" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 15)));
+}
+
+/** The month before a YYYY-MM. */
+export function previousMonth(period: string): string {
+  const [y, m] = period.split("-").map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
+/** What a month's pledge is called: "Monthly gift — November 2026 — <fund>". */
+export function monthTitle(org: { nameAr: string; nameEn: string }, zakat: boolean, period: string, locale: "ar" | "en"): string {
+  const fund = fundTitleIn(org, zakat, locale);
+  return locale === "ar" ? `عطاء شهري — ${monthLabel(period, locale)} — ${fund}` : `Monthly gift — ${monthLabel(period, locale)} — ${fund}`;
+}
+
+// ---------------------------------------------------------------- create
+
+export type CreateMonthlyGiftResult = { gift: MonthlyGift; created: boolean; firstPledge: Pledge | null; confirmToken?: string | null };
+
+/**
+ * Creates a monthly gift in one transaction. The same checks as a one-off fund gift (currency,
+ * minimum, method offered, categories, the organisation's governorate, rate limits); by card only
+ * in a currency Stripe takes (`card_unavailable`). A double submit answers the first gift.
+ * Offline: the first month's pledge and its reference email go out now (a guest confirms it like
+ * any pledge; later months are issued once a month was confirmed or paid). Card: `incomplete`
+ * until the subscription's Checkout completes (startSubscriptionCheckout).
+ */
+export async function createMonthlyGift(db: Db, input: CreateFundPledgeInput): Promise<CreateMonthlyGiftResult> {
+  const now = input.now ?? new Date();
+  const { email, key, categories, regionId } = screenFundGift(input);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`monthly-key:${key}`}))`);
+    const { org, details } = await orgOfFundGift(tx, input.orgSlug, key);
+    const [replay] = await tx.select().from(monthlyGifts).where(eq(monthlyGifts.idempotencyKey, key)).limit(1);
+    if (replay) {
+      if (replay.orgId !== org.id || replay.email !== email) throw new PledgeError("idempotency_conflict");
+      return { gift: replay, created: false, firstPledge: null };
+    }
+    const { currency, limitRules, verifiedDonor } = await checkFundGift(tx, { ...input, email, regionId, now }, org, details);
+    const offline = (OFFLINE_METHODS as readonly string[]).includes(input.method);
+    const [gift] = await tx
+      .insert(monthlyGifts)
+      .values({
+        orgId: org.id,
+        donorUserId: input.donorUserId ?? null,
+        email,
+        displayName: input.displayName?.trim() || null,
+        anonymous: input.anonymous ?? false,
+        locale: input.locale,
+        amountMinor: input.amountMinor,
+        currency,
+        method: input.method,
+        zakat: input.zakat === true,
+        fundCategories: categories.length ? categories : null,
+        fundRegionId: regionId,
+        status: offline && verifiedDonor ? "active" : "incomplete",
+        idempotencyKey: key,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await recordHits(tx, limitRules, now);
+    if (!offline) return { gift, created: true, firstPledge: null };
+
+    const hold = initialHold("offline", { now, verifiedDonor, expiryDays: details?.pledgeExpiryDays });
+    const confirmToken = hold.confirmed ? null : generateToken();
+    const period = monthOf(org.timeZone, now);
+    const pledge = await insertMonthPledge(tx, gift, period, {
+      status: "pending",
+      idempotencyKey: `monthly:${gift.id}:${period}`,
+      expiresAt: hold.expiresAt,
+      confirmedAt: hold.confirmed ? now : null,
+      confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
+      now,
+    });
+    await sendInstructions(tx, { pledge, org, details, title: monthTitle(org, gift.zakat, period, gift.locale), confirmToken, now, origin: input.origin });
+    await enqueueMonthlyEmail(tx, gift, org, "started", input.origin);
+    return { gift, created: true, firstPledge: pledge, confirmToken };
+  });
+}
+
+/** One month's pledge of a gift: a fund pledge with the gift's restrictions, donor and amount. */
+export async function insertMonthPledge(
+  tx: DbOrTx,
+  gift: MonthlyGift,
+  period: string,
+  values: { status: "pending" | "awaiting_payment"; idempotencyKey: string; expiresAt: Date | null; confirmedAt: Date | null; confirmTokenHash?: string | null; now: Date },
+): Promise<Pledge> {
+  return insertPledge(tx, {
+    kind: "fund",
+    needId: null,
+    orgId: gift.orgId,
+    zakat: gift.zakat,
+    fundCategories: gift.fundCategories,
+    fundRegionId: gift.fundRegionId,
+    donorUserId: gift.donorUserId,
+    email: gift.email,
+    displayName: gift.displayName,
+    anonymous: gift.anonymous,
+    amountMinor: gift.amountMinor,
+    currency: gift.currency,
+    method: gift.method,
+    status: values.status,
+    idempotencyKey: values.idempotencyKey,
+    expiresAt: values.expiresAt,
+    confirmedAt: values.confirmedAt,
+    confirmTokenHash: values.confirmTokenHash ?? null,
+    locale: gift.locale,
+    monthlyGiftId: gift.id,
+    period,
+    createdAt: values.now,
+    updatedAt: values.now,
+  });
+}
+
+// ---------------------------------------------------------------- emails
+
+type OrgNames = { nameAr: string; nameEn: string };
+
+/** An email about the gift itself (started, a card payment failed, cancelled), with its signed page link. */
+export async function enqueueMonthlyEmail(
+  tx: DbOrTx,
+  gift: MonthlyGift,
+  org: OrgNames,
+  event: "started" | "payment_failed" | "cancelled" | "missed",
+  origin: string,
+) {
+  const locale = gift.locale;
+  await enqueueEmail(tx, gift.email, locale, {
+    template: "monthly-gift",
+    data: {
+      event,
+      name: gift.displayName ?? "",
+      amount: formatMoney(gift.amountMinor, gift.currency, locale),
+      fundName: fundTitleIn(org, gift.zakat, locale),
+      method: gift.method === "card" ? "card" : "offline",
+      manageUrl: `${origin.replace(/\/+$/, "")}${monthlyGiftPath(gift.id)}`,
+    },
+  });
+}
+
+// ---------------------------------------------------------------- cancel
+
+export type CancelSubscriptionFn = (subscriptionId: string, idempotencyKey: string) => Promise<void>;
+
+/**
+ * The donor cancels (signed in, or by the signed link: the route checked mayManageMonthlyGift).
+ * A card gift's subscription is cancelled at Stripe first (refused with `stripe_failed`, nothing
+ * changed, when Stripe cannot be reached); no later month is charged or issued. A month already
+ * issued keeps its reference (the donor may have paid it). Cancelling twice changes nothing.
+ */
+export async function cancelMonthlyGift(
+  db: Db,
+  actor: Actor,
+  input: { giftId: string; origin: string; cancelSubscription: CancelSubscriptionFn; now?: Date },
+): Promise<{ gift: MonthlyGift; changed: boolean }> {
+  const now = input.now ?? new Date();
+  if (!isUuid(input.giftId)) throw new MonthlyGiftError("not_found");
+  return db.transaction(async (tx) => {
+    const [gift] = await tx.select().from(monthlyGifts).where(eq(monthlyGifts.id, input.giftId)).for("update");
+    if (!gift) throw new MonthlyGiftError("not_found");
+    if (gift.status === "cancelled") return { gift, changed: false };
+    if (gift.stripeSubscriptionId) {
+      try {
+        await input.cancelSubscription(gift.stripeSubscriptionId, `tadamon-cancel-${gift.id}`);
+      } catch (error) {
+        console.error("[monthly] Stripe refused the cancellation", error instanceof Error ? error.message : error);
+        throw new MonthlyGiftError("stripe_failed");
+      }
+    }
+    const updated = await markCancelled(tx, gift, actor.userId, now);
+    await recordAudit(tx, actor, { orgId: gift.orgId, action: "monthly_gift.cancel", entityType: "monthly_gift", entityId: gift.id, change: { by: actor.userId ? "donor" : "link" } });
+    const [org] = await tx.select({ nameAr: organizations.nameAr, nameEn: organizations.nameEn }).from(organizations).where(eq(organizations.id, gift.orgId)).limit(1);
+    await enqueueMonthlyEmail(tx, updated, org!, "cancelled", input.origin);
+    return { gift: updated, changed: true };
+  });
+}
+
+export async function markCancelled(tx: DbOrTx, gift: MonthlyGift, by: string | null, now: Date): Promise<MonthlyGift> {
+  const [updated] = await tx
+    .update(monthlyGifts)
+    .set({ status: "cancelled", cancelledAt: now, cancelledBy: by, updatedAt: now })
+    .where(eq(monthlyGifts.id, gift.id))
+    .returning();
+  return updated;
+}
+
+// ---------------------------------------------------------------- the standing orders (job)
+
+const PAID_STATUSES = ["paid", "part_paid"] as const;
+
+/**
+ * The monthly job's offline half (daily; idempotent): for every standing order not cancelled,
+ * the month's pledge with its own reference, emailed with where to pay (the monthly reminder).
+ * Issued only once a month of the gift was confirmed or paid (a guest who never confirmed the
+ * first month starts nothing). The month before expired or cancelled unpaid: the gift is
+ * `past_due` and the donor is told; paid: `active`. Answers how many months it issued.
+ */
+export async function issueStandingOrderMonths(db: Db, options: { origin: string; now?: Date }): Promise<number> {
+  const now = options.now ?? new Date();
+  const due = await db
+    .select({ id: monthlyGifts.id })
+    .from(monthlyGifts)
+    .where(and(inArray(monthlyGifts.method, [...OFFLINE_METHODS]), inArray(monthlyGifts.status, ["incomplete", "active", "past_due"])))
+    .orderBy(asc(monthlyGifts.createdAt));
+  let issued = 0;
+  for (const { id } of due) {
+    if (await issueMonthFor(db, id, options.origin, now)) issued += 1;
+  }
+  return issued;
+}
+
+async function issueMonthFor(db: Db, giftId: string, origin: string, now: Date): Promise<boolean> {
+  return db.transaction(async (tx: Tx) => {
+    const [gift] = await tx.select().from(monthlyGifts).where(eq(monthlyGifts.id, giftId)).for("update");
+    if (!gift || gift.status === "cancelled") return false;
+    const { org, details } = await getOrgWithPaymentDetails(tx, gift.orgId, `monthly:${gift.id}:none`);
+    if (!org) return false;
+    const period = monthOf(org.timeZone, now);
+    const months = await tx
+      .select({ period: pledges.period, status: pledges.status, confirmedAt: pledges.confirmedAt, paidMinor: pledges.paidMinor })
+      .from(pledges)
+      .where(eq(pledges.monthlyGiftId, gift.id))
+      .orderBy(desc(pledges.period), desc(pledges.createdAt));
+    if (months.some((m) => m.period === period)) return false;
+    const started = months.some((m) => m.confirmedAt !== null || m.paidMinor > 0);
+    if (!started) return false;
+    const last = months[0];
+    const lastPaid = last ? (PAID_STATUSES as readonly string[]).includes(last.status) || last.paidMinor > 0 : false;
+    const missed = Boolean(last && !lastPaid && (last.status === "expired" || last.status === "cancelled" || last.period! < previousMonth(period)));
+    const status = missed ? "past_due" : "active";
+    let current = gift;
+    if (status !== gift.status) {
+      [current] = await tx.update(monthlyGifts).set({ status, updatedAt: now }).where(eq(monthlyGifts.id, gift.id)).returning();
+    }
+    const pledge = await insertMonthPledge(tx, current, period, {
+      status: "pending",
+      idempotencyKey: `monthly:${gift.id}:${period}`,
+      expiresAt: fullHoldUntil(now, details?.pledgeExpiryDays),
+      confirmedAt: now,
+      now,
+    });
+    if (missed) await enqueueMonthlyEmail(tx, current, org, "missed", origin);
+    await sendInstructions(tx, { pledge, org, details, title: monthTitle(org, current.zakat, period, current.locale), confirmToken: null, now, origin });
+    return true;
+  });
+}
+
+/** A confirmed or paid first month starts an `incomplete` standing order (the guest confirmed by the email's link). */
+export async function startConfirmedStandingOrders(db: DbOrTx, now: Date = new Date()): Promise<number> {
+  const rows = await db
+    .update(monthlyGifts)
+    .set({ status: "active", updatedAt: now })
+    .where(
+      and(
+        eq(monthlyGifts.status, "incomplete"),
+        inArray(monthlyGifts.method, [...OFFLINE_METHODS]),
+        sql`exists (select 1 from ${pledges} where ${pledges.monthlyGiftId} = ${monthlyGifts.id} and (${pledges.confirmedAt} is not null or ${pledges.paidMinor} > 0))`,
+      ),
+    )
+    .returning({ id: monthlyGifts.id });
+  return rows.length;
+}
+
+// ---------------------------------------------------------------- views
+
+export type MonthView = { period: string; label: string; reference: string; status: Pledge["status"]; amountMinor: number; paidMinor: number; expiresAt: Date | null };
+
+/** A gift with its organisation and its months (newest first), for its page. Null: unknown. */
+export async function monthlyGiftView(db: DbOrTx, giftId: string, locale: "ar" | "en") {
+  if (!isUuid(giftId)) return null;
+  const [row] = await db
+    .select({ gift: monthlyGifts, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug, timeZone: organizations.timeZone } })
+    .from(monthlyGifts)
+    .innerJoin(organizations, eq(organizations.id, monthlyGifts.orgId))
+    .where(eq(monthlyGifts.id, giftId))
+    .limit(1);
+  if (!row) return null;
+  const months = await db
+    .select({ period: pledges.period, reference: pledges.reference, status: pledges.status, amountMinor: pledges.amountMinor, paidMinor: pledges.paidMinor, expiresAt: pledges.expiresAt })
+    .from(pledges)
+    .where(eq(pledges.monthlyGiftId, giftId))
+    .orderBy(desc(pledges.period), desc(pledges.createdAt))
+    .limit(120);
+  return {
+    ...row,
+    fundName: fundTitleIn(row.org, row.gift.zakat, locale),
+    months: months.map((m): MonthView => ({ ...m, period: m.period!, label: monthLabel(m.period!, locale) })),
+  };
+}
+
+/** A donor's monthly gifts (made signed in, or to their verified address), newest first. */
+export async function monthlyGiftsOf(db: DbOrTx, who: { userId: string; verifiedEmail: string | null }, locale: "ar" | "en") {
+  const rows = await db
+    .select({
+      gift: monthlyGifts,
+      org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn },
+      paidMonths: sql<number>`(select count(*)::int from ${pledges} where ${pledges.monthlyGiftId} = ${monthlyGifts.id} and ${pledges.paidMinor} > 0)`,
+    })
+    .from(monthlyGifts)
+    .innerJoin(organizations, eq(organizations.id, monthlyGifts.orgId))
+    .where(who.verifiedEmail ? sql`(${monthlyGifts.donorUserId} = ${who.userId} or ${monthlyGifts.email} = ${who.verifiedEmail})` : eq(monthlyGifts.donorUserId, who.userId))
+    .orderBy(desc(monthlyGifts.createdAt))
+    .limit(100);
+  return rows.map((r) => ({ ...r, fundName: fundTitleIn(r.org, r.gift.zakat, locale), path: monthlyGiftPath(r.gift.id) }));
+}
+
+/** For the organisation: its monthly gifts by status, what the active ones bring a month. */
+export async function monthlyGiftSummary(db: DbOrTx, orgId: string) {
+  return db
+    .select({ status: monthlyGifts.status, currency: monthlyGifts.currency, count: sql<number>`count(*)::int`, monthlyMinor: sql<number>`coalesce(sum(${monthlyGifts.amountMinor}), 0)::bigint` })
+    .from(monthlyGifts)
+    .where(and(eq(monthlyGifts.orgId, orgId), isNull(monthlyGifts.cancelledAt)))
+    .groupBy(monthlyGifts.status, monthlyGifts.currency)
+    .then((rows) => rows.map((r) => ({ ...r, monthlyMinor: Number(r.monthlyMinor) })));
+}
