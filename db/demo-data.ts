@@ -463,6 +463,8 @@ export interface DemoNeed {
   storyEn: string;
   ageBand?: "0-4" | "5-11" | "12-17" | "18-29" | "30-59" | "60+";
   gender?: "female" | "male";
+  /** Kafala: offered to one sponsor in this many monthly instalments. */
+  sponsorshipMonths?: number;
 }
 
 export interface DemoHousehold {
@@ -1261,7 +1263,9 @@ export const DEMO_HOUSEHOLDS: DemoHousehold[] = [
         urgency: "normal",
         state: "published",
         targetMinor: 540_000,
-        deadlineInDays: 75,
+        deadlineInDays: 150,
+        // Kafala: offered to one sponsor for four months (decision 067).
+        sponsorshipMonths: 4,
         payeeKind: "school",
         payeeName: "المدرسة الإعدادية والثانوية",
         titleAr: "مصروفات مدرسية لحفيدين يتيمين تعولهما جدتهما",

@@ -283,6 +283,7 @@ async function seedNeed(
       publicRegionId: input.governorateId,
       ageBand: need.ageBand ?? null,
       gender: need.gender ?? null,
+      sponsorshipMonths: need.sponsorshipMonths ?? null,
     },
     items: (need.items ?? []).map((item) => ({ ...item })),
   });

@@ -74,6 +74,11 @@ export function NeedCard({
         {urgent && (
           <span className="rounded bg-red-50 px-2 py-0.5 font-bold text-red-800">{t(`urgency.${need.urgency}`)}</span>
         )}
+        {need.kafala && (
+          <span className="rounded bg-amber-50 px-2 py-0.5 font-bold text-amber-900" data-testid="need-kafala">
+            {t(need.kafala.sponsored ? "card.kafalaSponsored" : "card.kafala")}
+          </span>
+        )}
         {need.verifiedAt && (
           <span className="rounded bg-emerald-50 px-2 py-0.5 font-bold text-emerald-900">
             {t("card.verifiedOn", { date: formatDate(need.verifiedAt, locale) })}

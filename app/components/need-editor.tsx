@@ -49,6 +49,7 @@ export interface NeedEditorDefaults {
   ageBand?: string;
   gender?: string;
   zakatCategory?: string;
+  sponsorshipMonths?: string;
   onlyLanguage?: string;
   items?: { labelAr?: string; labelEn?: string; quantity?: string; unitCost?: string }[];
 }
@@ -189,6 +190,7 @@ export function NeedEditor({
               meta={fields.zakatCategory}
               options={[{ value: "", label: t("editor.zakatNone") }, ...ZAKAT_CATEGORIES.map((z) => ({ value: z, label: t(`giving:zakatCategories.${z}`) }))]}
             />
+            <Field label={t("fields.sponsorshipMonths")} meta={fields.sponsorshipMonths} dir="ltr" hint={t("editor.sponsorshipHint")} />
           </div>
         </Section>
 

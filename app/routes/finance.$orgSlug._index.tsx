@@ -122,6 +122,9 @@ export default function FinanceHome() {
           <Link to={`/finance/${org.slug}/funds`} className={linkClass} data-testid="finance-funds-link">
             {tf("giving:funds.title")}
           </Link>
+          <Link to={`/finance/${org.slug}/sponsorships`} className={linkClass} data-testid="finance-sponsorships-link">
+            {tf("giving:sponsorships.link")}
+          </Link>
         </p>
       </Section>
       <Section id="payees" title={tf("payees:title")}>

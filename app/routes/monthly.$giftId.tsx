@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Bdi, Money } from "~/components/bidi";
 import { cancelStripeSubscription, startSubscriptionCheckout, updateCardUrl } from "~/modules/giving/monthly-stripe.server";
-import { MonthlyGiftError, cancelMonthlyGift, mayManageMonthlyGift, monthlyGiftView } from "~/modules/giving/monthly.server";
+import { ENDED, MonthlyGiftError, cancelMonthlyGift, mayManageMonthlyGift, monthlyGiftView } from "~/modules/giving/monthly.server";
 import { actorOf, getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -46,6 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       self: `${url.pathname}${url.search}`,
       signature: signature ?? "",
       fundName: view.fundName,
+      needPublicId: view.need?.publicId ?? null,
+      kafalaMonths: view.need?.months ?? null,
       orgName: locale === "ar" ? org.nameAr : org.nameEn,
       amount: fmt(gift.amountMinor),
       method: gift.method,
@@ -53,7 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       zakat: gift.zakat,
       since: formatDate(gift.createdAt, locale, org.timeZone),
       cancelledOn: gift.cancelledAt ? formatDate(gift.cancelledAt, locale, org.timeZone) : null,
-      canUpdateCard: gift.method === "card" && Boolean(gift.stripeSubscriptionId) && gift.status !== "cancelled",
+      canUpdateCard: gift.method === "card" && Boolean(gift.stripeSubscriptionId) && !ENDED.includes(gift.status),
+      ended: ENDED.includes(gift.status),
       canCheckout: gift.method === "card" && !gift.stripeSubscriptionId && gift.status === "incomplete",
       months: view.months.map((m) => ({
         period: m.period,
@@ -103,6 +106,8 @@ const STATUS_CLASS: Record<string, string> = {
   incomplete: "bg-amber-100 text-amber-900",
   past_due: "bg-red-100 text-red-900",
   cancelled: "bg-stone-200 text-stone-800",
+  completed: "bg-emerald-100 text-emerald-900",
+  lapsed: "bg-stone-200 text-stone-800",
 };
 
 export default function MonthlyGiftPage() {
@@ -134,7 +139,14 @@ export default function MonthlyGiftPage() {
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 rounded border border-stone-200 bg-white p-4">
         <dt className="font-bold">{t("monthly.fund")}</dt>
         <dd>
-          <Bdi>{page.fundName}</Bdi>
+          {page.needPublicId ? (
+            <Link to={`/needs/${page.needPublicId}`} className="underline">
+              <Bdi>{page.fundName}</Bdi>
+            </Link>
+          ) : (
+            <Bdi>{page.fundName}</Bdi>
+          )}
+          {page.kafalaMonths && <span className="block text-sm text-stone-700">{t("kafala.forMonths", { count: page.kafalaMonths })}</span>}
         </dd>
         <dt className="font-bold">{t("monthly.amount")}</dt>
         <dd data-testid="monthly-amount">
@@ -153,7 +165,7 @@ export default function MonthlyGiftPage() {
         <dd>{page.since}</dd>
       </dl>
       {page.zakat && <p className="text-sm text-stone-700">{t("monthly.zakat")}</p>}
-      <p className="text-sm text-stone-700">{t("monthly.where")}</p>
+      <p className="text-sm text-stone-700">{t(page.needPublicId ? "kafala.where" : "monthly.where")}</p>
 
       <div className="flex flex-wrap gap-3">
         {page.canCheckout && (
@@ -212,7 +224,7 @@ export default function MonthlyGiftPage() {
         </table>
       )}
 
-      {page.status !== "cancelled" && (
+      {!page.ended && (
         <Form method="post" className="rounded border border-stone-200 bg-stone-50 p-4">
           {hidden}
           <p className="mb-2 text-sm">{t("monthly.cancelHint")}</p>

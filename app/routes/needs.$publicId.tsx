@@ -4,11 +4,11 @@ import { NeedCard } from "~/components/need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { getPublicNeed } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
-import { formatDate } from "~/utils/format";
+import { formatDate, formatMoney } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
-import { Bdi } from "~/components/bidi";
+import { Bdi, Money } from "~/components/bidi";
 import { useFastT } from "~/utils/fast-t";
 
 /** The breadcrumb's separator: points in reading direction, so it is mirrored on right-to-left pages. */
@@ -135,6 +135,26 @@ export default function NeedPage() {
           </p>
         )}
       </section>
+
+      {need.kafala && open && (
+        <section aria-labelledby="kafala-title" className="rounded-lg border border-amber-300 bg-amber-50 p-4" data-testid="kafala-slot">
+          <h2 id="kafala-title" className="text-xl font-bold">
+            {t("need.kafalaTitle")}
+          </h2>
+          <p className="mt-1">
+            {t("need.kafalaTerms", { count: need.kafala.months })} <Money text={formatMoney(need.kafala.monthlyMinor, need.currency, locale)} />
+          </p>
+          {need.kafala.sponsored ? (
+            <p className="mt-2 font-bold" data-testid="kafala-taken">
+              {t("need.kafalaTaken")}
+            </p>
+          ) : (
+            <Link to={`/needs/${need.publicId}/sponsor`} className="mt-3 inline-block rounded border-2 border-brand-700 px-4 py-2 font-bold text-brand-800" data-testid="kafala-start">
+              {t("need.kafalaStart")}
+            </Link>
+          )}
+        </section>
+      )}
 
       <section aria-labelledby="share-title" className="rounded-lg border border-stone-200 bg-white p-4">
         <h2 id="share-title" className="text-xl font-bold">

@@ -76,6 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ageBand: need.ageBand ?? "",
       gender: need.gender ?? "",
       zakatCategory: need.zakatCategory ?? "",
+      sponsorshipMonths: need.sponsorshipMonths ? String(need.sponsorshipMonths) : "",
       onlyLanguage: need.onlyLanguage ?? "",
       items: items.map((i) => ({
         labelAr: text(i.labelAr),

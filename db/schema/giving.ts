@@ -5,6 +5,7 @@ import { ledgerEntries } from "./ledger";
 import { needCategoryEnum, needs } from "./needs";
 import { organizations } from "./organizations";
 import { payments } from "./payments";
+import { appeals } from "./pledging";
 import { DIGEST_FREQUENCIES } from "../../app/modules/giving/frequencies";
 
 /**
@@ -151,5 +152,45 @@ export const donorCredits = pgTable(
     index("donor_credits_open_idx").on(t.expiresAt).where(sql`${t.status} = 'open'`),
     index("donor_credits_email_idx").on(t.email),
     check("donor_credits_amount_positive", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/**
+ * A gift matched by an appeal's sponsor (decision 068): one per donor payment, the amount moved
+ * from the sponsor's payment in the fund to the gift's need (the ledger entry), keyed by the
+ * donor's payment so a gift is matched once.
+ */
+export const appealMatches = pgTable(
+  "appeal_matches",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    appealId: uuid()
+      .notNull()
+      .references(() => appeals.id),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    /** The donor's payment that was matched. */
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id),
+    /** The sponsor's payment the match came from. */
+    sponsorPaymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    giftMinor: bigint({ mode: "number" }).notNull(),
+    amountMinor: bigint({ mode: "number" }).notNull(),
+    currency: char({ length: 3 }).notNull(),
+    entryId: uuid().references(() => ledgerEntries.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("appeal_matches_payment_idx").on(t.paymentId),
+    uniqueIndex("appeal_matches_payment_sponsor_key").on(t.paymentId, t.sponsorPaymentId),
+    index("appeal_matches_appeal_idx").on(t.appealId, t.createdAt),
+    check("appeal_matches_amount_positive", sql`${t.amountMinor} > 0`),
   ],
 );

@@ -96,6 +96,12 @@ export const needs = pgTable(
     ageBand: ageBandEnum(),
     /** Zakat-eligible when set: the category of recipient, marked by staff (issue 12). */
     zakatCategory: zakatCategoryEnum(),
+    /**
+     * Kafala (issue 12, decision 067): offered as a sponsorship — one sponsor pays the target in
+     * this many monthly instalments (the target divided up, the last month the rest). Null: an
+     * ordinary need.
+     */
+    sponsorshipMonths: smallint(),
     gender: genderEnum(),
     state: needStateEnum().notNull().default("draft"),
     authorId: uuid()
@@ -159,6 +165,7 @@ export const needs = pgTable(
     check("needs_target_positive", sql`${t.targetMinor} > 0`),
     // Four-eyes, in the database too: the verifier is never the author.
     check("needs_verifier_not_author", sql`${t.verifierId} is null or ${t.verifierId} <> ${t.authorId}`),
+    check("needs_sponsorship_months", sql`${t.sponsorshipMonths} is null or (${t.sponsorshipMonths} between 2 and 60 and ${t.category} <> 'in_kind_item')`),
     check("needs_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
     check("needs_only_language", sql`${t.onlyLanguage} is null or ${t.onlyLanguage} in ('ar', 'en')`),
     check("needs_capacity", sql`${t.reservedMinor} >= 0 and ${t.paidMinor} >= 0 and ${t.reservedMinor} + ${t.paidMinor} <= ${t.targetMinor}`),

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
+  smallint,
   boolean,
   char,
   check,
@@ -67,9 +68,11 @@ export const pledgeKindEnum = pgEnum("pledge_kind", ["need", "fund"]);
  * monthly-gifts job issues each month's pledge with its own reference and emails it). `incomplete`:
  * a card gift whose Checkout is not finished, or an offline one whose first month is unconfirmed;
  * `past_due`: a card payment failed (the donor is asked to update the card) or last month's
- * reference expired unpaid; `cancelled`: by the donor, any time, or by Stripe.
+ * reference expired unpaid; `cancelled`: by the donor, any time, or by Stripe. A kafala (a monthly
+ * gift to one need, decision 067) ends `completed` when its need is funded, or `lapsed` after two
+ * months missed in a row — the need is offered for sponsorship again.
  */
-export const monthlyGiftStatusEnum = pgEnum("monthly_gift_status", ["incomplete", "active", "past_due", "cancelled"]);
+export const monthlyGiftStatusEnum = pgEnum("monthly_gift_status", ["incomplete", "active", "past_due", "cancelled", "completed", "lapsed"]);
 
 export const pledgeFinanceFlagEnum = pgEnum("pledge_finance_flag", ["paid_after_cancelled", "paid_after_expired"]);
 
@@ -137,6 +140,8 @@ export const pledges = pgTable(
     confirmTokenHash: text(),
     /** The monthly gift this pledge is one month of (issue 12), and which month (YYYY-MM, the organisation's time zone). */
     monthlyGiftId: uuid().references((): AnyPgColumn => monthlyGifts.id),
+    /** A matching sponsor's pledge to an appeal (decision 068): its money waits in the fund to match the appeal's gifts. */
+    appealId: uuid().references((): AnyPgColumn => appeals.id),
     period: char({ length: 7 }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -181,6 +186,8 @@ export const monthlyGifts = pgTable(
     zakat: boolean().notNull().default(false),
     fundCategories: needCategoryEnum().array(),
     fundRegionId: uuid().references(() => regions.id),
+    /** A kafala: the need this sponsor pays each month (null: a gift to the fund). */
+    needId: uuid().references(() => needs.id),
     status: monthlyGiftStatusEnum().notNull(),
     stripeSubscriptionId: text(),
     stripeCustomerId: text(),
@@ -201,8 +208,70 @@ export const monthlyGifts = pgTable(
     index("monthly_gifts_donor_idx").on(t.donorUserId),
     check("monthly_gifts_amount_positive", sql`${t.amountMinor} > 0`),
     check("monthly_gifts_method", sql`${t.method} <> 'delivery'`),
+    check("monthly_gifts_kafala_unrestricted", sql`${t.needId} is null or (${t.fundCategories} is null and ${t.fundRegionId} is null)`),
+    index("monthly_gifts_need_idx").on(t.needId).where(sql`${t.needId} is not null`),
     check("monthly_gifts_email_lower", sql`${t.email} = lower(${t.email})`),
   ],
+);
+
+/**
+ * An appeal (issue 12, decision 068): an organisation's campaign for a set of its needs — chosen
+ * (appeal_needs) and/or every published need matching its categories and governorate — with a page
+ * of its own, a window, and optionally a matching sponsor: each gift to its needs in the window is
+ * matched at `match_percent` (100: doubled) up to `match_cap_minor` in all, from the sponsor's
+ * pledge (a fund pledge with this appeal's id). `emergency`: a shock response; its needs are
+ * verified first (still by a second person).
+ */
+export const appealKindEnum = pgEnum("appeal_kind", ["matched", "emergency"]);
+
+export const appeals = pgTable(
+  "appeals",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    slug: text().notNull(),
+    kind: appealKindEnum().notNull(),
+    titleAr: text(),
+    titleEn: text(),
+    storyAr: text(),
+    storyEn: text(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    /** The filter: published needs of these categories (null: any) … */
+    categories: needCategoryEnum().array(),
+    /** … in this governorate of the organisation (null: anywhere). Null filter and no chosen needs: every published need. */
+    regionId: uuid().references(() => regions.id),
+    /** Matching: each gift × percent / 100, up to the cap in all (both null: no matching). */
+    matchPercent: smallint(),
+    matchCapMinor: bigint({ mode: "number" }),
+    currency: char({ length: 3 }).notNull(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("appeals_slug_key").on(t.slug),
+    index("appeals_org_idx").on(t.orgId, t.endsAt),
+    check("appeals_window", sql`${t.endsAt} > ${t.startsAt}`),
+    check("appeals_match", sql`(${t.matchPercent} is null) = (${t.matchCapMinor} is null)`),
+    check("appeals_match_range", sql`${t.matchPercent} is null or (${t.matchPercent} between 1 and 500 and ${t.matchCapMinor} > 0)`),
+    check("appeals_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
+  ],
+);
+
+/** The needs an appeal names one by one (beside its filter). */
+export const appealNeeds = pgTable(
+  "appeal_needs",
+  {
+    appealId: uuid()
+      .notNull()
+      .references(() => appeals.id, { onDelete: "cascade" }),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id),
+  },
+  (t) => [uniqueIndex("appeal_needs_pk").on(t.appealId, t.needId), index("appeal_needs_need_idx").on(t.needId)],
 );
 
 /** In-kind: the item lines a pledge funds (or the one item an `offered` pledge will deliver). */

@@ -132,3 +132,39 @@ test("the fund gift page in Arabic: right to left, a bad amount refused with a m
   await expect(page).toHaveURL(/\/pledges\/TDM-/);
   await expect(page.locator("main")).toContainText("صندوق الزكاة");
 });
+
+/**
+ * Kafala (issue 12, decision 067), in Arabic: a sponsor finds a need offered for sponsorship,
+ * commits by card for its monthly instalment, pays the first month on the stand-in, and sees the
+ * month received; the need's card then says it is sponsored.
+ */
+test("a sponsor takes a kafala by card and pays the first month (ar)", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("/needs?org=sohag-palms&category=school_fees&lng=ar");
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  const card = page.getByTestId("need-card").filter({ has: page.getByTestId("need-kafala") }).first();
+  await expect(card.getByTestId("need-kafala")).toHaveText(strings.ar.needs.card.kafala);
+  await card.locator("a").first().click();
+  await page.getByTestId("kafala-start").click();
+  await expect(page).toHaveURL(/\/needs\/[0-9A-Z]+\/sponsor/);
+  await expect(page.getByTestId("kafala-terms")).toContainText("4");
+  await page.locator('input[name="method"][value="card"]').check();
+  await page.locator("#kafala-email").fill(`kafil.${Date.now().toString(36)}@e2e.tadamon.test`);
+  await page.getByTestId("kafala-submit").click();
+  await expect(page).toHaveURL(/\/dev\/subscribe\//);
+  await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
+  await page.getByTestId("standin-pay").click();
+  await expect(page).toHaveURL(/\/monthly\/[0-9a-f-]{36}\?s=/);
+  await expect
+    .poll(async () => {
+      if ((await page.getByTestId("month-paid").count()) === 1) return true;
+      await page.reload();
+      return false;
+    }, { timeout: 20_000 })
+    .toBe(true);
+  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "active");
+  await expect(page.locator("main")).toContainText("كفالة");
+  // (Another URL than the first visit: the browser may keep public pages for a minute.)
+  await page.goto("/needs?category=school_fees&org=sohag-palms&lng=ar");
+  await expect(page.getByTestId("need-kafala").first()).toHaveText(strings.ar.needs.card.kafalaSponsored);
+});

@@ -32,6 +32,12 @@ export interface PublicNeed {
   verifiedAt: string | null;
   /** Staff marked it zakat-eligible (issue 12): a donor may give zakat to it. Not private. */
   zakatEligible?: boolean;
+  /**
+   * Kafala (decision 067): offered to one sponsor in monthly instalments — how many, and how much
+   * a month (the target divided up, rounded up). `sponsored` when a sponsor has it now (public
+   * lists and the need page). Not private.
+   */
+  kafala?: { months: number; monthlyMinor: number; sponsored?: boolean };
   /** Public pages only (the staff preview has none): how far the need is funded. */
   progress?: PublicProgress;
 }
@@ -48,6 +54,11 @@ export interface NeedFigures {
   pledgedMinor: number;
   /** Remaining: target − received − pledged, never below zero. */
   remainingMinor: number;
+}
+
+/** A kafala's monthly instalment: the target over its months, rounded up (the last month takes what is left). */
+export function kafalaMonthlyMinor(targetMinor: number, months: number): number {
+  return Math.ceil(Number(targetMinor) / months);
 }
 
 /** The one computation of a need's donor figures (every donor page uses it, through the progress). */
@@ -98,6 +109,9 @@ interface NeedLike {
   onlyLanguage: string | null;
   verifiedAt: Date | string | null;
   zakatCategory?: string | null;
+  sponsorshipMonths?: number | null;
+  /** Whether a sponsor has the kafala now (read beside the row where a page shows it). */
+  sponsored?: boolean | null;
 }
 
 export function toPublicNeed(
@@ -128,6 +142,10 @@ export function toPublicNeed(
     verifiedAt: need.verifiedAt ? new Date(need.verifiedAt).toISOString() : null,
   };
   if (need.zakatCategory) projection.zakatEligible = true;
+  if (need.sponsorshipMonths) {
+    projection.kafala = { months: need.sponsorshipMonths, monthlyMinor: kafalaMonthlyMinor(need.targetMinor, need.sponsorshipMonths) };
+    if (need.sponsored != null) projection.kafala.sponsored = Boolean(need.sponsored);
+  }
   if (progress) projection.progress = toPublicProgress(need.targetMinor, progress);
   return projection;
 }

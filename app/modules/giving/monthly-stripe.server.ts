@@ -18,7 +18,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, inArray, like, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "#db/client.server";
-import { monthlyGifts, organizations, pledges } from "#db/schema";
+import { monthlyGifts, needs, organizations, pledges } from "#db/schema";
+import { remainingOf } from "~/modules/pledging/amounts";
 import { SYSTEM_ACTOR } from "~/modules/audit/audit.server";
 import { todayIn } from "~/modules/needs/money";
 import { estimateCardFee } from "~/modules/payments/card-fees";
@@ -26,7 +27,7 @@ import { recordPayment } from "~/modules/payments/payments.server";
 import { stripeClient, usingStandIn, webhookSecret } from "~/modules/payments/stripe-client.server";
 import { fromStripeAmount, toStripeAmount, StripeAmountError, stripeTakes } from "~/modules/payments/stripe-currency";
 import { UUID_PATTERN } from "~/utils/uuid";
-import { enqueueMonthlyEmail, insertMonthPledge, markCancelled, monthOf, monthTitle, monthlyGiftPath, MonthlyGiftError, type CancelSubscriptionFn, type MonthlyGift } from "./monthly.server";
+import { ENDED, enqueueMonthlyEmail, giftTargetIn, insertMonthPledge, markCancelled, monthOf, monthlyGiftPath, MonthlyGiftError, type CancelSubscriptionFn, type MonthlyGift } from "./monthly.server";
 
 type Json = Record<string, unknown>;
 type Outcome = { status: "processed" | "deferred" | "ignored"; note?: string };
@@ -56,14 +57,15 @@ export async function startSubscriptionCheckout(db: Db, input: { giftId: string;
   const now = input.now ?? new Date();
   if (!UUID_PATTERN.test(input.giftId)) throw new MonthlyGiftError("not_found");
   const [row] = await db
-    .select({ gift: monthlyGifts, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn } })
+    .select({ gift: monthlyGifts, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn }, need: { titleAr: needs.titleAr, titleEn: needs.titleEn } })
     .from(monthlyGifts)
     .innerJoin(organizations, eq(organizations.id, monthlyGifts.orgId))
+    .leftJoin(needs, eq(needs.id, monthlyGifts.needId))
     .where(eq(monthlyGifts.id, input.giftId))
     .limit(1);
   if (!row) throw new MonthlyGiftError("not_found");
-  const { gift, org } = row;
-  if (gift.status === "cancelled") throw new MonthlyGiftError("cancelled");
+  const { gift, org, need } = row;
+  if (ENDED.includes(gift.status)) throw new MonthlyGiftError("cancelled");
   if (gift.method !== "card" || gift.stripeSubscriptionId || !stripeTakes(gift.currency)) throw new MonthlyGiftError("not_card");
   let unitAmount: number;
   try {
@@ -79,7 +81,7 @@ export async function startSubscriptionCheckout(db: Db, input: { giftId: string;
     return { url: `${input.origin.replace(/\/+$/, "")}/dev/subscribe/${gift.id}` };
   }
   const metadata: SubscriptionMetadata = { monthlyGiftId: gift.id, orgId: gift.orgId };
-  const name = monthTitle(org, gift.zakat, monthOf("UTC", now), input.locale).split(" — ").slice(-1)[0];
+  const name = giftTargetIn(org, gift, gift.needId ? need : null, input.locale);
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "subscription",
     locale: input.locale === "en" ? "en" : "auto",
@@ -88,7 +90,7 @@ export async function startSubscriptionCheckout(db: Db, input: { giftId: string;
     line_items: [
       {
         quantity: 1,
-        price_data: { currency: gift.currency.toLowerCase(), unit_amount: unitAmount, recurring: { interval: "month" }, product_data: { name: `${input.locale === "ar" ? "عطاء شهري" : "Monthly gift"}: ${name}`.slice(0, 250) } },
+        price_data: { currency: gift.currency.toLowerCase(), unit_amount: unitAmount, recurring: { interval: "month" }, product_data: { name: (gift.needId ? name : `${input.locale === "ar" ? "عطاء شهري" : "Monthly gift"}: ${name}`).slice(0, 250) } },
       },
     ],
     metadata,
@@ -126,7 +128,7 @@ export const cancelStripeSubscription: CancelSubscriptionFn = async (subscriptio
  * Refused: no subscription (`not_card`), Stripe refusing.
  */
 export async function updateCardUrl(gift: MonthlyGift, origin: string): Promise<string> {
-  if (gift.status === "cancelled") throw new MonthlyGiftError("cancelled");
+  if (ENDED.includes(gift.status)) throw new MonthlyGiftError("cancelled");
   if (!gift.stripeSubscriptionId) throw new MonthlyGiftError("not_card");
   const back = `${origin.replace(/\/+$/, "")}${monthlyGiftPath(gift.id)}`;
   if (gift.stripeSubscriptionId.startsWith(STANDIN_SUBSCRIPTION_PREFIX)) return `${origin.replace(/\/+$/, "")}/dev/subscribe/${gift.id}?update=1`;
@@ -290,7 +292,33 @@ export async function invoicePaid(db: Db, invoice: Json, ctx: { origin?: string;
   if (gift.status === "past_due") {
     await db.update(monthlyGifts).set({ status: "active", lastFailure: null, updatedAt: ctx.now }).where(and(eq(monthlyGifts.id, gift.id), eq(monthlyGifts.status, "past_due")));
   }
+  if (gift.needId) await completeKafalaIfFunded(db, gift, ctx);
   return { status: "processed", note: `${period} ${result.outcome} ${result.payment.id}` };
+}
+
+/**
+ * A kafala whose need has no room left (funded by this month, or meanwhile) is `completed`: its
+ * subscription is cancelled at Stripe so nothing more is charged (a failure is logged; the next
+ * invoice, if any, lands in the fund and tries again).
+ */
+async function completeKafalaIfFunded(db: Db, gift: MonthlyGift, ctx: { origin?: string; now: Date }) {
+  const [need] = await db.select().from(needs).where(eq(needs.id, gift.needId!)).limit(1);
+  if (need && need.state === "published" && remainingOf(need) > 0) return;
+  const ended = await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(monthlyGifts).where(eq(monthlyGifts.id, gift.id)).for("update");
+    if (locked.status === "completed" || locked.status === "cancelled" || locked.status === "lapsed") return null;
+    const [updated] = await tx.update(monthlyGifts).set({ status: "completed", updatedAt: ctx.now }).where(eq(monthlyGifts.id, gift.id)).returning();
+    if (ctx.origin) {
+      const [org] = await tx.select({ nameAr: organizations.nameAr, nameEn: organizations.nameEn }).from(organizations).where(eq(organizations.id, gift.orgId)).limit(1);
+      await enqueueMonthlyEmail(tx, updated, org!, "completed", ctx.origin);
+    }
+    return updated;
+  });
+  if (ended?.stripeSubscriptionId) {
+    await cancelStripeSubscription(ended.stripeSubscriptionId, `tadamon-complete-${ended.id}`).catch((error) =>
+      console.error("[monthly] could not cancel a completed kafala's subscription", ended.id, error instanceof Error ? error.message : error),
+    );
+  }
 }
 
 /** `invoice.payment_failed`: `past_due`, and the donor is told once per attempt, with the link to update the card. */
@@ -327,7 +355,16 @@ export async function subscriptionDeleted(db: Db, subscription: Json, ctx: { ori
   if (!gift) return { status: "ignored", note: "no monthly gift of ours" };
   return db.transaction(async (tx) => {
     const [locked] = await tx.select().from(monthlyGifts).where(eq(monthlyGifts.id, gift.id)).for("update");
-    if (locked.status === "cancelled") return { status: "processed" as const, note: "already cancelled" };
+    if (locked.status === "cancelled" || locked.status === "completed" || locked.status === "lapsed") return { status: "processed" as const, note: `already ${locked.status}` };
+    // A kafala Stripe gave up on after failed payments has lapsed: the need is offered again.
+    if (locked.needId && locked.status === "past_due") {
+      const [lapsed] = await tx.update(monthlyGifts).set({ status: "lapsed", updatedAt: ctx.now }).where(eq(monthlyGifts.id, gift.id)).returning();
+      if (ctx.origin) {
+        const [org] = await tx.select({ nameAr: organizations.nameAr, nameEn: organizations.nameEn }).from(organizations).where(eq(organizations.id, gift.orgId)).limit(1);
+        await enqueueMonthlyEmail(tx, lapsed, org!, "lapsed", ctx.origin);
+      }
+      return { status: "processed" as const, note: "kafala lapsed" };
+    }
     const updated = await markCancelled(tx, locked, null, ctx.now);
     if (ctx.origin) {
       const [org] = await tx.select({ nameAr: organizations.nameAr, nameEn: organizations.nameEn }).from(organizations).where(eq(organizations.id, gift.orgId)).limit(1);

@@ -16,10 +16,11 @@
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "#db/client.server";
-import { monthlyGifts, organizations, pledges } from "#db/schema";
+import { monthlyGifts, needs, organizations, pledges } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
-import { fundTitleIn } from "~/modules/needs/titles";
+import { fundTitleIn, publicTitleIn } from "~/modules/needs/titles";
+import { remainingOf } from "~/modules/pledging/amounts";
 import { todayIn } from "~/modules/needs/money";
 import { generateToken, hashToken } from "~/modules/identity/tokens";
 import { PledgeError } from "~/modules/pledging/errors";
@@ -94,10 +95,23 @@ export function previousMonth(period: string): string {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
 }
 
-/** What a month's pledge is called: "Monthly gift — November 2026 — <fund>". */
-export function monthTitle(org: { nameAr: string; nameEn: string }, zakat: boolean, period: string, locale: "ar" | "en"): string {
+/** What a month's pledge is called: "Monthly gift — November 2026 — <fund>", or for a kafala "Kafala — November 2026 — <need>". */
+export function monthTitle(org: { nameAr: string; nameEn: string }, zakat: boolean, period: string, locale: "ar" | "en", needTitle?: string | null): string {
+  if (needTitle) return locale === "ar" ? `كفالة — ${monthLabel(period, locale)} — ${needTitle}` : `Kafala — ${monthLabel(period, locale)} — ${needTitle}`;
   const fund = fundTitleIn(org, zakat, locale);
   return locale === "ar" ? `عطاء شهري — ${monthLabel(period, locale)} — ${fund}` : `Monthly gift — ${monthLabel(period, locale)} — ${fund}`;
+}
+
+/** What a gift goes to, in a language: its fund, or for a kafala "Kafala: <the need's public title>". */
+export function giftTargetIn(org: { nameAr: string; nameEn: string }, gift: Pick<MonthlyGift, "zakat">, need: { titleAr: string | null; titleEn: string | null } | null, locale: "ar" | "en"): string {
+  if (need) return `${locale === "ar" ? "كفالة" : "Kafala"}: ${publicTitleIn(need, locale)}`;
+  return fundTitleIn(org, gift.zakat, locale);
+}
+
+async function needTitlesOf(tx: DbOrTx, needId: string | null) {
+  if (!needId) return null;
+  const [need] = await tx.select({ titleAr: needs.titleAr, titleEn: needs.titleEn }).from(needs).where(eq(needs.id, needId)).limit(1);
+  return need ?? null;
 }
 
 // ---------------------------------------------------------------- create
@@ -166,25 +180,26 @@ export async function createMonthlyGift(db: Db, input: CreateFundPledgeInput): P
   });
 }
 
-/** One month's pledge of a gift: a fund pledge with the gift's restrictions, donor and amount. */
+/**
+ * One month's pledge of a gift: a fund pledge with the gift's restrictions, donor and amount. For a
+ * kafala, a pledge to its need for the month's instalment (at most what the need still lacks),
+ * reserved on the need under its row lock; a need that has no room left (funded meanwhile, or
+ * closed) gets nothing more: that month's money goes to the organisation's fund, and the caller
+ * ends the kafala.
+ */
 export async function insertMonthPledge(
   tx: DbOrTx,
   gift: MonthlyGift,
   period: string,
   values: { status: "pending" | "awaiting_payment"; idempotencyKey: string; expiresAt: Date | null; confirmedAt: Date | null; confirmTokenHash?: string | null; now: Date },
 ): Promise<Pledge> {
-  return insertPledge(tx, {
-    kind: "fund",
-    needId: null,
+  const common = {
     orgId: gift.orgId,
     zakat: gift.zakat,
-    fundCategories: gift.fundCategories,
-    fundRegionId: gift.fundRegionId,
     donorUserId: gift.donorUserId,
     email: gift.email,
     displayName: gift.displayName,
     anonymous: gift.anonymous,
-    amountMinor: gift.amountMinor,
     currency: gift.currency,
     method: gift.method,
     status: values.status,
@@ -197,7 +212,25 @@ export async function insertMonthPledge(
     period,
     createdAt: values.now,
     updatedAt: values.now,
-  });
+  };
+  if (gift.needId) {
+    const [need] = await tx.select().from(needs).where(eq(needs.id, gift.needId)).for("update");
+    const room = need && need.state === "published" ? remainingOf(need) : 0;
+    if (room > 0) {
+      const amountMinor = Math.min(gift.amountMinor, room);
+      const pledge = await insertPledge(tx, { ...common, kind: "need", needId: need.id, amountMinor });
+      await tx.update(needs).set({ reservedMinor: sql`${needs.reservedMinor} + ${amountMinor}`, updatedAt: values.now }).where(eq(needs.id, need.id));
+      return pledge;
+    }
+    // The zakat fund only for zakat (a zakat sponsor's money stays zakat).
+    return insertPledge(tx, { ...common, kind: "fund", needId: null, fundCategories: null, fundRegionId: null, amountMinor: gift.amountMinor });
+  }
+  return insertPledge(tx, { ...common, kind: "fund", needId: null, fundCategories: gift.fundCategories, fundRegionId: gift.fundRegionId, amountMinor: gift.amountMinor });
+}
+
+/** A kafala's month that found its need without room: the gift is done (`completed` when the need was funded). */
+export function kafalaEnded(gift: MonthlyGift, pledge: Pledge): boolean {
+  return Boolean(gift.needId) && pledge.kind === "fund";
 }
 
 // ---------------------------------------------------------------- emails
@@ -209,17 +242,18 @@ export async function enqueueMonthlyEmail(
   tx: DbOrTx,
   gift: MonthlyGift,
   org: OrgNames,
-  event: "started" | "payment_failed" | "cancelled" | "missed",
+  event: "started" | "payment_failed" | "cancelled" | "missed" | "completed" | "lapsed",
   origin: string,
 ) {
   const locale = gift.locale;
+  const need = await needTitlesOf(tx, gift.needId);
   await enqueueEmail(tx, gift.email, locale, {
     template: "monthly-gift",
     data: {
       event,
       name: gift.displayName ?? "",
       amount: formatMoney(gift.amountMinor, gift.currency, locale),
-      fundName: fundTitleIn(org, gift.zakat, locale),
+      fundName: giftTargetIn(org, gift, need, locale),
       method: gift.method === "card" ? "card" : "offline",
       manageUrl: `${origin.replace(/\/+$/, "")}${monthlyGiftPath(gift.id)}`,
     },
@@ -227,6 +261,9 @@ export async function enqueueMonthlyEmail(
 }
 
 // ---------------------------------------------------------------- cancel
+
+/** A gift in one of these states takes no more money and cannot be cancelled again. */
+export const ENDED: readonly MonthlyGift["status"][] = ["cancelled", "completed", "lapsed"];
 
 export type CancelSubscriptionFn = (subscriptionId: string, idempotencyKey: string) => Promise<void>;
 
@@ -246,7 +283,7 @@ export async function cancelMonthlyGift(
   return db.transaction(async (tx) => {
     const [gift] = await tx.select().from(monthlyGifts).where(eq(monthlyGifts.id, input.giftId)).for("update");
     if (!gift) throw new MonthlyGiftError("not_found");
-    if (gift.status === "cancelled") return { gift, changed: false };
+    if (ENDED.includes(gift.status)) return { gift, changed: false };
     if (gift.stripeSubscriptionId) {
       try {
         await input.cancelSubscription(gift.stripeSubscriptionId, `tadamon-cancel-${gift.id}`);
@@ -312,6 +349,23 @@ async function issueMonthFor(db: Db, giftId: string, origin: string, now: Date):
     if (months.some((m) => m.period === period)) return false;
     const started = months.some((m) => m.confirmedAt !== null || m.paidMinor > 0);
     if (!started) return false;
+    const unpaid = (m: (typeof months)[number]) => m.paidMinor <= 0 && (m.status === "expired" || m.status === "cancelled");
+    if (gift.needId) {
+      // A kafala ends when its need has no room left; it lapses after two months missed in a row (the need is offered again).
+      const [need] = await tx.select().from(needs).where(eq(needs.id, gift.needId)).for("update");
+      const room = need && need.state === "published" ? remainingOf(need) : 0;
+      const end: MonthlyGift["status"] | null =
+        room <= 0 ? (need && ["funded", "disbursed", "closed"].includes(need.state) ? "completed" : "cancelled") : months.length >= 2 && unpaid(months[0]) && unpaid(months[1]) ? "lapsed" : null;
+      if (end) {
+        const [ended] = await tx
+          .update(monthlyGifts)
+          .set({ status: end, updatedAt: now, ...(end === "cancelled" ? { cancelledAt: now } : {}) })
+          .where(eq(monthlyGifts.id, gift.id))
+          .returning();
+        await enqueueMonthlyEmail(tx, ended, org, end, origin);
+        return false;
+      }
+    }
     const last = months[0];
     const lastPaid = last ? (PAID_STATUSES as readonly string[]).includes(last.status) || last.paidMinor > 0 : false;
     const missed = Boolean(last && !lastPaid && (last.status === "expired" || last.status === "cancelled" || last.period! < previousMonth(period)));
@@ -357,9 +411,14 @@ export type MonthView = { period: string; label: string; reference: string; stat
 export async function monthlyGiftView(db: DbOrTx, giftId: string, locale: "ar" | "en") {
   if (!isUuid(giftId)) return null;
   const [row] = await db
-    .select({ gift: monthlyGifts, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug, timeZone: organizations.timeZone } })
+    .select({
+      gift: monthlyGifts,
+      org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug, timeZone: organizations.timeZone },
+      need: { publicId: needs.publicId, titleAr: needs.titleAr, titleEn: needs.titleEn, months: needs.sponsorshipMonths },
+    })
     .from(monthlyGifts)
     .innerJoin(organizations, eq(organizations.id, monthlyGifts.orgId))
+    .leftJoin(needs, eq(needs.id, monthlyGifts.needId))
     .where(eq(monthlyGifts.id, giftId))
     .limit(1);
   if (!row) return null;
@@ -371,7 +430,8 @@ export async function monthlyGiftView(db: DbOrTx, giftId: string, locale: "ar" |
     .limit(120);
   return {
     ...row,
-    fundName: fundTitleIn(row.org, row.gift.zakat, locale),
+    need: row.gift.needId ? row.need : null,
+    fundName: giftTargetIn(row.org, row.gift, row.gift.needId ? row.need : null, locale),
     months: months.map((m): MonthView => ({ ...m, period: m.period!, label: monthLabel(m.period!, locale) })),
   };
 }
@@ -382,14 +442,16 @@ export async function monthlyGiftsOf(db: DbOrTx, who: { userId: string; verified
     .select({
       gift: monthlyGifts,
       org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn },
+      need: { titleAr: needs.titleAr, titleEn: needs.titleEn },
       paidMonths: sql<number>`(select count(*)::int from ${pledges} where ${pledges.monthlyGiftId} = ${monthlyGifts.id} and ${pledges.paidMinor} > 0)`,
     })
     .from(monthlyGifts)
     .innerJoin(organizations, eq(organizations.id, monthlyGifts.orgId))
+    .leftJoin(needs, eq(needs.id, monthlyGifts.needId))
     .where(who.verifiedEmail ? sql`(${monthlyGifts.donorUserId} = ${who.userId} or ${monthlyGifts.email} = ${who.verifiedEmail})` : eq(monthlyGifts.donorUserId, who.userId))
     .orderBy(desc(monthlyGifts.createdAt))
     .limit(100);
-  return rows.map((r) => ({ ...r, fundName: fundTitleIn(r.org, r.gift.zakat, locale), path: monthlyGiftPath(r.gift.id) }));
+  return rows.map((r) => ({ ...r, fundName: giftTargetIn(r.org, r.gift, r.gift.needId ? r.need : null, locale), path: monthlyGiftPath(r.gift.id) }));
 }
 
 /** For the organisation: its monthly gifts by status, what the active ones bring a month. */

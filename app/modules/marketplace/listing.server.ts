@@ -54,6 +54,9 @@ const publicColumns = {
   paidMinor: needs.paidMinor,
   reservedMinor: needs.reservedMinor,
   donorCount: needs.donorCount,
+  sponsorshipMonths: needs.sponsorshipMonths,
+  // A kafala someone sponsors now (decision 067): the list says so.
+  sponsored: sql<boolean | null>`case when ${needs.sponsorshipMonths} is null then null else exists (select 1 from monthly_gifts g where g.need_id = ${needs.id} and g.status in ('active', 'past_due')) end`,
   orgSlug: organizations.slug,
   orgNameAr: organizations.nameAr,
   orgNameEn: organizations.nameEn,

@@ -58,7 +58,16 @@ export async function fundGifts(db: DbOrTx, orgId: string, currency: string): Pr
     .innerJoin(ledgerEntries, eq(ledgerEntries.id, ledgerPostings.entryId))
     .innerJoin(payments, eq(payments.id, ledgerEntries.paymentId))
     .leftJoin(pledges, eq(pledges.id, payments.pledgeId))
-    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.currency, currency), inArray(ledgerAccounts.kind, [...FUND_KINDS]), isNotNull(ledgerEntries.paymentId)))
+    .where(
+      and(
+        eq(ledgerAccounts.orgId, orgId),
+        eq(ledgerAccounts.currency, currency),
+        inArray(ledgerAccounts.kind, [...FUND_KINDS]),
+        isNotNull(ledgerEntries.paymentId),
+        // A matching sponsor's money waits for its appeal's gifts until the appeal ends (decision 068).
+        sql`(${pledges.appealId} is null or not exists (select 1 from appeals a where a.id = ${pledges.appealId} and a.ends_at > now()))`,
+      ),
+    )
     .groupBy(ledgerEntries.paymentId, ledgerAccounts.kind, pledges.id)
     .having(gt(held, sql`0`));
   return rows.map((r) => {

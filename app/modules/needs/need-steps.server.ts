@@ -19,7 +19,7 @@ import { checkPublicText, type GuardHit, type PrivateStrings } from "~/modules/a
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import { HIDEABLE_DETAILS, type HideableDetail } from "./k-anonymity";
 import { MAX_MINOR, todayIn } from "./money";
-import type { NeedFields, NeedItemInput } from "./schemas";
+import { MAX_KAFALA_MONTHS, MIN_KAFALA_MONTHS, type NeedFields, type NeedItemInput } from "./schemas";
 import { UUID_PATTERN } from "~/utils/uuid";
 
 export type Need = typeof needs.$inferSelect;
@@ -205,5 +205,27 @@ export function checkedTarget(fields: NeedFields, items: NeedItemInput[], timeZo
       : fields.targetMinor;
   if (!Number.isSafeInteger(target) || target <= 0) throw new OrgRuleError("needs:errors.amountPositive", "target", 400);
   if (target > MAX_MINOR) throw new OrgRuleError("needs:errors.amountTooLarge", "target", 400);
+  if (fields.sponsorshipMonths != null) {
+    const months = fields.sponsorshipMonths;
+    if (!Number.isInteger(months) || months < MIN_KAFALA_MONTHS || months > MAX_KAFALA_MONTHS) throw new OrgRuleError("needs:errors.kafalaMonths", "sponsorshipMonths", 400);
+    if (fields.category === "in_kind_item") throw new OrgRuleError("needs:errors.kafalaInKind", "sponsorshipMonths", 400);
+    // Every month must fit before the need's deadline: its months from today.
+    if (fields.deadline < addMonths(todayIn(timeZone), months)) throw new OrgRuleError("needs:errors.kafalaDeadline", "deadline", 400);
+  }
   return target;
+}
+
+/** A YYYY-MM-DD day plus some calendar months (the day clamped to the month's end). */
+export function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.split("-").map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
+}
+
+/** A kafala only for a household that consented to publication (decision 067): no sponsor may be sought otherwise. */
+export function checkKafalaConsent(fields: NeedFields, household: { consentPublish: boolean }) {
+  if (fields.sponsorshipMonths != null && !household.consentPublish) throw new OrgRuleError("needs:errors.kafalaNoConsent", "sponsorshipMonths", 400);
 }

@@ -8,7 +8,7 @@ import { findOrCreatePayeeForNeed, payeeForNeed } from "~/modules/payees/payees.
 import { EDITABLE_STATES, mayEditContent } from "./lifecycle";
 import { NeedError } from "./errors";
 import type { NeedFields, NeedItemInput } from "./schemas";
-import { householdOf, orgOf, checkPublicRegion, checkedTarget, guardHitsOf, publicFieldsOf, keptConfirmations, newPublicId, writeItems, lockNeed, type Role } from "./need-steps.server";
+import { householdOf, orgOf, checkKafalaConsent, checkPublicRegion, checkedTarget, guardHitsOf, publicFieldsOf, keptConfirmations, newPublicId, writeItems, lockNeed, type Role } from "./need-steps.server";
 
 // ---------------------------------------------------------------- create and update
 
@@ -53,6 +53,7 @@ export async function createNeed(
     await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
     const items = input.fields.category === "in_kind_item" ? input.items : [];
     const targetMinor = checkedTarget(input.fields, items, org.timeZone);
+    checkKafalaConsent(input.fields, household);
     // The guard runs on every save: the draft is kept whatever it finds; confirmations only for current confirm-hits.
     const hits = await guardHitsOf(tx, input.orgId, household.id, publicFieldsOf(input.fields, items), input.fields.publicRegionId);
     const guardConfirmations = keptConfirmations(hits, input.confirmations ?? []);
@@ -113,6 +114,7 @@ export async function updateNeed(
     await checkPublicRegion(tx, input.orgId, input.fields.publicRegionId);
     const items = input.fields.category === "in_kind_item" ? input.items : [];
     const targetMinor = checkedTarget(input.fields, items, (await orgOf(tx, input.orgId)).timeZone);
+    checkKafalaConsent(input.fields, await householdOf(tx, input.orgId, need.householdId));
     const hits = await guardHitsOf(tx, input.orgId, need.householdId, publicFieldsOf(input.fields, items), input.fields.publicRegionId);
     const guardConfirmations = keptConfirmations(hits, input.confirmations ?? need.guardConfirmations);
     const payee = await resolvePayee(tx, input.actor, input.orgId, need.householdId, input.fields);
@@ -121,6 +123,7 @@ export async function updateNeed(
       payeeId: payee.payeeId,
       targetMinor,
       onlyLanguage: input.onlyLanguage === undefined ? need.onlyLanguage : input.onlyLanguage,
+      sponsorshipMonths: input.fields.sponsorshipMonths === undefined ? need.sponsorshipMonths : input.fields.sponsorshipMonths,
     };
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => need[k] !== next[k]);
     const confirmed = guardConfirmations.filter((id) => !need.guardConfirmations.includes(id));

@@ -20,6 +20,9 @@ export const NEED_CATEGORIES = [
   "livelihood_asset",
   "other",
 ] as const;
+/** A kafala runs for 2 to 60 months. */
+export const MIN_KAFALA_MONTHS = 2;
+export const MAX_KAFALA_MONTHS = 60;
 export const URGENCIES = ["critical", "high", "normal"] as const;
 export const PAYEE_KINDS = ["school", "hospital", "pharmacy", "vendor", "household", "landlord"] as const;
 export const AGE_BANDS = ["0-4", "5-11", "12-17", "18-29", "30-59", "60+"] as const;
@@ -75,6 +78,8 @@ export function needEditorSchema(options: { currency: string; today: string }) {
     gender: choice(GENDERS).optional(),
     /** Zakat-eligible, with the category of recipient (issue 12); empty: not eligible. */
     zakatCategory: choice(ZAKAT_CATEGORIES).optional(),
+    /** Kafala (decision 067): offered to one sponsor in this many monthly instalments; empty: an ordinary need. */
+    sponsorshipMonths: z.string().trim().max(3, "errors:tooLong").optional(),
     /** "Publish in one language only": the language, or nothing for both. */
     onlyLanguage: choice(ONLY_LANGUAGES).optional(),
     /** The author's "this is not the person's name" checkboxes: occurrence ids of confirm-hits. */
@@ -102,6 +107,14 @@ export function needEditorSchema(options: { currency: string; today: string }) {
       }
       if (!value.titleAr && !value.titleEn) {
         ctx.addIssue({ code: "custom", path: ["titleAr"], message: "needs:errors.titleRequired" });
+      }
+      if (value.sponsorshipMonths) {
+        const months = Number(value.sponsorshipMonths);
+        if (!/^\d+$/.test(value.sponsorshipMonths) || months < MIN_KAFALA_MONTHS || months > MAX_KAFALA_MONTHS) {
+          ctx.addIssue({ code: "custom", path: ["sponsorshipMonths"], message: "needs:errors.kafalaMonths" });
+        } else if (value.category === "in_kind_item") {
+          ctx.addIssue({ code: "custom", path: ["sponsorshipMonths"], message: "needs:errors.kafalaInKind" });
+        }
       }
       if (value.payeeKind !== "household" && !value.payeeName && !value.payeeId) {
         ctx.addIssue({ code: "custom", path: ["payeeName"], message: "needs:errors.payeeNameRequired" });
@@ -164,6 +177,7 @@ export function needEditorSchema(options: { currency: string; today: string }) {
           ageBand: value.ageBand ?? null,
           gender: value.gender ?? null,
           zakatCategory: value.zakatCategory ?? null,
+          sponsorshipMonths: value.sponsorshipMonths ? Number(value.sponsorshipMonths) : null,
         },
         items,
         onlyLanguage: value.onlyLanguage ?? null,
@@ -174,8 +188,10 @@ export function needEditorSchema(options: { currency: string; today: string }) {
 
 export type NeedEditorOutput = z.output<ReturnType<typeof needEditorSchema>>;
 /** The need's fields; `payeeId` absent or null: the payee is found or created from kind and name. */
-export type NeedFields = Omit<NeedEditorOutput["fields"], "payeeId" | "zakatCategory"> & {
+export type NeedFields = Omit<NeedEditorOutput["fields"], "payeeId" | "zakatCategory" | "sponsorshipMonths"> & {
   payeeId?: string | null;
+  /** Kafala: the number of monthly instalments (decision 067); absent: unchanged on edit, none on create. */
+  sponsorshipMonths?: number | null;
   /** Absent: unchanged on edit, not eligible on create. */
   zakatCategory?: ZakatCategory | null;
 };

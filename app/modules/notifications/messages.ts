@@ -22,7 +22,7 @@ export type EmailMessage =
        * standing order's month was missed, or the gift was cancelled. The signed link opens the
        * gift's page (its months, update the card, cancel) without an account.
        */
-      data: { event: "started" | "payment_failed" | "missed" | "cancelled"; name: string; amount: string; fundName: string; method: "card" | "offline"; manageUrl: string };
+      data: { event: "started" | "payment_failed" | "missed" | "cancelled" | "completed" | "lapsed"; name: string; amount: string; fundName: string; method: "card" | "offline"; manageUrl: string };
     }
   | {
       template: "verify-email";

@@ -25,7 +25,8 @@ export type PledgeErrorCode =
   | "zakat_ineligible"
   | "org_not_found"
   | "region_invalid"
-  | "category_invalid";
+  | "category_invalid"
+  | "appeal_invalid";
 
 export class PledgeError extends Error {
   constructor(
@@ -65,6 +66,7 @@ export class PledgeError extends Error {
       case "zakat_ineligible":
       case "region_invalid":
       case "category_invalid":
+      case "appeal_invalid":
         return 400;
       default:
         return 409;

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "#db/client.server";
-import { organizations, pledges, regions, users } from "#db/schema";
+import { appeals, organizations, pledges, regions, users } from "#db/schema";
 import { checkLimits, recordHits, type LimitRule } from "~/modules/rate-limits/rate-limits.server";
 import { PLEDGE_LIMITS, retryAfterSeconds } from "~/modules/rate-limits/rules";
 import { NEED_CATEGORIES, type NeedCategory } from "~/modules/needs/schemas";
@@ -27,6 +27,8 @@ export type CreateFundPledgeInput = Omit<CreatePledgeInput, "needPublicId" | "it
   categories?: readonly string[];
   /** Only needs in this governorate of the organisation (null: anywhere). */
   regionId?: string | null;
+  /** The matching sponsor of this appeal of the organisation (decision 068): the money waits to match its gifts. */
+  appealSlug?: string | null;
 };
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -52,6 +54,18 @@ export async function createFundPledge(db: Db, input: CreateFundPledgeInput): Pr
       return { pledge: existing, created: false };
     }
     const { currency, limitRules, verifiedDonor } = await checkFundGift(tx, { ...input, email, regionId, now }, org, details);
+    let appealId: string | null = null;
+    if (input.appealSlug) {
+      const [appeal] = await tx
+        .select({ id: appeals.id, orgId: appeals.orgId, matchPercent: appeals.matchPercent, endsAt: appeals.endsAt })
+        .from(appeals)
+        .where(eq(appeals.slug, String(input.appealSlug).slice(0, 80)))
+        .limit(1);
+      if (!appeal || appeal.orgId !== org.id || appeal.matchPercent === null || appeal.endsAt.getTime() <= now.getTime() || input.zakat || categories.length || regionId) {
+        throw new PledgeError("appeal_invalid");
+      }
+      appealId = appeal.id;
+    }
 
     const offline = (OFFLINE_METHODS as readonly string[]).includes(input.method);
     const hold = initialHold(offline ? "offline" : "card", { now, verifiedDonor, expiryDays: details?.pledgeExpiryDays });
@@ -64,6 +78,7 @@ export async function createFundPledge(db: Db, input: CreateFundPledgeInput): Pr
       zakat: input.zakat === true,
       fundCategories: categories.length ? (categories as NeedCategory[]) : null,
       fundRegionId: regionId,
+      appealId,
       donorUserId: input.donorUserId ?? null,
       email,
       displayName: input.displayName?.trim() || null,

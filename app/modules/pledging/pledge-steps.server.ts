@@ -110,6 +110,7 @@ const pledgeNeedColumns = {
   reservedMinor: needs.reservedMinor,
   paidMinor: needs.paidMinor,
   zakatCategory: needs.zakatCategory,
+  sponsorshipMonths: needs.sponsorshipMonths,
 };
 
 export type PledgeNeed = Pick<Need, keyof typeof pledgeNeedColumns>;
