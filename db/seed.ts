@@ -7,6 +7,7 @@ import type { Db, DbOrTx, Tx } from "./client.server";
 import {
   DEMO_CASE_STAFF,
   DEMO_HOUSEHOLDS,
+  DEMO_EMAIL_DOMAIN,
   DEMO_ORGANIZATIONS,
   DEMO_PASSWORD,
   DEMO_USERS,
@@ -17,6 +18,7 @@ import {
 } from "./demo-data";
 import { householdMembers, households, memberships, needs, orgPaymentDetails, organizations, regions, users } from "./schema";
 import { countDemoPledges, seedDemoPledges } from "./seed-pledges";
+import { seedDemoAppeal } from "./seed-appeals";
 import { seedDemoStatement } from "./seed-statements";
 import { seedDemoDisbursements } from "./seed-disbursements";
 
@@ -140,6 +142,8 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     await seedDemoDisbursements(tx, { orgIds, userIds, now });
     // Reconciliation (issue 10): a bank statement through the import and the matcher.
     await seedDemoStatement(tx, { orgIds, userIds, now });
+    // Giving (issue 12): a matched appeal with its sponsor's money in the fund.
+    await seedDemoAppeal(tx, { orgIds, userIds, adminEmail: `sohag.admin@${DEMO_EMAIL_DOMAIN}`, financeEmail: `sohag.finance@${DEMO_EMAIL_DOMAIN}`, now });
 
     return {
       organizations: orgIds.size,

@@ -4,7 +4,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Money } from "~/components/bidi";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tableClass, tdClass, thClass, useLocale } from "~/components/staff";
-import { defaultCapPerNeed, fundBalances, planFundRun, recentRuns, runCurrencies } from "~/modules/matching/fund.server";
+import { allocationsByMonth, allocationsByNeed, defaultCapPerNeed, fundBalances, planFundRun, recentRuns, runCurrencies } from "~/modules/matching/fund.server";
+import { HorizontalBarChart, MonthBarChart } from "~/components/charts";
+import { monthLabel } from "~/modules/giving/monthly.server";
 import { publicTitleIn } from "~/modules/needs/titles";
 import { FundRunError, runFund } from "~/modules/matching/fund-run.server";
 import { PaymentError } from "~/modules/payments/errors";
@@ -16,7 +18,7 @@ import { FINANCE_ROLES } from "~/modules/pledging/staff";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18next.server";
-import { formatDateTime } from "~/utils/format";
+import { formatDateTime, formatMoney } from "~/utils/format";
 
 /**
  * /finance/:orgSlug/funds — the organisation's solidarity fund (its unrestricted fund: over-payments,
@@ -46,7 +48,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (parsed.ok) capMinor = parsed.minor;
     else bad = parsed.error;
   }
-  const [plan, runs] = await Promise.all([bad ? null : planFundRun(db, { orgId: org.id, currency, capPerNeedMinor: capMinor }), recentRuns(db, org.id)]);
+  const [plan, runs, byMonth, byNeed] = await Promise.all([
+    bad ? null : planFundRun(db, { orgId: org.id, currency, capPerNeedMinor: capMinor }),
+    recentRuns(db, org.id),
+    allocationsByMonth(db, org.id, currency),
+    allocationsByNeed(db, org.id, currency),
+  ]);
   const title = (n: { titleAr: string | null; titleEn: string | null }) => publicTitleIn(n, locale);
   const body = {
     title: await staffTitle(request, "giving:funds.title", orgName(org, locale)),
@@ -58,6 +65,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ran: url.searchParams.get("ran") === "1",
     // A fresh key per page view: pressing "Run now" twice (or a retried post) runs once.
     runKey: `fund-run:${randomUUID()}`,
+    // The organisation's report (issue 12): what the fund gave by month and to which needs.
+    byMonth: byMonth.map((m) => ({ key: m.month, label: monthLabel(m.month, locale), value: m.amountMinor, display: formatMoney(m.amountMinor, currency, locale) })),
+    byNeed: byNeed.map((n) => ({ key: n.needId, label: title(n), value: n.amountMinor, valueLabel: formatMoney(n.amountMinor, currency, locale) })),
     runs: runs.map(({ run, allocations }) => ({
       id: run.id,
       currency: run.currency,
@@ -113,7 +123,7 @@ const PARTS = ["urgency", "deadline", "waiting", "received", "closeToDone"] as c
 export default function Funds() {
   const { t } = useTranslation("giving");
   const locale = useLocale();
-  const { orgSlug, balances, currency, cap, bad, plan, ran, runKey, runs } = useLoaderData<typeof loader>();
+  const { orgSlug, balances, currency, cap, bad, plan, ran, runKey, runs, byMonth, byNeed } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="space-y-6">
@@ -132,6 +142,26 @@ export default function Funds() {
               </li>
             ))}
           </ul>
+        )}
+      </Section>
+      <Section id="allocations" title={t("funds.report.title")}>
+        <p className="mb-2 text-sm">
+          <a href={`/finance/${orgSlug}/allocations.csv`} className={linkClass} data-testid="allocations-csv">
+            {t("funds.report.csv")}
+          </a>
+        </p>
+        {byMonth.length === 0 ? (
+          <p data-testid="allocations-empty">{t("funds.report.none")}</p>
+        ) : (
+          <div className="grid gap-6 lg:grid-cols-2">
+            <MonthBarChart
+              caption={t("funds.report.byMonth", { currency })}
+              legend={[t("funds.report.given")]}
+              dir={locale === "ar" ? "rtl" : "ltr"}
+              points={byMonth.map((m) => ({ key: m.key, label: m.label, values: [m.value], titles: [m.display] }))}
+            />
+            <HorizontalBarChart caption={t("funds.report.byNeed", { currency })} dir={locale === "ar" ? "rtl" : "ltr"} items={byNeed} />
+          </div>
         )}
       </Section>
       {ran && <p role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3" data-testid="fund-ran">{t("funds.ran")}</p>}

@@ -13,6 +13,7 @@ import { PledgeError } from "~/modules/pledging/errors";
 import { createFundPledge, fundGiftForm } from "~/modules/pledging/fund-pledge.server";
 import { createMonthlyGift, monthlyGiftPath } from "~/modules/giving/monthly.server";
 import { startSubscriptionCheckout } from "~/modules/giving/monthly-stripe.server";
+import { appealBySlug } from "~/modules/giving/appeals.server";
 import { newIdempotencyKey } from "~/modules/pledging/pledges.server";
 import { getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -44,6 +45,7 @@ const FundGiftSchema = z.object({
   email: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().toLowerCase().max(254, "pledging:errors.tooLong").email("pledging:errors.emailInvalid").optional()),
   displayName: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(80, "pledging:errors.tooLong").optional()),
   anonymous: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+  appeal: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(80, "pledging:errors.appeal_invalid").optional()),
   idempotencyKey: z.string({ required_error: "pledging:errors.formExpired" }).regex(/^[A-Za-z0-9_-]{16,100}$/, "pledging:errors.formExpired"),
 });
 
@@ -55,6 +57,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!form) throw new Response("Not Found", { status: 404 });
   const t = await getFixedT(request, ["giving", "common"]);
   const name = locale === "ar" ? form.org.nameAr : form.org.nameEn;
+  // The matching sponsor of an appeal of this organisation (decision 068) gives through this form.
+  const appealSlug = new URL(request.url).searchParams.get("appeal");
+  const found = appealSlug ? await appealBySlug(db, appealSlug) : null;
+  const appeal =
+    found && found.appeal.orgId === form.org.id && found.appeal.matchPercent !== null && found.appeal.endsAt.getTime() > Date.now()
+      ? { slug: found.appeal.slug, title: (locale === "ar" ? found.appeal.titleAr || found.appeal.titleEn : found.appeal.titleEn || found.appeal.titleAr) ?? "", percent: found.appeal.matchPercent }
+      : null;
   return data(
     {
       title: `${t("giving:give.title", { org: name })} — ${t("common:appName")}`,
@@ -66,6 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       governorates: form.governorates.map((g) => ({ id: g.id, name: locale === "ar" ? g.nameAr : g.nameEn })),
       idempotencyKey: newIdempotencyKey(),
       donorEmail: auth?.user.email ?? null,
+      appeal,
     },
     { headers: NO_STORE },
   );
@@ -117,13 +127,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       zakat: value.zakat,
       categories: value.categories,
       regionId: value.regionId ?? null,
+      appealSlug: value.appeal ?? null,
       idempotencyKey: value.idempotencyKey,
       locale,
       origin,
       rateLimit: { ip: getClientIp(request) },
       cardPayments: cardPaymentsAvailable(),
     };
-    if (value.frequency === "monthly") {
+    if (value.frequency === "monthly" && !value.appeal) {
       // Monthly (decision 066): a card subscription through Checkout, or a standing order whose first month's reference is out now.
       const { gift: monthly } = await createMonthlyGift(db, gift);
       kickOutbox();
@@ -166,7 +177,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const inputClass = "w-full rounded border border-stone-400 px-3 py-2";
 
 export default function GiveToFund() {
-  const { orgName, slug, currency, minimum, methods, governorates, idempotencyKey, donorEmail } = useLoaderData<typeof loader>();
+  const { orgName, slug, currency, minimum, methods, governorates, idempotencyKey, donorEmail, appeal } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const { t } = useTranslation(["giving", "pledging", "needs"]);
   const errs = (name: string) =>
@@ -199,6 +210,14 @@ export default function GiveToFund() {
       ) : (
         <Form method="post" className="space-y-4 rounded-lg bg-white p-4 shadow-sm" noValidate>
           <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+          {appeal && (
+            <>
+              <input type="hidden" name="appeal" value={appeal.slug} />
+              <p role="note" className="rounded border border-amber-300 bg-amber-50 p-3" data-testid="give-appeal">
+                {t("giving:appeals.sponsorNote", { appeal: appeal.title, percent: appeal.percent })}
+              </p>
+            </>
+          )}
           <div className="space-y-1">
             <label htmlFor="give-amount" className="block font-bold">
               {t("giving:give.amount", { currency })}
@@ -209,6 +228,8 @@ export default function GiveToFund() {
             <input id="give-amount" name="amount" inputMode="decimal" required defaultValue={value("amount")} className={inputClass} aria-describedby="give-amount-hint give-amount-error" aria-invalid={reply?.errors.amount ? true : undefined} />
             {errs("amount")}
           </div>
+          {!appeal && (
+          <>
           <fieldset className="space-y-1">
             <legend className="font-bold">{t("giving:give.frequency")}</legend>
             {(["once", "monthly"] as const).map((f) => (
@@ -252,6 +273,8 @@ export default function GiveToFund() {
               </select>
               {errs("regionId")}
             </div>
+          )}
+          </>
           )}
           <fieldset className="space-y-1">
             <legend className="font-bold">{t("pledging:form.method")}</legend>

@@ -15,6 +15,7 @@ import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
 import { fullHoldUntil } from "~/modules/pledging/holds";
 import { pledgeMoneyByReference } from "~/modules/pledging/donor-trail.server";
 import { receiptPath } from "~/modules/receipts/receipts.server";
+import { matchesOfPledge } from "~/modules/giving/appeals.server";
 import { fundTitleIn, publicTitleIn } from "~/modules/needs/titles";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
@@ -57,6 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const mine = Boolean(auth && pledge.donorUserId === auth.user.id);
   const open = (OPEN_STATUSES as readonly string[]).includes(pledge.status);
   const arrivedMinor = money.money.payments.reduce((sum, p) => sum + p.amountMinor, 0);
+  // A matched appeal (decision 068): "your 20 became 40".
+  const matches = await matchesOfPledge(db, pledge.id);
   return data(
     {
       title: `${t("pledging:instructions.title", { reference: pledge.reference })} — ${t("common:appName")}`,
@@ -108,6 +111,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           date: formatDate(`${p.valueDate}T12:00:00Z`, locale),
           href: mine ? receiptPath(p.receipt!.id) : null,
         })),
+      matched: matches.map((m) => ({
+        gift: formatMoney(m.giftMinor, m.currency, locale),
+        total: formatMoney(m.giftMinor + m.amountMinor, m.currency, locale),
+        appeal: (locale === "ar" ? m.titleAr || m.titleEn : m.titleEn || m.titleAr) ?? m.slug,
+        slug: m.slug,
+      })),
       cancelled: url.searchParams.has("cancelled"),
       confirmed: url.searchParams.has("confirmed"),
       signedIn: Boolean(auth),
@@ -142,7 +151,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PledgeInstructionsPage() {
-  const { pledge, need, zakat, org, bank, office, transferShop, receipts, cancelled, confirmed, signedIn } = useLoaderData<typeof loader>();
+  const { pledge, need, zakat, org, bank, office, transferShop, receipts, cancelled, confirmed, signedIn, matched } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("pledging");
   const digits = useDigits();
@@ -168,6 +177,14 @@ export default function PledgeInstructionsPage() {
           <p className="mt-1">{t("instructions.unconfirmed", { date: digits(pledge.confirmBy ?? ""), until: digits(pledge.holdsUntil) })}</p>
         </div>
       )}
+      {matched.map((m) => (
+        <p key={m.slug} role="status" className="rounded border border-amber-300 bg-amber-50 p-3 font-bold" data-testid="pledge-matched">
+          {t("instructions.matched", { gift: m.gift, total: m.total })}{" "}
+          <Link to={`/appeals/${m.slug}`} className="underline">
+            {m.appeal}
+          </Link>
+        </p>
+      ))}
       <article id="pledge-instructions" className="space-y-4 rounded-lg border border-stone-200 bg-white p-5" data-testid="pledge-instructions">
         <h1 className="text-2xl font-bold text-brand-800">{t("instructions.heading")}</h1>
         {pledge.open ? (

@@ -31,6 +31,7 @@ export default function StaffOrgLayout() {
     { to: `${base}/duplicates`, label: t("registry:nav.duplicates"), end: false, show: canManageOrg(roles) },
     { to: `${base}/needs`, label: t("nav.needs"), end: false, show: true },
     { to: `${base}/verification`, label: t("nav.verification"), end: false, show: roles.includes("verifier") || roles.includes("org_admin") },
+    { to: `${base}/appeals`, label: t("nav.appeals"), end: false, show: true },
     { to: `${base}/members`, label: t("nav.members"), end: false, show: canManageOrg(roles) },
     { to: `${base}/audit`, label: t("nav.audit"), end: false, show: canManageOrg(roles) },
     { to: `${base}/settings`, label: t("nav.settings"), end: false, show: canManageOrg(roles) },

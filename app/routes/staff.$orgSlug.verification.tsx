@@ -36,7 +36,14 @@ export default function VerificationQueue() {
         {toVerify.length === 0 ? (
           <p>{t("queue.empty")}</p>
         ) : (
-          <NeedTable slug={org.slug} rows={toVerify} caption={t("queue.waiting", { count: toVerify.length })} timeZone={org.timeZone} showSubmitted />
+          <>
+            {toVerify.some((r) => r.emergency) && (
+              <p className="mb-2 rounded bg-red-50 p-2 font-bold text-red-900" data-testid="queue-emergency">
+                {t("queue.emergencyFirst", { count: toVerify.filter((r) => r.emergency).length })}
+              </p>
+            )}
+            <NeedTable slug={org.slug} rows={toVerify} caption={t("queue.waiting", { count: toVerify.length })} timeZone={org.timeZone} showSubmitted />
+          </>
         )}
       </Section>
       {mine.length > 0 && (

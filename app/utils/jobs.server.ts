@@ -15,6 +15,7 @@ import { runStatementImportJob } from "~/modules/reconciliation/import-job.serve
 import { runDigests } from "~/modules/giving/digest.server";
 import { runScheduledFunds } from "~/modules/matching/fund-run.server";
 import { runMonthlyGifts } from "~/modules/giving/monthly-job.server";
+import { matchAppealGifts } from "~/modules/giving/appeals.server";
 import { expireCredits, offerCredits } from "~/modules/giving/credits.server";
 import { env } from "./env.server";
 import { pageDataChanged } from "./page-cache.server";
@@ -40,6 +41,8 @@ export const FUND_RUN_QUEUE = "fund-run";
 export const DONOR_CREDITS_QUEUE = "donor-credits";
 /** Monthly giving (issue 12): each standing order's month (its reference, emailed) and the stand-in's card renewals (hourly; idempotent). */
 export const MONTHLY_GIFTS_QUEUE = "monthly-gifts";
+/** Appeals (issue 12): match the gifts to a matched appeal's needs from its sponsor's money (every five minutes, and after Stripe events). */
+export const APPEAL_MATCH_QUEUE = "appeal-matches";
 /** pg-boss's own tables live in this schema, beside the app's. */
 const PGBOSS_SCHEMA = "pgboss";
 
@@ -155,6 +158,8 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
           // Then whatever it unblocked (a refund that came before its payment: at once), and the due ones.
           await processDueStripeEvents(database.db, { origin: job.data?.origin ?? origin, allDeferred: status === "processed" });
         }
+        // A gift to an appeal's need is matched as soon as its payment lands (decision 068).
+        await matchAppealGifts(database.db).catch((error) => console.error("[appeals] matching failed", error));
         kickOutbox(); // receipts and donor emails written by the payments
       });
       await boss.schedule(STRIPE_EVENTS_QUEUE, "* * * * *", {}, { tz: "UTC" });
@@ -187,6 +192,12 @@ export async function startJobs(database: Database, options: StartJobsOptions = 
         if (offered + ended > 0) kickOutbox();
       });
       await boss.schedule(DONOR_CREDITS_QUEUE, "17 * * * *", {}, { tz: "UTC" });
+      // Appeal matching (offline payments recorded by finance or the statement import): every five minutes.
+      await boss.createQueue(APPEAL_MATCH_QUEUE, { name: APPEAL_MATCH_QUEUE, policy: "stately", retryLimit: 1, expireInSeconds: 30 * 60 });
+      await work(boss, APPEAL_MATCH_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {
+        if ((await matchAppealGifts(database.db)) > 0) kickOutbox();
+      });
+      await boss.schedule(APPEAL_MATCH_QUEUE, "*/5 * * * *", {}, { tz: "UTC" });
       // Monthly gifts: every run finds what is due this month and issues it once (keyed per gift and month).
       await boss.createQueue(MONTHLY_GIFTS_QUEUE, { name: MONTHLY_GIFTS_QUEUE, policy: "stately", retryLimit: 1, expireInSeconds: 60 * 60 });
       await work(boss, MONTHLY_GIFTS_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 30 }, async () => {

@@ -4,7 +4,7 @@
  * needs that match.
  */
 import { DEMO_PASSWORD, DEMO_USERS, expect, test } from "./fixtures";
-import { signIn, strings } from "./helpers";
+import { payOnStandIn, signIn, strings } from "./helpers";
 
 const donor = DEMO_USERS.find((u) => u.email.startsWith("donor.beirut@"))!;
 
@@ -167,4 +167,31 @@ test("a sponsor takes a kafala by card and pays the first month (ar)", async ({ 
   // (Another URL than the first visit: the browser may keep public pages for a minute.)
   await page.goto("/needs?category=school_fees&org=sohag-palms&lng=ar");
   await expect(page.getByTestId("need-kafala").first()).toHaveText(strings.ar.needs.card.kafalaSponsored);
+});
+
+/**
+ * A matched appeal (issue 12, decision 068), in English: a donor opens the demo's winter health
+ * appeal (a sponsor doubles every gift), gives to one of its needs by card, and the pledge page
+ * then says the gift was doubled.
+ */
+test("an appeal with a matching sponsor doubles a donor's card gift (en)", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("/appeals/sohag-winter-health?lng=en");
+  await expect(page.getByTestId("appeal-match")).toContainText("100%");
+  await page.getByTestId("appeal-need-list").locator("a").first().click();
+  await page.getByTestId("pledge-start").click();
+  const form = page.getByTestId("pledge-form");
+  await form.locator("#pledge-amount").fill("150");
+  await form.locator('input[name="method"][value="card"]').check();
+  await form.locator("#pledge-email").fill(`matched.${Date.now().toString(36)}@e2e.tadamon.test`);
+  await form.locator('button[type="submit"]').last().click();
+  await payOnStandIn(page);
+  const reference = /TDM-[0-9A-Z-]+/.exec(page.url())![0];
+  await expect
+    .poll(async () => {
+      await page.goto(`/pledges/${reference}?lng=en`);
+      return page.getByTestId("pledge-matched").count();
+    }, { timeout: 30_000 })
+    .toBe(1);
+  await expect(page.getByTestId("pledge-matched")).toContainText("became");
 });

@@ -4,6 +4,8 @@ import { todayIn } from "~/modules/needs/money";
 import { createPledge } from "~/modules/pledging/pledges.server";
 import { recordPayment } from "~/modules/payments/payments.server";
 import * as funds from "~/routes/finance.$orgSlug.funds";
+import * as allocationsCsv from "~/routes/finance.$orgSlug.allocations[.csv]";
+import { parseCsv } from "~/modules/reports/csv";
 import { createOrg, createUser, addMember } from "../fixtures/db";
 import { actorFor } from "../fixtures/needs";
 import { idemKey, pledgeInput, pledgeWorld } from "../fixtures/pledging";
@@ -63,5 +65,18 @@ describe("/finance/:orgSlug/funds", () => {
     expect(after.body.runs).toHaveLength(1);
     expect(after.body.runs[0]).toMatchObject({ allocatedMinor: 700, bySystem: false });
     expect(after.body.runs[0].allocations).toEqual([expect.objectContaining({ needId: w.need.id, amountMinor: 700, parts: expect.objectContaining({ urgency: expect.any(Number) }) })]);
+
+    // The organisation's report: given this month, to this need (charts), and every allocation in the CSV; not for a caseworker.
+    expect(after.body.byMonth).toEqual([expect.objectContaining({ value: 700 })]);
+    expect(after.body.byNeed).toEqual([expect.objectContaining({ key: w.need.id, value: 700 })]);
+    const csv = (await allocationsCsv.loader({ request: makeRequest(`/finance/${w.org.slug}/allocations.csv`, { cookie }), params: { orgSlug: w.org.slug }, context: {} })) as Response;
+    const rows = parseCsv(await csv.text());
+    expect(rows[0]).toContain("need_public_id");
+    expect(rows).toHaveLength(2);
+    expect(rows[1][rows[0].indexOf("need_public_id")]).toBe(w.need.publicId);
+    expect(rows[1][rows[0].indexOf("amount")]).toBe("7.00");
+    expect(rows[1][rows[0].indexOf("by")]).toBe("finance");
+    const barred = await run(allocationsCsv.loader, makeRequest(`/finance/${w.org.slug}/allocations.csv`, { cookie: await signIn(w.author.id) }), { orgSlug: w.org.slug });
+    expect(barred.status).toBe(403);
   });
 });

@@ -184,3 +184,57 @@ export async function runCurrencies(db: DbOrTx, orgId: string): Promise<string[]
   const rows = await db.selectDistinct({ currency: allocationRuns.currency }).from(allocationRuns).where(eq(allocationRuns.orgId, orgId));
   return rows.map((r) => r.currency);
 }
+
+// ---------------------------------------------------------------- reports (issue 12, item 8)
+
+/** What the fund gave each month (the last `months` months with allocations), in one currency. */
+export async function allocationsByMonth(db: DbOrTx, orgId: string, currency: string, months = 12) {
+  const month = sql<string>`to_char(${fundAllocations.createdAt} at time zone 'UTC', 'YYYY-MM')`;
+  const rows = await db
+    .select({ month, amountMinor: sql<string>`sum(${fundAllocations.amountMinor})`, needs: sql<number>`count(distinct ${fundAllocations.needId})::int` })
+    .from(fundAllocations)
+    .where(and(eq(fundAllocations.orgId, orgId), eq(fundAllocations.currency, currency)))
+    .groupBy(month)
+    .orderBy(desc(month))
+    .limit(months);
+  return rows.map((r) => ({ month: r.month, amountMinor: Number(r.amountMinor), needs: r.needs })).reverse();
+}
+
+/** The needs the fund gave the most to, in one currency. */
+export async function allocationsByNeed(db: DbOrTx, orgId: string, currency: string, limit = 10) {
+  const total = sql<string>`sum(${fundAllocations.amountMinor})`;
+  const rows = await db
+    .select({ needId: needs.id, publicId: needs.publicId, titleAr: needs.titleAr, titleEn: needs.titleEn, amountMinor: total })
+    .from(fundAllocations)
+    .innerJoin(needs, eq(needs.id, fundAllocations.needId))
+    .where(and(eq(fundAllocations.orgId, orgId), eq(fundAllocations.currency, currency)))
+    .groupBy(needs.id)
+    .orderBy(desc(total), asc(needs.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, amountMinor: Number(r.amountMinor) }));
+}
+
+/** Every allocation of the organisation, newest first (the CSV). */
+export async function allocationRows(db: DbOrTx, orgId: string) {
+  return db
+    .select({
+      id: fundAllocations.id,
+      runId: fundAllocations.runId,
+      createdAt: fundAllocations.createdAt,
+      paymentId: fundAllocations.paymentId,
+      publicId: needs.publicId,
+      titleEn: needs.titleEn,
+      titleAr: needs.titleAr,
+      currency: fundAllocations.currency,
+      amountMinor: fundAllocations.amountMinor,
+      score: fundAllocations.score,
+      parts: fundAllocations.parts,
+      bySystem: sql<boolean>`${allocationRuns.actorUserId} is null`,
+    })
+    .from(fundAllocations)
+    .innerJoin(needs, eq(needs.id, fundAllocations.needId))
+    .innerJoin(allocationRuns, eq(allocationRuns.id, fundAllocations.runId))
+    .where(eq(fundAllocations.orgId, orgId))
+    .orderBy(desc(fundAllocations.createdAt), asc(fundAllocations.id))
+    .limit(100_000);
+}

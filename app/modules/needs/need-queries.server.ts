@@ -99,18 +99,21 @@ export async function needCountsByState(db: DbOrTx, orgId: string): Promise<Reco
 
 /**
  * The verifier's queue: submitted needs, those the person did not write first (they are the ones
- * they may verify), oldest submission first; plus the counts per state.
+ * they may verify); a running emergency appeal's needs first (its fast track, decision 068 — still
+ * verified by a second person); then oldest submission first; plus the counts per state.
  */
 export async function verificationQueue(db: DbOrTx, orgId: string, userId: string) {
+  const emergency = sql<boolean>`exists (select 1 from appeal_needs an join appeals a on a.id = an.appeal_id where an.need_id = ${needs.id} and a.kind = 'emergency' and a.ends_at > now())`;
   const [rows, counts] = await Promise.all([
     db
-      .select(listColumns)
+      .select({ ...listColumns, emergency })
       .from(needs)
       .innerJoin(households, eq(households.id, needs.householdId))
       .innerJoin(author, eq(author.id, needs.authorId))
       .where(and(eq(needs.orgId, orgId), eq(needs.state, "submitted")))
       .orderBy(
         sql`case when ${needs.authorId} = ${userId} then 1 else 0 end`,
+        sql`case when ${emergency} then 0 else 1 end`,
         asc(sql`coalesce(${needs.submittedAt}, ${needs.createdAt})`),
         asc(needs.id),
       ),

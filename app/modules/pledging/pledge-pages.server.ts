@@ -69,6 +69,7 @@ export async function getPledgeInstructions(db: DbOrTx, rawReference: string) {
   const [row] = await db
     .select({
       pledge: {
+        id: pledges.id,
         reference: pledges.reference,
         status: pledges.status,
         method: pledges.method,
