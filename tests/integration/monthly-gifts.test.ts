@@ -32,6 +32,8 @@ import { startStripeMock, type StripeMock } from "../mocks/stripe";
 
 type World = Awaited<ReturnType<typeof pledgeWorld>>;
 const ORIGIN = "http://tadamon.test";
+/** A documentation address per request (198.18.0.0/15): the donor forms' rate limits count by address. */
+const freshIp = () => `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
 const DAY = 86_400_000;
 
 function giftInput(w: World, overrides: Partial<Parameters<typeof createMonthlyGift>[1]> = {}): Parameters<typeof createMonthlyGift>[1] {
@@ -163,6 +165,7 @@ describe("standing orders (offline monthly gifts)", () => {
       giveRoute.action,
       makeRequest(`/orgs/${syp.org.slug}/give`, {
         lng: "en",
+        ip: freshIp(),
         form: { frequency: "monthly", amount: "1000", method: "card", email: "x@example.test", idempotencyKey: idemKey() },
       }),
       { slug: syp.org.slug },
@@ -172,7 +175,7 @@ describe("standing orders (offline monthly gifts)", () => {
     expect(JSON.stringify(form.body)).toMatch(/not available in this currency|choose another way/i);
     const bad = await run(
       giveRoute.action,
-      makeRequest(`/orgs/${w.org.slug}/give`, { lng: "ar", form: { frequency: "yearly", amount: "25", method: "bank_transfer", email: "x@example.test", idempotencyKey: idemKey() } }),
+      makeRequest(`/orgs/${w.org.slug}/give`, { lng: "ar", ip: freshIp(), form: { frequency: "yearly", amount: "25", method: "bank_transfer", email: "x@example.test", idempotencyKey: idemKey() } }),
       { slug: w.org.slug },
     );
     expect(bad.status).toBe(400);
@@ -187,7 +190,7 @@ describe("monthly card gifts through the built-in stand-in", () => {
     const email = `${unique("card-monthly")}@example.test`;
     const posted = await run(
       giveRoute.action,
-      makeRequest(`/orgs/${w.org.slug}/give`, { lng: "en", form: { frequency: "monthly", amount: "30", method: "card", email, zakat: "on", idempotencyKey: idemKey() } }),
+      makeRequest(`/orgs/${w.org.slug}/give`, { lng: "en", ip: freshIp(), form: { frequency: "monthly", amount: "30", method: "card", email, zakat: "on", idempotencyKey: idemKey() } }),
       { slug: w.org.slug },
     );
     expect(posted.status).toBe(302);

@@ -26,6 +26,7 @@ import { NEED_CATEGORIES, type NeedCategory } from "~/modules/needs/schemas";
 import { allocateFromFund } from "~/modules/payments/payment-fund.server";
 import { holdingIn } from "~/modules/payments/payment-steps.server";
 import { OrgRuleError } from "~/modules/organizations/errors";
+import { matchFor } from "./match-rule";
 
 export type Appeal = typeof appeals.$inferSelect;
 
@@ -181,12 +182,19 @@ async function sponsorPayments(db: DbOrTx, appeal: Appeal) {
  * window and not yet matched. Each match is its own transaction, keyed by the donor's payment.
  * Answers how many gifts it matched.
  */
-export async function matchAppealGifts(db: Db, options: { now?: Date } = {}): Promise<number> {
+export async function matchAppealGifts(db: Db, options: { now?: Date; orgId?: string } = {}): Promise<number> {
   const now = options.now ?? new Date();
   const live = await db
     .select()
     .from(appeals)
-    .where(and(sql`${appeals.matchPercent} is not null`, lte(appeals.startsAt, now), gte(appeals.endsAt, new Date(now.getTime() - 7 * 86_400_000))));
+    .where(
+      and(
+        sql`${appeals.matchPercent} is not null`,
+        lte(appeals.startsAt, now),
+        gte(appeals.endsAt, new Date(now.getTime() - 7 * 86_400_000)),
+        options.orgId ? eq(appeals.orgId, options.orgId) : undefined,
+      ),
+    );
   let matched = 0;
   for (const appeal of live) {
     const due = await db
@@ -224,22 +232,24 @@ async function matchOne(db: Db, appeal: Appeal, paymentId: string, needId: strin
     const gift = holdingIn(await paymentHoldings(tx, paymentId), needFund(needId));
     if (gift <= 0) return false;
     const [{ total }] = await tx.select({ total: sql<string>`coalesce(sum(${appealMatches.amountMinor}), 0)` }).from(appealMatches).where(eq(appealMatches.appealId, appeal.id));
-    let want = Math.min(Math.floor((gift * appeal.matchPercent!) / 100), appeal.matchCapMinor! - Number(total));
     const [need] = await tx.select().from(needs).where(eq(needs.id, needId)).limit(1);
     if (!need || need.state !== "published") return false;
-    want = Math.min(want, need.targetMinor - need.paidMinor - need.reservedMinor);
-    if (want <= 0) return false;
-    let any = false;
-    for (const sponsor of await sponsorPayments(tx, appeal)) {
-      if (want <= 0) break;
-      const amount = Math.min(want, sponsor.heldMinor);
+    const sponsors = await sponsorPayments(tx, appeal);
+    const { parts, totalMinor } = matchFor({
+      giftMinor: gift,
+      percent: appeal.matchPercent!,
+      capLeftMinor: appeal.matchCapMinor! - Number(total),
+      roomMinor: need.targetMinor - need.paidMinor - need.reservedMinor,
+      sponsorHeldMinor: sponsors.map((s) => s.heldMinor),
+    });
+    if (totalMinor <= 0) return false;
+    for (const [k, amount] of parts.entries()) {
       if (amount <= 0) continue;
+      const sponsor = sponsors[k];
       const { entryId } = await allocateFromFund(tx, SYSTEM_ACTOR, { paymentId: sponsor.id, needId, amountMinor: amount, idempotencyKey: `match:${paymentId}:${sponsor.id}`, now });
       await tx.insert(appealMatches).values({ appealId: appeal.id, orgId: appeal.orgId, paymentId, needId, sponsorPaymentId: sponsor.id, giftMinor: gift, amountMinor: amount, currency: appeal.currency, entryId, createdAt: now });
-      want -= amount;
-      any = true;
     }
-    return any;
+    return true;
   });
 }
 
