@@ -105,6 +105,11 @@ export default function StaffAppeals() {
     <div className="space-y-6">
       <PageTitle title={t("giving:appeals.staffHeading")} />
       <Section id="appeal-results" title={t("giving:appeals.results")}>
+        <p className="mb-2 text-sm">
+          <a href={`/staff/${orgSlug}/appeals.csv`} className={linkClass} data-testid="appeals-csv">
+            {t("giving:appeals.csv")}
+          </a>
+        </p>
         {appeals.length > 0 && (
           <HorizontalBarChart
             caption={t("giving:appeals.chartCaption")}

@@ -18,6 +18,8 @@ import * as staffAppeals from "~/routes/staff.$orgSlug.appeals";
 import * as appealPage from "~/routes/appeals.$slug";
 import * as giveRoute from "~/routes/orgs.$slug_.give";
 import * as pledgePage from "~/routes/pledges.$reference";
+import * as appealsCsv from "~/routes/staff.$orgSlug.appeals[.csv]";
+import { parseCsv } from "~/modules/reports/csv";
 import { unique } from "../fixtures/db";
 import { actorFor } from "../fixtures/needs";
 import { idemKey, needRow, pledgeInput, pledgeWorld, publishedNeed } from "../fixtures/pledging";
@@ -140,6 +142,13 @@ describe("appeals", () => {
     expect(pub.body.needs.map((n: { publicId: string }) => n.publicId).sort()).toEqual([w.need.publicId, roomy.publicId].sort());
     expect(JSON.stringify(pub.body)).not.toContain(w.household.id);
     expect((await run(appealPage.loader, makeRequest("/appeals/no-such-appeal"), { slug: "no-such-appeal" })).status).toBe(404);
+    // The results as CSV for the organisation's staff: what was raised and matched.
+    const csv = (await appealsCsv.loader({ request: await signedInRequest(w.author.id, `/staff/${w.org.slug}/appeals.csv`), params: { orgSlug: w.org.slug }, context: {} })) as Response;
+    const rows = parseCsv(await csv.text());
+    const row = rows.find((r) => r[0] === appeal.slug)!;
+    expect(row[rows[0].indexOf("matched")]).toBe("30.00");
+    expect(row[rows[0].indexOf("matched_gifts")]).toBe("2");
+    expect(row[rows[0].indexOf("sponsor_money_left")]).toBe("0.00");
     expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
   });
 
