@@ -18,9 +18,9 @@ export default function MonthlyGift({ locale, t, data }: TemplateProps<Data>) {
     <EmailLayout locale={locale} t={t} preview={t(`${key}.preview`, { fund: data.fundName, amount: data.amount })}>
       <Heading>{t(`${key}.heading`)}</Heading>
       <Paragraph>{name ? t("email:greeting", { name }) : t("email:greetingNoName")}</Paragraph>
-      <Paragraph>{t(`${key}.body`, { fund: data.fundName, amount: data.amount })}</Paragraph>
+      <Paragraph>{t(`${key}.body`, { fund: data.fundName, amount: data.amount, reference: data.reference ?? "", payBy: data.payBy ?? "" })}</Paragraph>
       {data.event === "started" && <Paragraph>{t(`email:monthlyGift.started.${data.method}`)}</Paragraph>}
-      <CallToAction href={data.manageUrl} label={t(`${key}.button`)} t={t} />
+      <CallToAction href={data.event === "reminder" && data.instructionsUrl ? data.instructionsUrl : data.manageUrl} label={t(`${key}.button`)} t={t} />
       {data.event !== "cancelled" && <Paragraph>{t("email:monthlyGift.cancelAnyTime")}</Paragraph>}
       <Paragraph>{t("email:monthlyGift.thanks")}</Paragraph>
     </EmailLayout>

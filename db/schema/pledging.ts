@@ -193,6 +193,8 @@ export const monthlyGifts = pgTable(
     stripeCustomerId: text(),
     /** The last failed card invoice and its attempt (`in_…:2`): the donor is told once per attempt. */
     lastFailure: text(),
+    /** A standing order's month (YYYY-MM) whose unpaid reference the donor was last reminded of, days before it expires. */
+    remindedPeriod: char({ length: 7 }),
     idempotencyKey: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -16,7 +16,7 @@ import { PledgeError } from "~/modules/pledging/errors";
 import { expirePledges } from "~/modules/pledging/pledge-status.server";
 import { recordPayment } from "~/modules/payments/payments.server";
 import { webhookSecret } from "~/modules/payments/stripe-client.server";
-import { createMonthlyGift, monthOf, monthlyGiftPath, type MonthlyGift } from "~/modules/giving/monthly.server";
+import { createMonthlyGift, monthOf, monthlyGiftPath, remindStandingOrders, type MonthlyGift } from "~/modules/giving/monthly.server";
 import { startSubscriptionCheckout } from "~/modules/giving/monthly-stripe.server";
 import { runMonthlyGifts } from "~/modules/giving/monthly-job.server";
 import * as monthlyRoute from "~/routes/monthly.$giftId";
@@ -131,6 +131,17 @@ describe("standing orders (offline monthly gifts)", () => {
     const reminders = await emailsTo(gift.email, "pledge-instructions");
     expect(reminders).toHaveLength(2);
     expect(reminders.some((m) => m.html.includes(second.reference))).toBe(true);
+
+    // Unpaid a few days before it expires: one reminder with its reference (the job runs hourly).
+    const remindAt = new Date(second.expiresAt!.getTime() - 2 * DAY);
+    await remindStandingOrders(db, { origin: ORIGIN, now: new Date(remindAt.getTime() - 2 * DAY) });
+    expect((await emailsTo(gift.email, "monthly-gift")).filter((m) => (m.meta as { event: string }).event === "reminder")).toHaveLength(0);
+    await remindStandingOrders(db, { origin: ORIGIN, now: remindAt });
+    await remindStandingOrders(db, { origin: ORIGIN, now: new Date(remindAt.getTime() + 3_600_000) });
+    const reminders2 = (await emailsTo(gift.email, "monthly-gift")).filter((m) => (m.meta as { event: string }).event === "reminder");
+    expect(reminders2).toHaveLength(1);
+    expect(reminders2[0].html).toContain(second.reference);
+    expect(reminders2[0].html).toContain(`/pledges/${second.reference}`);
 
     // The second month is never paid: its reference expires; the month after, the gift is past due and the donor told.
     await expirePledges(db, new Date(second.expiresAt!.getTime() + 1_000));

@@ -30,7 +30,7 @@ import { insertPledge, sendInstructions } from "~/modules/pledging/pledge-create
 import { OFFLINE_METHODS, getOrgWithPaymentDetails, type Pledge } from "~/modules/pledging/pledge-steps.server";
 import { recordHits } from "~/modules/rate-limits/rate-limits.server";
 import { linkSignature, verifyLinkSignature } from "~/utils/link-signing.server";
-import { formatMoney } from "~/utils/format";
+import { formatDate, formatMoney } from "~/utils/format";
 import { isUuid } from "~/utils/uuid";
 
 export type MonthlyGift = typeof monthlyGifts.$inferSelect;
@@ -242,8 +242,9 @@ export async function enqueueMonthlyEmail(
   tx: DbOrTx,
   gift: MonthlyGift,
   org: OrgNames,
-  event: "started" | "payment_failed" | "cancelled" | "missed" | "completed" | "lapsed",
+  event: "started" | "payment_failed" | "cancelled" | "missed" | "completed" | "lapsed" | "reminder",
   origin: string,
+  month?: { reference: string; payBy: string },
 ) {
   const locale = gift.locale;
   const need = await needTitlesOf(tx, gift.needId);
@@ -256,6 +257,7 @@ export async function enqueueMonthlyEmail(
       fundName: giftTargetIn(org, gift, need, locale),
       method: gift.method === "card" ? "card" : "offline",
       manageUrl: `${origin.replace(/\/+$/, "")}${monthlyGiftPath(gift.id)}`,
+      ...(month ? { reference: month.reference, payBy: month.payBy, instructionsUrl: `${origin.replace(/\/+$/, "")}/pledges/${month.reference}` } : {}),
     },
   });
 }
@@ -385,6 +387,50 @@ async function issueMonthFor(db: Db, giftId: string, origin: string, now: Date):
     await sendInstructions(tx, { pledge, org, details, title: monthTitle(org, current.zakat, period, current.locale), confirmToken: null, now, origin });
     return true;
   });
+}
+
+/** An unpaid standing-order month is reminded this many days before its reference expires. */
+export const REMIND_DAYS_BEFORE = 3;
+
+/**
+ * The monthly job's reminder (idempotent): a standing order's month still unpaid, confirmed, whose
+ * reference expires within REMIND_DAYS_BEFORE days, gets one reminder email (its reference, the
+ * day to pay by, how to pay); `reminded_period` keeps it to one per month. Answers how many.
+ */
+export async function remindStandingOrders(db: Db, options: { origin: string; now?: Date }): Promise<number> {
+  const now = options.now ?? new Date();
+  const due = await db
+    .select({ giftId: monthlyGifts.id, period: pledges.period, reference: pledges.reference, expiresAt: pledges.expiresAt })
+    .from(pledges)
+    .innerJoin(monthlyGifts, eq(monthlyGifts.id, pledges.monthlyGiftId))
+    .where(
+      and(
+        inArray(monthlyGifts.method, [...OFFLINE_METHODS]),
+        inArray(monthlyGifts.status, ["active", "past_due"]),
+        eq(pledges.status, "pending"),
+        eq(pledges.paidMinor, 0),
+        sql`${pledges.confirmedAt} is not null`,
+        sql`${pledges.expiresAt} > ${now.toISOString()}::timestamptz and ${pledges.expiresAt} <= ${new Date(now.getTime() + REMIND_DAYS_BEFORE * 86_400_000).toISOString()}::timestamptz`,
+        sql`${monthlyGifts.remindedPeriod} is distinct from ${pledges.period}`,
+      ),
+    )
+    .limit(1000);
+  let sent = 0;
+  for (const row of due) {
+    const reminded = await db.transaction(async (tx) => {
+      const [gift] = await tx
+        .update(monthlyGifts)
+        .set({ remindedPeriod: row.period, updatedAt: now })
+        .where(and(eq(monthlyGifts.id, row.giftId), sql`${monthlyGifts.remindedPeriod} is distinct from ${row.period}`))
+        .returning();
+      if (!gift) return false;
+      const [org] = await tx.select({ nameAr: organizations.nameAr, nameEn: organizations.nameEn, timeZone: organizations.timeZone }).from(organizations).where(eq(organizations.id, gift.orgId)).limit(1);
+      await enqueueMonthlyEmail(tx, gift, org!, "reminder", options.origin, { reference: row.reference, payBy: formatDate(row.expiresAt!, gift.locale, org!.timeZone) });
+      return true;
+    });
+    if (reminded) sent += 1;
+  }
+  return sent;
 }
 
 /** A confirmed or paid first month starts an `incomplete` standing order (the guest confirmed by the email's link). */

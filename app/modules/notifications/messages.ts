@@ -22,7 +22,18 @@ export type EmailMessage =
        * standing order's month was missed, or the gift was cancelled. The signed link opens the
        * gift's page (its months, update the card, cancel) without an account.
        */
-      data: { event: "started" | "payment_failed" | "missed" | "cancelled" | "completed" | "lapsed"; name: string; amount: string; fundName: string; method: "card" | "offline"; manageUrl: string };
+      data: {
+        event: "started" | "payment_failed" | "missed" | "cancelled" | "completed" | "lapsed" | "reminder";
+        name: string;
+        amount: string;
+        fundName: string;
+        method: "card" | "offline";
+        manageUrl: string;
+        /** A reminder: the month's reference, the day it must arrive by, and its page (where to pay). */
+        reference?: string;
+        payBy?: string;
+        instructionsUrl?: string;
+      };
     }
   | {
       template: "verify-email";

@@ -42,6 +42,21 @@ const messages: EmailMessage[] = [
       instructionsUrl: "https://tadamon.test/pledges/TDM-0000-011",
     },
   },
+  {
+    // A standing order's reminder: the button opens the month's page (how to pay).
+    template: "monthly-gift",
+    data: {
+      event: "reminder",
+      name: "Samira",
+      amount: "$25.00",
+      fundName: "Al-Nour solidarity fund",
+      method: "offline",
+      manageUrl: "https://tadamon.test/monthly/00000000-0000-4000-8000-000000000000?s=sig",
+      reference: "TDM-0000-022",
+      payBy: "30 Nov 2026",
+      instructionsUrl: "https://tadamon.test/pledges/TDM-0000-022",
+    },
+  },
 ];
 
 const linkOf = (m: EmailMessage) =>
@@ -52,7 +67,7 @@ const linkOf = (m: EmailMessage) =>
       : "inviteUrl" in m.data
         ? m.data.inviteUrl
         : "instructionsUrl" in m.data
-          ? m.data.instructionsUrl
+          ? m.data.instructionsUrl!
           : "receiptUrl" in m.data
             ? m.data.receiptUrl
             : "forgotPasswordUrl" in m.data

@@ -1,0 +1,1 @@
+ALTER TABLE "monthly_gifts" ADD COLUMN "reminded_period" char(7);
