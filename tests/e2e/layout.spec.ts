@@ -152,7 +152,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       ["/needs", /^\/needs\/[^/]+$/],
       ["/needs", /^\/needs\/[^/]+$/, "/pledge"],
     ]);
-    await checkAll(page, consoleErrors, testInfo, ["/", "/needs", ...records, `/orgs/${ORG}`, `/orgs/${ORG}/give`, "/login", "/signup", "/forgot-password"]);
+    await checkAll(page, consoleErrors, testInfo, ["/", "/needs", ...records, `/orgs/${ORG}`, `/orgs/${ORG}/give`, "/appeals/sohag-winter-health", "/login", "/signup", "/forgot-password"]);
   });
 
   test("donor account pages", async ({ page, consoleErrors }, testInfo) => {
@@ -168,6 +168,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       "/account/receipts",
       "/account/password",
       "/account/giving",
+      "/account/monthly",
       "/needs?match=mine",
       ...records,
     ]);
@@ -194,6 +195,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       ...(household ? [`${base}/needs/new?household=${household.split("/").pop()}`] : []),
       ...(need ? [need] : []),
       `${base}/verification`,
+      `${base}/appeals`,
       `${base}/members`,
       `${base}/audit`,
       `${base}/settings`,
@@ -225,6 +227,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       `${base}/payouts`,
       `${base}/reports`,
       `${base}/funds`,
+      `${base}/sponsorships`,
       ...records,
     ]);
   });
