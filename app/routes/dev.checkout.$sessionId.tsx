@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { pledgeTitleIn } from "~/modules/needs/titles";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { StandInCardForm } from "~/components/standin-card-form";
 import { returnUrls } from "~/modules/payments/checkout.server";
 import {
   TEST_CARD_DECLINED,
@@ -105,30 +106,7 @@ export default function StandInCheckoutPage() {
         </p>
       )}
       {page.open ? (
-        <Form method="post" reloadDocument className="space-y-3">
-          <p className="text-sm text-stone-700">{t("standin.testCards")}</p>
-          <label className="block">
-            <span className="block font-bold">{t("standin.cardNumber")}</span>
-            <input
-              name="cardNumber"
-              inputMode="numeric"
-              autoComplete="off"
-              dir="ltr"
-              required
-              maxLength={23}
-              defaultValue="4242 4242 4242 4242"
-              className="w-full rounded border border-stone-400 px-3 py-2 font-mono"
-            />
-          </label>
-          <div className="flex flex-wrap gap-3">
-            <button type="submit" name="intent" value="pay" className="rounded bg-brand-700 px-5 py-3 font-bold text-white hover:bg-brand-800" data-testid="standin-pay">
-              {t("standin.pay", { amount: page.total })}
-            </button>
-            <button type="submit" name="intent" value="cancel" formNoValidate className="rounded border border-stone-400 px-4 py-3">
-              {t("standin.cancel")}
-            </button>
-          </div>
-        </Form>
+        <StandInCardForm payLabel={t("standin.pay", { amount: page.total })} />
       ) : (
         <p role="status">{t("standin.closed")}</p>
       )}

@@ -4,7 +4,7 @@
  * needs that match.
  */
 import { DEMO_PASSWORD, DEMO_USERS, expect, test } from "./fixtures";
-import { payOnStandIn, signIn, strings } from "./helpers";
+import { payOnStandIn, signIn, strings, waitForMonthPaid } from "./helpers";
 
 const donor = DEMO_USERS.find((u) => u.email.startsWith("donor.beirut@"))!;
 
@@ -68,17 +68,8 @@ test("a donor gives monthly to a solidarity fund by card, finance runs it, and t
   await page.getByTestId("standin-pay").click();
 
   // The gift's page: active, this month received.
-  await expect(page).toHaveURL(/\/monthly\/[0-9a-f-]{36}\?s=/);
+  await waitForMonthPaid(page);
   const giftUrl = page.url();
-  // The webhook's events are processed by the job: the page says so until they are.
-  await expect
-    .poll(async () => {
-      if ((await page.getByTestId("month-paid").count()) === 1) return true;
-      await page.reload();
-      return false;
-    }, { timeout: 20_000 })
-    .toBe(true);
-  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "active");
   const reference = (await page.getByTestId("monthly-months").locator("a").first().innerText()).trim();
 
   // The month's receipt names the fund and says sadaqa.
@@ -154,15 +145,7 @@ test("a sponsor takes a kafala by card and pays the first month (ar)", async ({ 
   await expect(page).toHaveURL(/\/dev\/subscribe\//);
   await page.locator('input[name="cardNumber"]').fill("4242 4242 4242 4242");
   await page.getByTestId("standin-pay").click();
-  await expect(page).toHaveURL(/\/monthly\/[0-9a-f-]{36}\?s=/);
-  await expect
-    .poll(async () => {
-      if ((await page.getByTestId("month-paid").count()) === 1) return true;
-      await page.reload();
-      return false;
-    }, { timeout: 20_000 })
-    .toBe(true);
-  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "active");
+  await waitForMonthPaid(page);
   await expect(page.locator("main")).toContainText("كفالة");
   // (Another URL than the first visit: the browser may keep public pages for a minute.)
   await page.goto("/needs?category=school_fees&org=sohag-palms&lng=ar");

@@ -54,3 +54,19 @@ export async function payOnStandIn(page: Page) {
   await page.getByTestId("standin-pay").click();
   await waitForCardPaid(page);
 }
+
+/**
+ * On a monthly gift's page, back from the stand-in: the webhook's events are processed by the job,
+ * so the page is reloaded until this month shows as received.
+ */
+export async function waitForMonthPaid(page: Page) {
+  await expect(page).toHaveURL(/\/monthly\/[0-9a-f-]{36}\?s=/);
+  await expect
+    .poll(async () => {
+      if ((await page.getByTestId("month-paid").count()) === 1) return true;
+      await page.reload();
+      return false;
+    }, { timeout: 20_000 })
+    .toBe(true);
+  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "active");
+}

@@ -28,7 +28,7 @@ import { unique } from "../fixtures/db";
 import { actorFor, createGovernorate, needsWorld } from "../fixtures/needs";
 import { idemKey, pledgeWorld } from "../fixtures/pledging";
 import { makeRequest, run } from "../fixtures/routes";
-import { startStripeMock, type StripeMock } from "../mocks/stripe";
+import { useStripeApiStandIn } from "../mocks/stripe";
 
 type World = Awaited<ReturnType<typeof pledgeWorld>>;
 const ORIGIN = "http://tadamon.test";
@@ -261,20 +261,7 @@ describe("monthly card gifts through the built-in stand-in", () => {
 });
 
 describe("monthly card gifts with Stripe (a local stand-in of its API, real signatures)", () => {
-  let mock: StripeMock;
-  const saved = { key: process.env.STRIPE_SECRET_KEY, base: process.env.STRIPE_API_BASE };
-  beforeEach(async () => {
-    mock = await startStripeMock();
-    process.env.STRIPE_SECRET_KEY = "sk_test_mock";
-    process.env.STRIPE_API_BASE = mock.url;
-  });
-  afterEach(async () => {
-    await mock.close();
-    for (const [name, value] of [["STRIPE_SECRET_KEY", saved.key], ["STRIPE_API_BASE", saved.base]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  const stripeApi = useStripeApiStandIn({ beforeEach, afterEach });
 
   function invoice(gift: MonthlyGift, opts: { id: string; pi?: string; amount?: number; attempt?: number; withPayments?: boolean; subscription: string }) {
     return {
@@ -292,6 +279,7 @@ describe("monthly card gifts with Stripe (a local stand-in of its API, real sign
   }
 
   it("Checkout in subscription mode; invoice.paid before the session, repeated and shuffled, books each month once with Stripe's fee; a failed payment is told once; Stripe ending it cancels", async () => {
+    const mock = stripeApi();
     const w = await pledgeWorld();
     const db = await getDb();
     const { gift } = await createMonthlyGift(db, giftInput(w, { method: "card", amountMinor: 5_000, locale: "ar" }));
@@ -359,6 +347,7 @@ describe("monthly card gifts with Stripe (a local stand-in of its API, real sign
   });
 
   it("the donor cancels from the signed page: Stripe's subscription is cancelled first; Stripe unreachable changes nothing", async () => {
+    const mock = stripeApi();
     const w = await pledgeWorld();
     const db = await getDb();
     const { gift } = await createMonthlyGift(db, giftInput(w, { method: "card" }));

@@ -163,3 +163,29 @@ export async function startStripeMock(): Promise<StripeMock> {
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   });
 }
+
+/**
+ * For a describe block: before each test a fresh stand-in of Stripe's API, with STRIPE_SECRET_KEY
+ * and STRIPE_API_BASE pointing the app's SDK at it; after each, the environment as it was. The
+ * returned getter answers the current test's mock.
+ */
+export function useStripeApiStandIn(hooks: { beforeEach: (fn: () => Promise<void>) => void; afterEach: (fn: () => Promise<void>) => void }): () => StripeMock {
+  let mock: StripeMock | null = null;
+  const saved = { key: process.env.STRIPE_SECRET_KEY, base: process.env.STRIPE_API_BASE };
+  hooks.beforeEach(async () => {
+    mock = await startStripeMock();
+    process.env.STRIPE_SECRET_KEY = "sk_test_mock";
+    process.env.STRIPE_API_BASE = mock.url;
+  });
+  hooks.afterEach(async () => {
+    for (const [name, value] of [["STRIPE_SECRET_KEY", saved.key], ["STRIPE_API_BASE", saved.base]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await mock?.close();
+  });
+  return () => {
+    if (!mock) throw new Error("the Stripe stand-in starts before each test");
+    return mock;
+  };
+}

@@ -17,15 +17,12 @@ import type { Db, DbOrTx, Tx } from "#db/client.server";
 import { households, monthlyGifts, needs, organizations, pledges } from "#db/schema";
 import { kafalaMonthlyMinor } from "~/modules/anonymization/public-need";
 import { publicTitleIn } from "~/modules/needs/titles";
-import { generateToken, hashToken } from "~/modules/identity/tokens";
 import { PledgeError } from "~/modules/pledging/errors";
-import { initialHold } from "~/modules/pledging/holds";
 import { minimumFor, remainingOf } from "~/modules/pledging/amounts";
 import { checkFundGift } from "~/modules/pledging/fund-pledge.server";
-import { sendInstructions } from "~/modules/pledging/pledge-create.server";
 import { OFFLINE_METHODS, getOrgWithPaymentDetails, lockNeedByPublicId, normalizeEmail, type CreatePledgeInput } from "~/modules/pledging/pledge-steps.server";
 import { recordHits } from "~/modules/rate-limits/rate-limits.server";
-import { enqueueMonthlyEmail, insertMonthPledge, monthOf, monthTitle, type CreateMonthlyGiftResult, type MonthlyGift } from "./monthly.server";
+import { issueFirstMonth, monthOf, type CreateMonthlyGiftResult, type MonthlyGift } from "./monthly.server";
 
 /** A card checkout started this recently still holds the kafala (the donor may be paying now). */
 const CHECKOUT_HOLD_MS = 2 * 60 * 60 * 1000;
@@ -129,22 +126,7 @@ export async function createSponsorship(db: Db, input: CreateSponsorshipInput): 
       .returning();
     await recordHits(tx, limitRules, now);
     if (!offline) return { gift, created: true, firstPledge: null };
-
-    const hold = initialHold("offline", { now, verifiedDonor, expiryDays: details?.pledgeExpiryDays });
-    const confirmToken = hold.confirmed ? null : generateToken();
-    const period = monthOf(org.timeZone, now);
-    const pledge = await insertMonthPledge(tx, gift, period, {
-      status: "pending",
-      idempotencyKey: `monthly:${gift.id}:${period}`,
-      expiresAt: hold.expiresAt,
-      confirmedAt: hold.confirmed ? now : null,
-      confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
-      now,
-    });
-    const title = monthTitle(org, gift.zakat, period, gift.locale, publicTitleIn(need, gift.locale));
-    await sendInstructions(tx, { pledge, org, details, title, confirmToken, now, origin: input.origin });
-    await enqueueMonthlyEmail(tx, gift, org, "started", input.origin);
-    return { gift, created: true, firstPledge: pledge, confirmToken };
+    return { gift, created: true, ...(await issueFirstMonth(tx, gift, { org, details, verifiedDonor, now, origin: input.origin, needTitle: publicTitleIn(need, gift.locale) })) };
   });
 }
 

@@ -162,22 +162,36 @@ export async function createMonthlyGift(db: Db, input: CreateFundPledgeInput): P
       .returning();
     await recordHits(tx, limitRules, now);
     if (!offline) return { gift, created: true, firstPledge: null };
-
-    const hold = initialHold("offline", { now, verifiedDonor, expiryDays: details?.pledgeExpiryDays });
-    const confirmToken = hold.confirmed ? null : generateToken();
-    const period = monthOf(org.timeZone, now);
-    const pledge = await insertMonthPledge(tx, gift, period, {
-      status: "pending",
-      idempotencyKey: `monthly:${gift.id}:${period}`,
-      expiresAt: hold.expiresAt,
-      confirmedAt: hold.confirmed ? now : null,
-      confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
-      now,
-    });
-    await sendInstructions(tx, { pledge, org, details, title: monthTitle(org, gift.zakat, period, gift.locale), confirmToken, now, origin: input.origin });
-    await enqueueMonthlyEmail(tx, gift, org, "started", input.origin);
-    return { gift, created: true, firstPledge: pledge, confirmToken };
+    return { gift, created: true, ...(await issueFirstMonth(tx, gift, { org, details, verifiedDonor, now, origin: input.origin })) };
   });
+}
+
+/**
+ * A standing order's (or an offline kafala's) first month, in the creating transaction: its
+ * pledge, held like any offline pledge (a guest confirms it by the email's link), the
+ * instructions email with its reference, and the "started" email with the gift's signed page.
+ */
+export async function issueFirstMonth(
+  tx: DbOrTx,
+  gift: MonthlyGift,
+  ctx: { org: Parameters<typeof sendInstructions>[1]["org"]; details: Parameters<typeof sendInstructions>[1]["details"]; verifiedDonor: boolean; now: Date; origin: string; needTitle?: string | null },
+): Promise<{ firstPledge: Pledge; confirmToken: string | null }> {
+  const { org, details, now } = ctx;
+  const hold = initialHold("offline", { now, verifiedDonor: ctx.verifiedDonor, expiryDays: details?.pledgeExpiryDays });
+  const confirmToken = hold.confirmed ? null : generateToken();
+  const period = monthOf(org.timeZone, now);
+  const firstPledge = await insertMonthPledge(tx, gift, period, {
+    status: "pending",
+    idempotencyKey: `monthly:${gift.id}:${period}`,
+    expiresAt: hold.expiresAt,
+    confirmedAt: hold.confirmed ? now : null,
+    confirmTokenHash: confirmToken ? hashToken(confirmToken) : null,
+    now,
+  });
+  const title = monthTitle(org, gift.zakat, period, gift.locale, ctx.needTitle);
+  await sendInstructions(tx, { pledge: firstPledge, org, details, title, confirmToken, now, origin: ctx.origin });
+  await enqueueMonthlyEmail(tx, gift, org, "started", ctx.origin);
+  return { firstPledge, confirmToken };
 }
 
 /**
