@@ -58,4 +58,12 @@ describe("pledge reference codes", () => {
       }
     }
   });
+
+  it("a body that itself begins with TDM is read with or without the prefix (found by the statement matcher's property test)", () => {
+    const body = "TDM000";
+    const ref = `TDM-TDM0-00${checkSymbol(body)}`;
+    expect(normalizeReference(ref)).toBe(ref);
+    expect(normalizeReference(`TDM${body}${checkSymbol(body)}`)).toBe(ref);
+    expect(normalizeReference(`${body}${checkSymbol(body)}`)).toBe(ref);
+  });
 });

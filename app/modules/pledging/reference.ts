@@ -55,7 +55,8 @@ function randomBytes(n: number): Uint8Array {
 export function normalizeReference(input: string | null | undefined): string | null {
   if (typeof input !== "string" || input.length > 40) return null;
   let s = input.toUpperCase().replace(/[\s\-_.]/g, "");
-  if (s.startsWith(REFERENCE_PREFIX)) s = s.slice(REFERENCE_PREFIX.length);
+  // The prefix only when something follows it: a body may itself begin with T, D, M ("TDM0003").
+  if (s.length === REFERENCE_PREFIX.length + BODY_LENGTH + 1 && s.startsWith(REFERENCE_PREFIX)) s = s.slice(REFERENCE_PREFIX.length);
   if (s.length !== BODY_LENGTH + 1) return null;
   const decode = (ch: string) => (ch === "I" || ch === "L" ? "1" : ch === "O" ? "0" : ch);
   const body = [...s.slice(0, BODY_LENGTH)].map((ch) => (ch === "U" ? "V" : decode(ch))).join("");
