@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { donorCredits, needs } from "#db/schema";
+import { donorCredits, needs, payments } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { checkLedger } from "~/modules/ledger/ledger.server";
 import { todayIn } from "~/modules/needs/money";
 import { transitionNeed } from "~/modules/needs/needs.server";
 import { createPledge } from "~/modules/pledging/pledges.server";
+import { expirePledges } from "~/modules/pledging/pledge-status.server";
 import { recordPayment } from "~/modules/payments/payments.server";
 import { CreditError, chooseCreditNeed, creditPath, creditWindowDays, expireCredits, offerCredits } from "~/modules/giving/credits.server";
 import * as creditRoute from "~/routes/credits.$creditId";
@@ -87,6 +88,34 @@ describe("donor credit", () => {
     expect(after.toNeedId).not.toBe(w.need.id);
     expect((await needRow(after.toNeedId!)).paidMinor).toBeGreaterThan(0);
     expect(await emailsTo(pledge.email, "payment-moved")).not.toHaveLength(0);
+    expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
+  });
+
+  it("a late payment for a need that other donors funded meanwhile waits in suspense, becomes the donor's credit, and moves to the need the donor chooses", async () => {
+    const w = await pledgeWorld({ targetMinor: 1_000 });
+    const db = await getDb();
+    const { pledge: late } = await createPledge(db, pledgeInput(w.need, { amountMinor: 1_000 }));
+    // Its reference expires unpaid; another donor funds the need.
+    await expirePledges(db, new Date(late.expiresAt!.getTime() + 1_000));
+    const { pledge: other } = await createPledge(db, pledgeInput(w.need, { amountMinor: 1_000 }));
+    await recordPayment(db, actorFor(w.finance.id), { orgId: w.org.id, pledgeId: other.id, method: "bank_transfer", amountMinor: 1_000, currency: "USD", valueDate: todayIn(w.org.timeZone), idempotencyKey: idemKey() });
+    expect((await needRow(w.need.id)).state).toBe("funded");
+    // The first donor's transfer arrives after all: suspense, flagged for finance.
+    const arrived = await recordPayment(db, actorFor(w.finance.id), { orgId: w.org.id, pledgeReference: late.reference, method: "bank_transfer", amountMinor: 1_000, currency: "USD", valueDate: todayIn(w.org.timeZone), idempotencyKey: idemKey() });
+    expect(arrived.outcome).toBe("suspense");
+    const roomy = await publishedNeed(w, { targetMinor: 5_000 });
+
+    await offerCredits(db, { origin: "http://tadamon.test" });
+    const credit = await creditOf(arrived.payment.id);
+    expect(credit).toMatchObject({ status: "open", amountMinor: 1_000, fromNeedId: w.need.id, email: late.email });
+    expect((await emailsTo(late.email, "donor-credit"))[0].html).toMatch(/funded it before your money arrived/);
+    // Not to the full need it came for; to another with room, in one click.
+    await expect(chooseCreditNeed(db, { creditId: credit.id, needId: w.need.id })).rejects.toEqual(new CreditError("other_need"));
+    await chooseCreditNeed(db, { creditId: credit.id, needId: roomy.id });
+    expect((await needRow(roomy.id)).paidMinor).toBe(1_000);
+    expect((await creditOf(arrived.payment.id)).status).toBe("used");
+    const [moved] = await db.select().from(payments).where(eq(payments.id, arrived.payment.id));
+    expect(moved.allocation).toBe("need_fund");
     expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
   });
 

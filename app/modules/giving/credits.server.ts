@@ -12,7 +12,7 @@ import type { Db, DbOrTx } from "#db/client.server";
 import { donorCredits, ledgerAccounts, ledgerEntries, ledgerPostings, needs, organizations, payments, platformSettings, pledges } from "#db/schema";
 import { SYSTEM_ACTOR, recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { paymentHoldings } from "~/modules/ledger/ledger.server";
-import { need as needFund } from "~/modules/ledger/ledger";
+import { SUSPENSE, need as needFund } from "~/modules/ledger/ledger";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { publicTitleIn } from "~/modules/needs/titles";
 import { PaymentError } from "~/modules/payments/errors";
@@ -76,7 +76,7 @@ export async function creditWindowDays(db: DbOrTx): Promise<number> {
 export async function offerCredits(db: Db, input: { origin: string; now?: Date }): Promise<number> {
   const now = input.now ?? new Date();
   const held = sql<string>`-sum(${ledgerPostings.amountMinor})`;
-  const rows = await db
+  const dead = await db
     .select({ paymentId: ledgerEntries.paymentId, needId: ledgerAccounts.needId, held })
     .from(ledgerPostings)
     .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerPostings.accountId))
@@ -87,6 +87,25 @@ export async function offerCredits(db: Db, input: { origin: string; now?: Date }
     .groupBy(ledgerEntries.paymentId, ledgerAccounts.needId)
     .having(sql`${held} > 0`)
     .limit(500);
+  // A late payment (its pledge had expired or was cancelled) waits in suspense; when its need can
+  // no longer take it — cancelled, expired, or funded by others meanwhile — it is the donor's credit too.
+  const late = await db
+    .select({ paymentId: payments.id, needId: pledges.needId })
+    .from(payments)
+    .innerJoin(pledges, eq(pledges.id, payments.pledgeId))
+    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .leftJoin(donorCredits, and(eq(donorCredits.paymentId, payments.id), eq(donorCredits.fromNeedId, needs.id)))
+    .where(
+      and(
+        eq(payments.allocation, "suspense"),
+        inArray(payments.flag, ["paid_after_cancelled", "paid_after_expired"]),
+        inArray(payments.status, ["succeeded", "partly_refunded"]),
+        isNull(donorCredits.id),
+        sql`(${needs.state} <> 'published' or ${needs.targetMinor} - ${needs.paidMinor} - ${needs.reservedMinor} <= 0)`,
+      ),
+    )
+    .limit(500);
+  const rows: { paymentId: string | null; needId: string | null; held: string | null }[] = [...dead, ...late.map((r) => ({ ...r, held: null }))];
   if (rows.length === 0) return 0;
   const days = await creditWindowDays(db);
   let offered = 0;
@@ -100,6 +119,8 @@ export async function offerCredits(db: Db, input: { origin: string; now?: Date }
         .limit(1);
       const email = p?.pledgeEmail ?? p?.payment.donorEmail ?? null;
       if (!p || !email || !["succeeded", "partly_refunded"].includes(p.payment.status)) return false;
+      const amountMinor = row.held !== null ? Number(row.held) : holdingIn(await paymentHoldings(tx, p.payment.id), SUSPENSE);
+      if (amountMinor <= 0) return false;
       const [need] = await tx.select({ titleAr: needs.titleAr, titleEn: needs.titleEn, orgId: needs.orgId, currency: needs.currency }).from(needs).where(eq(needs.id, row.needId!));
       const [credit] = await tx
         .insert(donorCredits)
@@ -108,7 +129,7 @@ export async function offerCredits(db: Db, input: { origin: string; now?: Date }
           paymentId: row.paymentId!,
           fromNeedId: row.needId!,
           currency: need!.currency,
-          amountMinor: Number(row.held),
+          amountMinor,
           email,
           zakat: p.zakat === true,
           expiresAt: new Date(now.getTime() + days * DAY_MS),
@@ -164,6 +185,8 @@ export async function creditView(db: DbOrTx, creditId: string, now: Date = new D
 /** The money of the credit still sits on its need (nobody refunded or moved it meanwhile). */
 async function stillHeld(tx: DbOrTx, credit: DonorCredit): Promise<boolean> {
   const [payment] = await tx.select({ needId: payments.needId, allocation: payments.allocation }).from(payments).where(eq(payments.id, credit.paymentId));
+  // A late payment's credit: its money still waits in suspense (finance has not placed it meanwhile).
+  if (payment?.allocation === "suspense") return holdingIn(await paymentHoldings(tx, credit.paymentId), SUSPENSE) >= credit.amountMinor;
   if (!payment || payment.allocation !== "need_fund" || payment.needId !== credit.fromNeedId) return false;
   return holdingIn(await paymentHoldings(tx, credit.paymentId), needFund(credit.fromNeedId)) >= credit.amountMinor;
 }
