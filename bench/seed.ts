@@ -699,7 +699,7 @@ async function checkForeignKeys(client: pg.Client, log: Log) {
       where not exists (select 1 from needs n where n.id = t.need_id) or not exists (select 1 from users u where u.id = t.actor_id)
     union all
     select 'pledges.need_id/org_id', count(*)::int from pledges p
-      where not exists (select 1 from needs n where n.id = p.need_id) or not exists (select 1 from organizations o where o.id = p.org_id)`);
+      where (p.need_id is not null and not exists (select 1 from needs n where n.id = p.need_id)) or not exists (select 1 from organizations o where o.id = p.org_id)`);
   const broken = rows.filter((r) => r.n > 0);
   if (broken.length) throw new Error(`seed broke foreign keys: ${broken.map((r) => `${r.what}: ${r.n}`).join("; ")}`);
   log(`  foreign keys checked: ${((performance.now() - t) / 1000).toFixed(1)} s`);
