@@ -178,3 +178,24 @@ test("an appeal with a matching sponsor doubles a donor's card gift (en)", async
     .toBe(1);
   await expect(page.getByTestId("pledge-matched")).toContainText("became");
 });
+
+/**
+ * Monthly giving offline (decision 066), in Arabic: a guest sets up a standing order by bank
+ * transfer; the gift's own page (the signed link) shows this month's reference and cancels it.
+ */
+test("a guest sets up a monthly standing order by bank transfer and cancels it (ar)", async ({ page }) => {
+  const s = strings.ar.giving;
+  await page.goto("/orgs/sohag-palms/give?lng=ar");
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await page.locator("#give-amount").fill("200");
+  await page.getByTestId("give-frequency-monthly").check();
+  await page.locator('input[name="method"][value="bank_transfer"]').check();
+  await page.locator("#give-email").fill(`monthly.${Date.now().toString(36)}@e2e.tadamon.test`);
+  await page.getByTestId("give-submit").click();
+  await expect(page).toHaveURL(/\/monthly\/[0-9a-f-]{36}\?s=.*created=1/);
+  await expect(page.getByTestId("monthly-notice")).toHaveText(s.monthly.notice.created);
+  await expect(page.getByTestId("monthly-months").locator("a")).toHaveText(/TDM-/);
+  await page.getByTestId("monthly-cancel").click();
+  await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "cancelled");
+  await expect(page.getByTestId("monthly-notice")).toHaveText(s.monthly.notice.cancelled);
+});
