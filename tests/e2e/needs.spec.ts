@@ -66,6 +66,9 @@ test.describe("needs: from a household to a published need, with a second person
     await page.locator("#need-editor-storyAr").fill("تحتاج أم لثلاثة أطفال إلى دعم لتبقى ابنتها في المدرسة هذا العام.");
     await page.locator("#need-editor-onlyLanguage").selectOption("ar");
     await page.getByTestId("need-save").click();
+    // The save's navigation lands on the need page before the next click (a click during it aborted it, logging an AbortError).
+    await expect(page).not.toHaveURL(/\/edit(\?|$)/);
+    await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.draft);
     await page.getByTestId("need-action-submit").click();
     await expect(page.getByTestId("need-state")).toHaveText(ar.needs.states.submitted);
     const needUrl = page.url().split("?")[0];
