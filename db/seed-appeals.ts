@@ -38,7 +38,7 @@ export async function seedDemoAppeal(tx: Tx, ctx: { orgIds: Map<string, string>;
     matchCap: "10000",
   });
   const actor = (userId: string) => ({ userId, ip: null, userAgent: "seed" });
-  await createAppeal(db, actor(admin), { id: orgId, defaultCurrency: org.defaultCurrency }, form);
+  await createAppeal(db, actor(admin), { id: orgId, defaultCurrency: org.defaultCurrency, timeZone: org.timeZone }, form);
   const { pledge } = await createFundPledge(db, {
     orgSlug: "sohag-palms",
     amountMinor: 1_000_000,

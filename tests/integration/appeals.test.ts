@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { appealMatches, appeals, pledges } from "#db/schema";
 import { getDb } from "~/utils/db.server";
 import { checkLedger } from "~/modules/ledger/ledger.server";
-import { todayIn } from "~/modules/needs/money";
+import { startOfDayIn, todayIn } from "~/modules/needs/money";
 import { addMonths } from "~/modules/needs/need-steps.server";
 import { createPledge } from "~/modules/pledging/pledges.server";
 import { recordPayment } from "~/modules/payments/payments.server";
@@ -76,6 +76,11 @@ describe("appeals", () => {
     const taken = await post({ ...ok });
     expect(taken.status).toBe(409);
     expect(await count()).toBe(1);
+    // The window is the organisation's days: from its first instant of the first day to its last of the last.
+    const [created] = await db.select().from(appeals).where(eq(appeals.slug, String(ok.slug)));
+    expect(created.startsAt.toISOString()).toBe(startOfDayIn(w.org.timeZone, String(ok.startsOn)).toISOString());
+    expect(todayIn(w.org.timeZone, created.endsAt)).toBe(ok.endsOn);
+    expect(todayIn(w.org.timeZone, new Date(created.endsAt.getTime() + 1))).not.toBe(ok.endsOn);
     const list = await run(staffAppeals.loader, await signedInRequest(w.author.id, `/staff/${w.org.slug}/appeals`), { orgSlug: w.org.slug });
     expect(list.body.appeals.map((a: { slug: string }) => a.slug)).toEqual([ok.slug]);
   });

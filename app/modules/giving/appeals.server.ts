@@ -21,7 +21,7 @@ import { appealMatches, appealNeeds, appeals, needs, organizations, payments, pl
 import { SYSTEM_ACTOR, recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { UNRESTRICTED, need as needFund } from "~/modules/ledger/ledger";
 import { paymentHoldings } from "~/modules/ledger/ledger.server";
-import { parseMoney } from "~/modules/needs/money";
+import { parseMoney, startOfDayIn } from "~/modules/needs/money";
 import { NEED_CATEGORIES, type NeedCategory } from "~/modules/needs/schemas";
 import { allocateFromFund } from "~/modules/payments/payment-fund.server";
 import { holdingIn } from "~/modules/payments/payment-steps.server";
@@ -65,7 +65,7 @@ export type AppealForm = z.output<typeof AppealFormSchema>;
  * written: a match cap that is not a positive amount of the organisation's currency (a cap below
  * zero included), a governorate or need not of this organisation, a slug already taken.
  */
-export async function createAppeal(db: Db, actor: Actor, org: { id: string; defaultCurrency: string }, form: AppealForm): Promise<Appeal> {
+export async function createAppeal(db: Db, actor: Actor, org: { id: string; defaultCurrency: string; timeZone: string }, form: AppealForm): Promise<Appeal> {
   let capMinor: number | null = null;
   if (form.matchCap !== undefined) {
     const parsed = parseMoney(form.matchCap, org.defaultCurrency);
@@ -94,8 +94,9 @@ export async function createAppeal(db: Db, actor: Actor, org: { id: string; defa
         titleEn: form.titleEn ?? null,
         storyAr: form.storyAr ?? null,
         storyEn: form.storyEn ?? null,
-        startsAt: new Date(`${form.startsOn}T00:00:00Z`),
-        endsAt: new Date(`${form.endsOn}T23:59:59Z`),
+        // The organisation's days: from the first instant of the first day to the last of the last.
+        startsAt: startOfDayIn(org.timeZone, form.startsOn),
+        endsAt: new Date(startOfDayIn(org.timeZone, nextDay(form.endsOn)).getTime() - 1),
         categories: form.categories.length ? (form.categories as NeedCategory[]) : null,
         regionId: form.regionId ?? null,
         matchPercent: form.matchPercent === undefined ? null : Number(form.matchPercent),
@@ -108,6 +109,12 @@ export async function createAppeal(db: Db, actor: Actor, org: { id: string; defa
     await recordAudit(tx, actor, { orgId: org.id, action: "appeal.create", entityType: "appeal", entityId: appeal.id, change: { slug: appeal.slug, kind: appeal.kind, needs: chosen.length, matchPercent: appeal.matchPercent, matchCapMinor: capMinor } });
     return appeal;
   });
+}
+
+/** The day after a YYYY-MM-DD. */
+function nextDay(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
 /** The condition "this need belongs to the appeal": chosen, or (with a filter, or with nothing chosen) matching its filter. */

@@ -48,3 +48,28 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
+
+/** Minutes a time zone is ahead of UTC at an instant (Beirut in summer: 180). */
+function offsetMinutes(timeZone: string, at: Date): number {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second"));
+  return Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The first instant of a day (YYYY-MM-DD) in a time zone: midnight there, or the first moment the
+ * clock shows that day where a daylight-saving change skips midnight. Windows that staff give as
+ * days (an appeal's) are the organisation's days, not UTC's.
+ */
+export function startOfDayIn(timeZone: string, day: string): Date {
+  const [y, m, d] = day.split("-").map(Number);
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // Two corrections settle it, daylight saving included.
+  let guess = midnightUtc - offsetMinutes(timeZone, new Date(midnightUtc)) * 60_000;
+  guess = midnightUtc - offsetMinutes(timeZone, new Date(guess)) * 60_000;
+  // Where midnight does not exist (the clock jumps from 23:59 to 01:00), the day starts at the jump.
+  while (todayIn(timeZone, new Date(guess)) < day) guess += 15 * 60_000;
+  while (todayIn(timeZone, new Date(guess - 60_000)) >= day) guess -= 15 * 60_000;
+  return new Date(guess);
+}
