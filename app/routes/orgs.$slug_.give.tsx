@@ -13,7 +13,7 @@ import { PledgeError } from "~/modules/pledging/errors";
 import { createFundPledge, fundGiftForm } from "~/modules/pledging/fund-pledge.server";
 import { createMonthlyGift, monthlyGiftPath } from "~/modules/giving/monthly.server";
 import { startSubscriptionCheckout } from "~/modules/giving/monthly-stripe.server";
-import { appealBySlug } from "~/modules/giving/appeals.server";
+import { appealBySlug, takesSponsor } from "~/modules/giving/appeals.server";
 import { newIdempotencyKey } from "~/modules/pledging/pledges.server";
 import { getAuth } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -61,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const appealSlug = new URL(request.url).searchParams.get("appeal");
   const found = appealSlug ? await appealBySlug(db, appealSlug) : null;
   const appeal =
-    found && found.appeal.orgId === form.org.id && found.appeal.matchPercent !== null && found.appeal.endsAt.getTime() > Date.now()
+    found && takesSponsor(found.appeal, form.org.id)
       ? { slug: found.appeal.slug, title: (locale === "ar" ? found.appeal.titleAr || found.appeal.titleEn : found.appeal.titleEn || found.appeal.titleAr) ?? "", percent: found.appeal.matchPercent }
       : null;
   return data(

@@ -10,6 +10,7 @@ import { getDb } from "~/utils/db.server";
 import { checkLedger } from "~/modules/ledger/ledger.server";
 import { startOfDayIn, todayIn } from "~/modules/needs/money";
 import { addMonths } from "~/modules/needs/need-steps.server";
+import { createNeed, transitionNeed, verificationQueue } from "~/modules/needs/needs.server";
 import { createPledge } from "~/modules/pledging/pledges.server";
 import { recordPayment } from "~/modules/payments/payments.server";
 import { fundGifts } from "~/modules/matching/fund.server";
@@ -21,7 +22,7 @@ import * as pledgePage from "~/routes/pledges.$reference";
 import * as appealsCsv from "~/routes/staff.$orgSlug.appeals[.csv]";
 import { parseCsv } from "~/modules/reports/csv";
 import { unique } from "../fixtures/db";
-import { actorFor } from "../fixtures/needs";
+import { actorFor, needFields } from "../fixtures/needs";
 import { idemKey, needRow, pledgeInput, pledgeWorld, publishedNeed } from "../fixtures/pledging";
 import { makeRequest, run, signedInRequest } from "../fixtures/routes";
 
@@ -179,5 +180,25 @@ describe("appeals", () => {
     const all = await db.select().from(appealMatches).where(eq(appealMatches.orgId, w.org.id));
     expect(all.map((m) => [m.appealId, m.amountMinor])).toEqual([[capped.id, 1_000]]);
     expect((await checkLedger(db, w.org.id)).problems).toEqual([]);
+  });
+
+  it("an emergency appeal's chosen needs come first in the verifiers' queue, still for a second person to verify", async () => {
+    const w = await pledgeWorld();
+    const db = await getDb();
+    const submitted = async () => {
+      const draft = await createNeed(db, { orgId: w.org.id, actor: actorFor(w.author.id), authorId: w.author.id, householdId: w.household.id, fields: needFields(), items: [] });
+      await transitionNeed(db, actorFor(w.author.id), { orgId: w.org.id, needId: draft.id, action: "submit" });
+      return draft;
+    };
+    const older = await submitted();
+    const urgent = await submitted();
+    const before = await verificationQueue(db, w.org.id, w.verifier.id);
+    expect(before.rows.map((r) => r.id).indexOf(older.id)).toBeLessThan(before.rows.map((r) => r.id).indexOf(urgent.id));
+    await createAppeal(db, actorFor(w.admin.id), w.org, AppealFormSchema.parse(form(w, { kind: "emergency", needIds: [urgent.id] })));
+    const after = await verificationQueue(db, w.org.id, w.verifier.id);
+    expect(after.rows[0]).toMatchObject({ id: urgent.id, emergency: true });
+    expect(after.rows.find((r) => r.id === older.id)?.emergency).toBe(false);
+    // The author still cannot verify it.
+    await expect(transitionNeed(db, actorFor(w.author.id), { orgId: w.org.id, needId: urgent.id, action: "verify" })).rejects.toBeTruthy();
   });
 });

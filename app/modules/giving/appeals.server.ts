@@ -151,6 +151,11 @@ export async function appealBySlug(db: DbOrTx, slug: string) {
   return row ?? null;
 }
 
+/** Whether an appeal takes a matching sponsor now: this organisation's, with matching, not ended. The one rule the give form and the fund pledge both ask. */
+export function takesSponsor(appeal: Pick<Appeal, "orgId" | "matchPercent" | "endsAt">, orgId: string, now: Date = new Date()): boolean {
+  return appeal.orgId === orgId && appeal.matchPercent !== null && appeal.endsAt.getTime() > now.getTime();
+}
+
 /** Where an appeal stands: raised on its needs, their targets, matched so far, what the sponsor still holds for matching. */
 export async function appealProgress(db: DbOrTx, appeal: Appeal, now: Date = new Date()) {
   const rows = await appealNeedRows(db, appeal);

@@ -8,6 +8,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "#db/client.server";
 import { appeals, organizations, pledges, regions, users } from "#db/schema";
+import { takesSponsor } from "~/modules/giving/appeals.server";
 import { checkLimits, recordHits, type LimitRule } from "~/modules/rate-limits/rate-limits.server";
 import { PLEDGE_LIMITS, retryAfterSeconds } from "~/modules/rate-limits/rules";
 import { NEED_CATEGORIES, type NeedCategory } from "~/modules/needs/schemas";
@@ -61,7 +62,7 @@ export async function createFundPledge(db: Db, input: CreateFundPledgeInput): Pr
         .from(appeals)
         .where(eq(appeals.slug, String(input.appealSlug).slice(0, 80)))
         .limit(1);
-      if (!appeal || appeal.orgId !== org.id || appeal.matchPercent === null || appeal.endsAt.getTime() <= now.getTime() || input.zakat || categories.length || regionId) {
+      if (!appeal || !takesSponsor(appeal, org.id, now) || input.zakat || categories.length || regionId) {
         throw new PledgeError("appeal_invalid");
       }
       appealId = appeal.id;
