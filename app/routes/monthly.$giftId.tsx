@@ -12,6 +12,7 @@ import { readForm } from "~/utils/forms.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import { appOrigin } from "~/utils/request.server";
+import { publishedUpdatesOf } from "~/modules/needs/updates.server";
 
 /**
  * /monthly/:giftId — a monthly gift (issue 12): the fund, the amount, how it is paid, every month
@@ -35,8 +36,10 @@ async function loadAllowed(request: Request, giftId: string, signature: string |
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const signature = url.searchParams.get("s");
-  const { view, locale } = await loadAllowed(request, params.giftId ?? "", signature);
+  const { view, locale, db } = await loadAllowed(request, params.giftId ?? "", signature);
   const t = await getFixedT(request, ["giving", "common"]);
+  // A sponsor reads the organisation's published updates on the sponsored need (decision 070).
+  const updates = view.need?.publicId ? await publishedUpdatesOf(db, view.need.publicId, 10) : [];
   const { gift, org } = view;
   const fmt = (minor: number) => formatMoney(minor, gift.currency, locale);
   return data(
@@ -48,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       fundName: view.fundName,
       needPublicId: view.need?.publicId ?? null,
       kafalaMonths: view.need?.months ?? null,
+      updates: updates.map((u) => ({ text: (locale === "ar" ? (u.bodyAr ?? u.bodyEn) : (u.bodyEn ?? u.bodyAr)) ?? "", lang: (locale === "ar" ? (u.bodyAr ? "ar" : "en") : u.bodyEn ? "en" : "ar") as "ar" | "en", date: formatDate(u.publishedAt, locale, org.timeZone) })),
       orgName: locale === "ar" ? org.nameAr : org.nameEn,
       amount: fmt(gift.amountMinor),
       method: gift.method,
@@ -114,6 +118,7 @@ export default function MonthlyGiftPage() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("giving");
+  const { t: tn } = useTranslation("needs");
   const hidden = <input type="hidden" name="s" value={page.signature} />;
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4">
@@ -222,6 +227,24 @@ export default function MonthlyGiftPage() {
             ))}
           </tbody>
         </table>
+      )}
+
+      {page.updates.length > 0 && (
+        <section aria-labelledby="sponsor-updates" data-testid="sponsor-updates">
+          <h2 id="sponsor-updates" className="text-xl font-bold">
+            {tn("updates.publicTitle")}
+          </h2>
+          <ol className="mt-2 space-y-3">
+            {page.updates.map((u, i) => (
+              <li key={i} className="border-s-4 border-brand-700 ps-3">
+                <p className="text-sm text-stone-700">{u.date}</p>
+                <p lang={u.lang} dir={u.lang === "ar" ? "rtl" : "ltr"} className="whitespace-pre-line">
+                  {u.text}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
 
       {!page.ended && (

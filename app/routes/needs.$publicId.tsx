@@ -10,6 +10,7 @@ import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
 import { Bdi, Money } from "~/components/bidi";
 import { useFastT } from "~/utils/fast-t";
+import { publishedUpdatesOf } from "~/modules/needs/updates.server";
 
 /** The breadcrumb's separator: points in reading direction, so it is mirrored on right-to-left pages. */
 function Chevron() {
@@ -32,9 +33,10 @@ function excerpt(text: string | null, max = 150): string {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const need = await getPublicNeed(await getDb(), params.publicId ?? "");
+  const db = await getDb();
+  const need = await getPublicNeed(db, params.publicId ?? "");
   if (!need) throw new Response("Not found", { status: 404 });
-  const [locale, t] = await Promise.all([getLocale(request), getFixedT(request, "public")]);
+  const [locale, t, updates] = await Promise.all([getLocale(request), getFixedT(request, "public"), publishedUpdatesOf(db, need.publicId, 10)]);
   const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || en : en || ar) ?? "";
   const title = pick(need.titleAr, need.titleEn);
   const url = `${new URL(request.url).origin}/needs/${need.publicId}`;
@@ -42,6 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     {
       need,
       url,
+      // Written by the organisation, checked by the privacy guard, published by a second person (decision 070).
+      updates: updates.map((u) => ({ text: pick(u.bodyAr, u.bodyEn), lang: (locale === "ar" ? (u.bodyAr ? "ar" : "en") : u.bodyEn ? "en" : "ar") as "ar" | "en", date: u.publishedAt })),
       meta: { title: t("need.metaTitle", { title }), ogTitle: title, description: excerpt(pick(need.storyAr, need.storyEn)) || title },
     },
     { headers: publicCacheHeaders(request) },
@@ -63,7 +67,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function NeedPage() {
-  const { need, url } = useLoaderData<typeof loader>();
+  const { need, url, updates } = useLoaderData<typeof loader>();
   const t = useFastT("public");
   const tn = useFastT("needs");
   const locale = useLocale();
@@ -153,6 +157,24 @@ export default function NeedPage() {
               {t("need.kafalaStart")}
             </Link>
           )}
+        </section>
+      )}
+
+      {updates.length > 0 && (
+        <section aria-labelledby="updates-title" className="rounded-lg border border-stone-200 bg-white p-4" data-testid="need-updates">
+          <h2 id="updates-title" className="text-xl font-bold">
+            {tn("updates.publicTitle")}
+          </h2>
+          <ol className="mt-2 space-y-3">
+            {updates.map((u, i) => (
+              <li key={i} className="border-s-4 border-brand-700 ps-3">
+                <p className="text-sm text-stone-700">{formatDate(u.date, locale)}</p>
+                <p lang={u.lang} dir={u.lang === "ar" ? "rtl" : "ltr"} className="whitespace-pre-line">
+                  {u.text}
+                </p>
+              </li>
+            ))}
+          </ol>
         </section>
       )}
 

@@ -221,7 +221,10 @@ export default function NeedPage() {
         <p>
           <span className="rounded bg-brand-50 px-2 py-1 font-bold text-brand-800" data-testid="need-state">
             {t(`states.${need.state}`)}
-          </span>
+          </span>{" "}
+          <Link to={`${base}/needs/${need.id}/updates`} className={linkClass} data-testid="need-updates-link">
+            {t("updates.link")}
+          </Link>
         </p>
       </PageTitle>
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireMember } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -7,25 +7,30 @@ import { getLocale } from "~/utils/i18next.server";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { verificationQueue } from "~/modules/needs/needs.server";
+import { pendingUpdates } from "~/modules/needs/updates.server";
+import { publicTitleIn } from "~/modules/needs/titles";
+import { formatDate } from "~/utils/format";
 import { NEED_STATES } from "~/modules/needs/lifecycle";
 import { NeedTable } from "~/components/need-table";
-import { BarChart, PageTitle, Section } from "~/components/staff";
+import { BarChart, PageTitle, Section, linkClass } from "~/components/staff";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug, ["verifier", "org_admin"]);
   const locale = await getLocale(request);
-  const queue = await verificationQueue(await getDb(), member.org.id, member.user.id);
+  const db = await getDb();
+  const [queue, updates] = await Promise.all([verificationQueue(db, member.org.id, member.user.id), pendingUpdates(db, member.org.id, member.user.id)]);
   return {
     title: await staffTitle(request, "needs:queue.title", orgName(member.org, locale)),
     org: { slug: member.org.slug, timeZone: member.org.timeZone },
     ...queue,
+    updates: updates.map((u) => ({ id: u.id, needId: u.needId, publicId: u.publicId, title: publicTitleIn(u, locale), mine: u.mine, date: formatDate(u.createdAt, locale, member.org.timeZone) })),
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tadamon" }];
 
 export default function VerificationQueue() {
-  const { org, rows, counts } = useLoaderData<typeof loader>();
+  const { org, rows, counts, updates } = useLoaderData<typeof loader>();
   const { t } = useTranslation("needs");
   const toVerify = rows.filter((r) => !r.mine);
   const mine = rows.filter((r) => r.mine);
@@ -46,6 +51,23 @@ export default function VerificationQueue() {
           </>
         )}
       </Section>
+      {updates.length > 0 && (
+        <Section id="queue-updates" title={t("updates.queue", { count: updates.length })}>
+          <ul className="space-y-1" data-testid="queue-updates">
+            {updates.map((u) => (
+              <li key={u.id}>
+                <Link to={`/staff/${org.slug}/needs/${u.needId}/updates`} className={linkClass}>
+                  {u.title || u.publicId}
+                </Link>{" "}
+                <span className="text-sm text-stone-700">
+                  {u.date}
+                  {u.mine && ` — ${t("updates.yours")}`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
       {mine.length > 0 && (
         <Section id="queue-mine" title={t("queue.mine")} description={t("queue.mineHelp")}>
           <NeedTable slug={org.slug} rows={mine} caption={t("queue.mine")} timeZone={org.timeZone} showSubmitted />

@@ -276,3 +276,42 @@ export const platformSettings = pgTable(
   },
   (t) => [check("platform_settings_one_row", sql`${t.id}`), check("platform_settings_k", sql`${t.kAnonymityMin} between 1 and 100`), check("platform_settings_credit_window", sql`${t.creditWindowDays} between 1 and 365`)],
 );
+
+export const needUpdateStateEnum = pgEnum("need_update_state", ["pending", "published", "rejected"]);
+
+/**
+ * A written update for a need's donors and its kafala sponsor ("the school year started", "the
+ * operation went well"), decision 070. Written by a caseworker or org admin, checked by the
+ * anonymization guard like the need's own public text, published only by a verifier who did not
+ * write it; then emailed to the need's donors and sponsor and shown on the public need page.
+ */
+export const needUpdates = pgTable(
+  "need_updates",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    needId: uuid()
+      .notNull()
+      .references(() => needs.id, { onDelete: "cascade" }),
+    bodyAr: text(),
+    bodyEn: text(),
+    state: needUpdateStateEnum().notNull().default("pending"),
+    /** Guard hits of kind "confirm" the author said are fine (occurrence ids). */
+    confirmed: text().array().notNull().default(sql`'{}'::text[]`),
+    authorId: uuid()
+      .notNull()
+      .references(() => users.id),
+    reviewerId: uuid().references(() => users.id),
+    rejectReason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    reviewedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("need_updates_need_idx").on(t.needId, t.createdAt),
+    index("need_updates_pending_idx").on(t.orgId, t.createdAt).where(sql`${t.state} = 'pending'`),
+    check("need_updates_body", sql`coalesce(length(${t.bodyAr}), 0) + coalesce(length(${t.bodyEn}), 0) > 0`),
+    check("need_updates_review", sql`(${t.state} = 'pending') = (${t.reviewerId} is null)`),
+  ],
+);

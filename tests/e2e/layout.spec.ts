@@ -193,7 +193,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       `${base}/duplicates`,
       `${base}/needs`,
       ...(household ? [`${base}/needs/new?household=${household.split("/").pop()}`] : []),
-      ...(need ? [need] : []),
+      ...(need ? [need, `${need}/updates`] : []),
       `${base}/verification`,
       `${base}/appeals`,
       `${base}/members`,

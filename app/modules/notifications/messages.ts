@@ -16,6 +16,14 @@ export type EmailMessage =
       data: { name: string; amount: string; needTitle: string; orgName: string; until: string; chooseUrl: string; zakat: boolean };
     }
   | {
+      template: "need-update";
+      /**
+       * A verifier published a written update on a need (decision 070): its text in the donor's
+       * language (else the other one), the need's public title and its public page. Nothing else.
+       */
+      data: { name: string; needTitle: string; orgName: string; body: string; needUrl: string };
+    }
+  | {
       template: "monthly-gift";
       /**
        * Monthly giving (issue 12): the gift started, a card payment failed (update the card), a
@@ -227,6 +235,7 @@ export const EMAIL_TEMPLATES = [
   "giving-digest",
   "donor-credit",
   "monthly-gift",
+  "need-update",
 ] as const satisfies readonly EmailTemplateName[];
 
 /**

@@ -19,6 +19,7 @@ import GiftDelivered, { subject as giftDeliveredSubject } from "#emails/gift-del
 import GivingDigest, { subject as givingDigestSubject } from "#emails/giving-digest";
 import DonorCredit, { subject as donorCreditSubject } from "#emails/donor-credit";
 import MonthlyGift, { subject as monthlyGiftSubject } from "#emails/monthly-gift";
+import NeedUpdate, { subject as needUpdateSubject } from "#emails/need-update";
 import type { EmailMessage } from "./messages";
 
 export interface RenderedEmail {
@@ -119,6 +120,11 @@ function elementFor(locale: Locale, t: Translate, message: EmailMessage): { subj
       return {
         subject: monthlyGiftSubject(t, message.data),
         element: <MonthlyGift locale={locale} t={t} data={message.data} />,
+      };
+    case "need-update":
+      return {
+        subject: needUpdateSubject(t, message.data),
+        element: <NeedUpdate locale={locale} t={t} data={message.data} />,
       };
     default: {
       const unknown: never = message;
