@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Db, Tx } from "#db/client.server";
-import { appeals, organizations } from "#db/schema";
+import { appeals, needs, needUpdates, organizations } from "#db/schema";
+import { UPDATABLE_STATES, reviewNeedUpdate, writeNeedUpdate } from "~/modules/needs/updates.server";
 import { AppealFormSchema, createAppeal } from "~/modules/giving/appeals.server";
 import { todayIn } from "~/modules/needs/money";
 import { addMonths } from "~/modules/needs/need-steps.server";
@@ -63,4 +64,34 @@ export async function seedDemoAppeal(tx: Tx, ctx: { orgIds: Map<string, string>;
     idempotencyKey: "tadamon-demo-appeal-sponsor-payment",
     now: ctx.now,
   });
+}
+
+/**
+ * A published update (decision 070) on the Bayader need that received the most money: written by
+ * its caseworker, published by its verifier, so the need's public page and its donors' mailbox show
+ * one. Idempotent: an organisation with an update already is left as it is.
+ */
+export async function seedDemoUpdate(tx: Tx, ctx: { orgIds: Map<string, string>; userIds: Map<string, string>; caseworkerEmail: string; verifierEmail: string }) {
+  const db = tx as unknown as Db;
+  const orgId = ctx.orgIds.get("bayader-camps");
+  const writer = ctx.userIds.get(ctx.caseworkerEmail);
+  const verifier = ctx.userIds.get(ctx.verifierEmail);
+  if (!orgId || !writer || !verifier) return;
+  const [exists] = await tx.select({ id: needUpdates.id }).from(needUpdates).where(eq(needUpdates.orgId, orgId)).limit(1);
+  if (exists) return;
+  const [need] = await tx
+    .select({ id: needs.id })
+    .from(needs)
+    .where(and(eq(needs.orgId, orgId), inArray(needs.state, [...UPDATABLE_STATES]), gt(needs.paidMinor, 0)))
+    .orderBy(desc(needs.paidMinor), asc(needs.id))
+    .limit(1);
+  if (!need) return;
+  const actor = (userId: string) => ({ userId, ip: null, userAgent: "seed" });
+  const update = await writeNeedUpdate(db, actor(writer), {
+    orgId,
+    needId: need.id,
+    bodyAr: "وصلت أول دفعة من تبرعاتكم، وبدأنا بما خُصّصت له. سنكتب لكم مرة أخرى عند اكتمال المبلغ. شكرًا لكم.",
+    bodyEn: "The first part of your gifts has arrived and we have started on what it is for. We will write again when the whole amount is in. Thank you.",
+  });
+  await reviewNeedUpdate(db, actor(verifier), { orgId, updateId: update.id, decision: "publish", origin: (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "") });
 }
