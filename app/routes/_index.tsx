@@ -40,6 +40,9 @@ export default function Home() {
         <p className="mt-4">
           <Link to="/needs" className="inline-block rounded bg-brand-700 px-4 py-2 font-bold text-white hover:bg-brand-800">
             {t("home.seeAll")}
+          </Link>{" "}
+          <Link to="/give" className="ms-2 inline-block rounded border-2 border-brand-700 px-4 py-2 font-bold text-brand-800 hover:bg-brand-50" data-testid="home-give-anywhere">
+            {t("home.giveAnywhere")}
           </Link>
         </p>
       </section>

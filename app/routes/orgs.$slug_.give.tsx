@@ -64,9 +64,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     found && takesSponsor(found.appeal, form.org.id)
       ? { slug: found.appeal.slug, title: (locale === "ar" ? found.appeal.titleAr || found.appeal.titleEn : found.appeal.titleEn || found.appeal.titleAr) ?? "", percent: found.appeal.matchPercent }
       : null;
+  // Filled in from /give (decision 071) or a link: amount, how often, zakat, kinds of need.
+  const q = new URL(request.url).searchParams;
+  const prefill: Record<string, string | string[]> = {};
+  if (q.get("amount")) prefill.amount = q.get("amount")!.slice(0, 40);
+  if (q.get("frequency") === "monthly") prefill.frequency = "monthly";
+  if (q.get("zakat") === "on") prefill.zakat = "on";
+  const categories = q.getAll("categories").filter((c) => (NEED_CATEGORIES as readonly string[]).includes(c));
+  if (categories.length) prefill.categories = [...new Set(categories)];
   return data(
     {
       title: `${t("giving:give.title", { org: name })} — ${t("common:appName")}`,
+      prefill,
+      viaPlatform: q.get("via") === "platform",
       orgName: name,
       slug: form.org.slug,
       currency: form.org.currency,
@@ -177,7 +187,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const inputClass = "w-full rounded border border-stone-400 px-3 py-2";
 
 export default function GiveToFund() {
-  const { orgName, slug, currency, minimum, methods, governorates, idempotencyKey, donorEmail, appeal } = useLoaderData<typeof loader>();
+  const { orgName, slug, currency, minimum, methods, governorates, idempotencyKey, donorEmail, appeal, prefill, viaPlatform } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const { t } = useTranslation(["giving", "pledging", "needs"]);
   const errs = (name: string) =>
@@ -186,11 +196,12 @@ export default function GiveToFund() {
         {e.includes(":") ? t(e) : e}
       </p>
     ));
+  const values = reply?.values ?? prefill;
   const value = (name: string) => {
-    const v = reply?.values[name];
+    const v = values[name];
     return typeof v === "string" ? v : undefined;
   };
-  const chosen = new Set(Array.isArray(reply?.values.categories) ? reply.values.categories : reply?.values.categories ? [reply.values.categories] : []);
+  const chosen = new Set(Array.isArray(values.categories) ? values.categories : values.categories ? [values.categories] : []);
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4">
       <p>
@@ -200,6 +211,14 @@ export default function GiveToFund() {
       </p>
       <h1 className="text-2xl font-bold text-brand-800">{t("giving:give.heading", { org: orgName })}</h1>
       <p>{t("giving:give.intro")}</p>
+      {viaPlatform && (
+        <p role="note" className="rounded border border-brand-200 bg-brand-50 p-3" data-testid="give-via-platform">
+          {t("giving:platform.via", { org: orgName })}{" "}
+          <Link to="/give" className="text-brand-700 underline">
+            {t("giving:platform.viaBack")}
+          </Link>
+        </p>
+      )}
       {reply?.message && (
         <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 font-bold text-red-900" data-testid="give-error">
           {reply.message}
