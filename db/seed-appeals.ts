@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Db, Tx } from "#db/client.server";
 import { appeals, needs, needUpdates, organizations } from "#db/schema";
 import { UPDATABLE_STATES, reviewNeedUpdate, writeNeedUpdate } from "~/modules/needs/updates.server";
-import { AppealFormSchema, createAppeal } from "~/modules/giving/appeals.server";
+import { AppealFormSchema, PlatformAppealFormSchema, createAppeal, createPlatformAppeal } from "~/modules/giving/appeals.server";
 import { todayIn } from "~/modules/needs/money";
 import { addMonths } from "~/modules/needs/need-steps.server";
 import { createFundPledge } from "~/modules/pledging/fund-pledge.server";
@@ -94,4 +94,28 @@ export async function seedDemoUpdate(tx: Tx, ctx: { orgIds: Map<string, string>;
     bodyEn: "The first part of your gifts has arrived and we have started on what it is for. We will write again when the whole amount is in. Thank you.",
   });
   await reviewNeedUpdate(db, actor(verifier), { orgId, updateId: update.id, decision: "publish", origin: (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "") });
+}
+
+/** The demo's platform appeal (decision 072): school fees across Lebanon's organisations, this term. */
+export const DEMO_PLATFORM_APPEAL_SLUG = "back-to-school-lebanon";
+
+export async function seedDemoPlatformAppeal(tx: Tx, ctx: { adminUserId: string | undefined; now: Date }) {
+  const db = tx as unknown as Db;
+  const [exists] = await tx.select({ id: appeals.id }).from(appeals).where(eq(appeals.slug, DEMO_PLATFORM_APPEAL_SLUG)).limit(1);
+  if (exists || !ctx.adminUserId) return;
+  const today = todayIn("Asia/Beirut", ctx.now);
+  const form = PlatformAppealFormSchema.parse({
+    slug: DEMO_PLATFORM_APPEAL_SLUG,
+    kind: "matched",
+    titleAr: "العودة إلى المدرسة في لبنان",
+    titleEn: "Back to school in Lebanon",
+    storyAr: "أقساط مدرسية وكتب لأطفال العائلات التي تتابعها منظمات تضامن في لبنان، هذا الفصل.",
+    storyEn: "School fees and books for the children of families that Tadamon's organisations in Lebanon support, this term.",
+    startsOn: addMonths(today, -1),
+    endsOn: addMonths(today, 3),
+    currency: "USD",
+    country: "LB",
+    categories: ["school_fees"],
+  });
+  await createPlatformAppeal(db, { userId: ctx.adminUserId, ip: null, userAgent: "seed" }, form);
 }

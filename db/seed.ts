@@ -18,7 +18,7 @@ import {
 } from "./demo-data";
 import { householdMembers, households, memberships, needs, orgPaymentDetails, organizations, regions, users } from "./schema";
 import { countDemoPledges, seedDemoPledges } from "./seed-pledges";
-import { seedDemoAppeal, seedDemoUpdate } from "./seed-appeals";
+import { seedDemoAppeal, seedDemoPlatformAppeal, seedDemoUpdate } from "./seed-appeals";
 import { seedDemoStatement } from "./seed-statements";
 import { seedDemoDisbursements } from "./seed-disbursements";
 
@@ -144,6 +144,8 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     await seedDemoStatement(tx, { orgIds, userIds, now });
     // Giving (issue 12): a matched appeal with its sponsor's money in the fund.
     await seedDemoAppeal(tx, { orgIds, userIds, adminEmail: `sohag.admin@${DEMO_EMAIL_DOMAIN}`, financeEmail: `sohag.finance@${DEMO_EMAIL_DOMAIN}`, now });
+    // A platform appeal across Lebanon's organisations (decision 072).
+    await seedDemoPlatformAppeal(tx, { adminUserId: userIds.get(`platform.admin@${DEMO_EMAIL_DOMAIN}`), now });
     // A written update for a need's donors (decision 070), published by a second person.
     await seedDemoUpdate(tx, { orgIds, userIds, caseworkerEmail: `bayader.caseworker@${DEMO_EMAIL_DOMAIN}`, verifierEmail: `bayader.verifier@${DEMO_EMAIL_DOMAIN}` });
 

@@ -176,6 +176,10 @@ export default function AdminOrganizations() {
       <PageTitle title={t("organizations.title")} intro={t("organizations.intro")}>
         <Link to="/admin/settings" className={linkClass} data-testid="admin-settings-link">
           {t("settings.link")}
+        </Link>{" "}
+        ·{" "}
+        <Link to="/admin/appeals" className={linkClass} data-testid="admin-appeals-link">
+          {t("giving:appeals.platformTitle")}
         </Link>
       </PageTitle>
       {notice && !reply && <Notice tone="success">{t("organizations.created")}</Notice>}

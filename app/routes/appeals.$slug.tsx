@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Bdi, Money } from "~/components/bidi";
 import { NeedCard } from "~/components/need-card";
 import { linkClass, useLocale } from "~/components/staff";
-import { appealBySlug, appealProgress } from "~/modules/giving/appeals.server";
+import { appealBySlug, appealProgress, platformAppealTimeZone } from "~/modules/giving/appeals.server";
 import { getPublicNeed } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw new Response("Not Found", { status: 404 });
   const [locale, t] = await Promise.all([getLocale(request), getFixedT(request, ["giving", "common"])]);
   const { appeal, org } = found;
+  const zone = org?.timeZone ?? platformAppealTimeZone(appeal.country);
   const progress = await appealProgress(db, appeal);
   const cards = (await Promise.all(progress.publicIds.slice(0, SHOWN).map((id) => getPublicNeed(db, id)))).filter((n) => n !== null);
   const fmt = (minor: number) => formatMoney(minor, appeal.currency, locale);
@@ -37,9 +38,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       story: pick(appeal.storyAr, appeal.storyEn),
       kind: appeal.kind,
       slug: appeal.slug,
-      org: { slug: org.slug, name: locale === "ar" ? org.nameAr : org.nameEn },
-      from: formatDate(appeal.startsAt, locale, org.timeZone),
-      until: formatDate(appeal.endsAt, locale, org.timeZone),
+      // A platform appeal (decision 072) has no organisation: its needs are several organisations'.
+      org: org ? { slug: org.slug, name: locale === "ar" ? org.nameAr : org.nameEn } : null,
+      from: formatDate(appeal.startsAt, locale, zone),
+      until: formatDate(appeal.endsAt, locale, zone),
       state: progress.state,
       raised: fmt(progress.raisedMinor),
       target: fmt(progress.targetMinor),
@@ -64,9 +66,15 @@ export default function AppealPage() {
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <p>
-        <Link to={`/orgs/${page.org.slug}`} className={linkClass}>
-          <Bdi>{page.org.name}</Bdi>
-        </Link>
+        {page.org ? (
+          <Link to={`/orgs/${page.org.slug}`} className={linkClass}>
+            <Bdi>{page.org.name}</Bdi>
+          </Link>
+        ) : (
+          <span className="font-bold" data-testid="appeal-platform">
+            {t("appeals.platformBy")}
+          </span>
+        )}
       </p>
       <h1 className="text-3xl font-bold text-brand-800">{page.heading}</h1>
       {page.kind === "emergency" && <p className="inline-block rounded bg-red-100 px-2 py-1 font-bold text-red-900">{t("appeals.emergency")}</p>}
@@ -91,7 +99,7 @@ export default function AppealPage() {
             <p className="text-sm">
               {t("appeals.matchedSoFar", { count: page.match.gifts })} <Money text={page.match.matched} /> · {t("appeals.leftToMatch")} <Money text={page.match.left} />
             </p>
-            {page.state !== "ended" && page.match.needsSponsor && (
+            {page.state !== "ended" && page.match.needsSponsor && page.org && (
               <p className="mt-2 text-sm">
                 <Link to={`/orgs/${page.org.slug}/give?appeal=${page.slug}`} className={linkClass} data-testid="appeal-sponsor">
                   {t("appeals.becomeSponsor")}

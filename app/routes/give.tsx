@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Bdi, Money } from "~/components/bidi";
 import { platformChoices, platformGiftOptions } from "~/modules/matching/platform.server";
+import { runningPlatformAppeals } from "~/modules/giving/appeals.server";
 import { parseMoney } from "~/modules/needs/money";
 import { NEED_CATEGORIES } from "~/modules/needs/schemas";
 import { publicTitleIn } from "~/modules/needs/titles";
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const url = new URL(request.url);
   const q = url.searchParams;
-  const [locale, t, options] = await Promise.all([getLocale(request), getFixedT(request, ["giving", "pledging", "needs", "common"]), platformGiftOptions(db)]);
+  const [locale, t, options, running] = await Promise.all([getLocale(request), getFixedT(request, ["giving", "pledging", "needs", "common"]), platformGiftOptions(db), runningPlatformAppeals(db)]);
   const asked = q.has("currency");
   const raw = {
     currency: (q.get("currency") ?? options.currencies[0]?.code ?? "USD").toUpperCase(),
@@ -85,6 +86,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       values: raw,
       asked,
       errors,
+      // Appeals across organisations running now (decision 072).
+      appeals: running.map((a) => ({ slug: a.slug, emergency: a.kind === "emergency", title: (locale === "ar" ? a.titleAr || a.titleEn : a.titleEn || a.titleAr) ?? a.slug })),
       choices: choices.map((c) => ({
         slug: c.org.slug,
         orgName: locale === "ar" ? c.org.nameAr : c.org.nameEn,
@@ -121,6 +124,23 @@ export default function GiveAnywhere() {
     <div className="mx-auto w-full max-w-2xl space-y-4">
       <h1 className="text-2xl font-bold text-brand-800">{t("giving:platform.heading")}</h1>
       <p>{t("giving:platform.intro")}</p>
+      {d.appeals.length > 0 && (
+        <section aria-labelledby="platform-appeals" className="rounded border border-red-200 bg-red-50 p-3" data-testid="platform-running-appeals">
+          <h2 id="platform-appeals" className="font-bold">
+            {t("giving:appeals.running")}
+          </h2>
+          <ul className="mt-1 space-y-1">
+            {d.appeals.map((a) => (
+              <li key={a.slug}>
+                <Link to={`/appeals/${a.slug}`} className="text-brand-700 underline">
+                  {a.title}
+                </Link>
+                {a.emergency && <span className="ms-2 rounded bg-red-100 px-1 text-xs font-bold text-red-900">{t("giving:appeals.emergency")}</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <Form method="get" className="space-y-4 rounded-lg bg-white p-4 shadow-sm" data-testid="platform-form">
         <div className="grid gap-3 sm:grid-cols-2">
           <div className="space-y-1">

@@ -230,9 +230,10 @@ export const appeals = pgTable(
   "appeals",
   {
     id: uuid().primaryKey().defaultRandom(),
-    orgId: uuid()
-      .notNull()
-      .references(() => organizations.id),
+    /** Null: a platform appeal (decision 072), across organisations, by the platform admin; never matched. */
+    orgId: uuid().references(() => organizations.id),
+    /** A platform appeal's country (null: any); an organisation's appeal has none (it has a governorate). */
+    country: char({ length: 2 }),
     slug: text().notNull(),
     kind: appealKindEnum().notNull(),
     titleAr: text(),
@@ -259,6 +260,7 @@ export const appeals = pgTable(
     check("appeals_match", sql`(${t.matchPercent} is null) = (${t.matchCapMinor} is null)`),
     check("appeals_match_range", sql`${t.matchPercent} is null or (${t.matchPercent} between 1 and 500 and ${t.matchCapMinor} > 0)`),
     check("appeals_some_title", sql`coalesce(${t.titleAr}, ${t.titleEn}) is not null`),
+    check("appeals_platform", sql`case when ${t.orgId} is null then ${t.matchPercent} is null and ${t.regionId} is null else ${t.country} is null end`),
   ],
 );
 

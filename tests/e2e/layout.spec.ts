@@ -152,7 +152,7 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
       ["/needs", /^\/needs\/[^/]+$/],
       ["/needs", /^\/needs\/[^/]+$/, "/pledge"],
     ]);
-    await checkAll(page, consoleErrors, testInfo, ["/", "/needs", ...records, `/orgs/${ORG}`, `/orgs/${ORG}/give`, "/appeals/sohag-winter-health", "/login", "/signup", "/forgot-password"]);
+    await checkAll(page, consoleErrors, testInfo, ["/", "/needs", ...records, `/orgs/${ORG}`, `/orgs/${ORG}/give`, "/appeals/sohag-winter-health", "/appeals/back-to-school-lebanon", "/give", "/give?currency=USD&amount=50", "/login", "/signup", "/forgot-password"]);
   });
 
   test("donor account pages", async ({ page, consoleErrors }, testInfo) => {
@@ -234,6 +234,6 @@ test.describe("layout at 360 px and 1280 px, Arabic and English", () => {
 
   test("platform admin pages", async ({ page, consoleErrors }, testInfo) => {
     await signIn(page, "platform.admin@demo.tadamon.org", DEMO_PASSWORD);
-    await checkAll(page, consoleErrors, testInfo, ["/admin/organizations", "/admin/settings"]);
+    await checkAll(page, consoleErrors, testInfo, ["/admin/organizations", "/admin/settings", "/admin/appeals"]);
   });
 });

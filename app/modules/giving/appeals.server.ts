@@ -26,6 +26,7 @@ import { NEED_CATEGORIES, type NeedCategory } from "~/modules/needs/schemas";
 import { allocateFromFund } from "~/modules/payments/payment-fund.server";
 import { holdingIn } from "~/modules/payments/payment-steps.server";
 import { OrgRuleError } from "~/modules/organizations/errors";
+import { defaultsForCountry } from "~/modules/organizations/country-defaults";
 import { matchFor } from "./match-rule";
 
 export type Appeal = typeof appeals.$inferSelect;
@@ -111,6 +112,92 @@ export async function createAppeal(db: Db, actor: Actor, org: { id: string; defa
   });
 }
 
+/**
+ * The platform admin's form of a platform appeal (decision 072): across organisations, by filter —
+ * a currency, optionally a country and kinds of need; no governorate (those are organisations'),
+ * no chosen needs and no matching (a sponsor's money is one organisation's).
+ */
+export const PlatformAppealFormSchema = z
+  .object({
+    slug: AppealFormSchema.innerType().shape.slug,
+    kind: AppealFormSchema.innerType().shape.kind,
+    titleAr: AppealFormSchema.innerType().shape.titleAr,
+    titleEn: AppealFormSchema.innerType().shape.titleEn,
+    storyAr: AppealFormSchema.innerType().shape.storyAr,
+    storyEn: AppealFormSchema.innerType().shape.storyEn,
+    startsOn: AppealFormSchema.innerType().shape.startsOn,
+    endsOn: AppealFormSchema.innerType().shape.endsOn,
+    categories: AppealFormSchema.innerType().shape.categories,
+    currency: z.string({ required_error: "errors:required" }).trim().toUpperCase().regex(/^[A-Z]{3}$/, "giving:platform.errors.currency"),
+    country: z.preprocess(blank, z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "giving:platform.errors.country").optional()),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.titleAr && !v.titleEn) ctx.addIssue({ code: "custom", path: ["titleAr"], message: "giving:appeals.errors.title" });
+    if (DAY.test(v.startsOn) && DAY.test(v.endsOn) && v.endsOn < v.startsOn) ctx.addIssue({ code: "custom", path: ["endsOn"], message: "giving:appeals.errors.window" });
+  });
+export type PlatformAppealForm = z.output<typeof PlatformAppealFormSchema>;
+
+/**
+ * Creates a platform appeal (the route checked the platform admin). Its days are the country's
+ * (its organisations' usual time zone), else UTC. Refused: a currency or country no organisation
+ * works in (nothing could ever be in it), a slug already taken.
+ */
+export async function createPlatformAppeal(db: Db, actor: Actor, form: PlatformAppealForm): Promise<Appeal> {
+  return db.transaction(async (tx) => {
+    const works = (country?: string) =>
+      tx
+        .select({ id: organizations.id })
+        .from(organizations)
+        .where(and(eq(organizations.defaultCurrency, form.currency), country ? eq(organizations.country, country) : undefined))
+        .limit(1);
+    if ((await works()).length === 0) throw new OrgRuleError("giving:platform.errors.currency", "currency", 400);
+    if (form.country && (await works(form.country)).length === 0) throw new OrgRuleError("giving:platform.errors.country", "country", 400);
+    const [taken] = await tx.select({ id: appeals.id }).from(appeals).where(eq(appeals.slug, form.slug)).limit(1);
+    if (taken) throw new OrgRuleError("giving:appeals.errors.slugTaken", "slug", 409);
+    const timeZone = platformAppealTimeZone(form.country ?? null);
+    const [appeal] = await tx
+      .insert(appeals)
+      .values({
+        orgId: null,
+        country: form.country ?? null,
+        slug: form.slug,
+        kind: form.kind,
+        titleAr: form.titleAr ?? null,
+        titleEn: form.titleEn ?? null,
+        storyAr: form.storyAr ?? null,
+        storyEn: form.storyEn ?? null,
+        startsAt: startOfDayIn(timeZone, form.startsOn),
+        endsAt: new Date(startOfDayIn(timeZone, nextDay(form.endsOn)).getTime() - 1),
+        categories: form.categories.length ? (form.categories as NeedCategory[]) : null,
+        currency: form.currency,
+        createdBy: actor.userId,
+      })
+      .returning();
+    await recordAudit(tx, actor, { orgId: null, action: "appeal.create", entityType: "appeal", entityId: appeal.id, change: { slug: appeal.slug, kind: appeal.kind, platform: true, currency: appeal.currency, country: appeal.country } });
+    return appeal;
+  });
+}
+
+/** A platform appeal's days: its country's usual time zone, else UTC (creation and display agree). */
+export function platformAppealTimeZone(country: string | null): string {
+  return country ? defaultsForCountry(country).timeZone : "UTC";
+}
+
+/** The platform's appeals, newest first (the admin's list). */
+export async function platformAppeals(db: DbOrTx) {
+  return db.select().from(appeals).where(isNull(appeals.orgId)).orderBy(desc(appeals.createdAt)).limit(100);
+}
+
+/** The platform appeals running now (on /give): emergencies first, then the ones ending soonest; title, slug, kind. */
+export async function runningPlatformAppeals(db: DbOrTx, now: Date = new Date()) {
+  return db
+    .select({ slug: appeals.slug, kind: appeals.kind, titleAr: appeals.titleAr, titleEn: appeals.titleEn })
+    .from(appeals)
+    .where(and(isNull(appeals.orgId), lte(appeals.startsAt, now), gte(appeals.endsAt, now)))
+    .orderBy(desc(appeals.kind), asc(appeals.endsAt), desc(appeals.createdAt))
+    .limit(5);
+}
+
 /** The day after a YYYY-MM-DD. */
 function nextDay(day: string): string {
   const [y, m, d] = day.split("-").map(Number);
@@ -120,8 +207,15 @@ function nextDay(day: string): string {
 /** The condition "this need belongs to the appeal": chosen, or (with a filter, or with nothing chosen) matching its filter. */
 function inAppeal(appeal: Appeal) {
   const chosen = sql`exists (select 1 from ${appealNeeds} an where an.appeal_id = ${appeal.id} and an.need_id = ${needs.id})`;
+  // An organisation's appeal: its needs. A platform appeal (decision 072): any organisation's needs in its currency (and country).
+  const owner = appeal.orgId
+    ? eq(needs.orgId, appeal.orgId)
+    : and(
+        eq(needs.currency, appeal.currency),
+        appeal.country ? sql`exists (select 1 from ${organizations} o where o.id = ${needs.orgId} and o.country = ${appeal.country})` : undefined,
+      );
   const filtered = and(
-    eq(needs.orgId, appeal.orgId),
+    owner,
     appeal.categories?.length ? inArray(needs.category, appeal.categories) : undefined,
     appeal.regionId ? eq(needs.publicRegionId, appeal.regionId) : undefined,
   );
@@ -134,18 +228,18 @@ export async function appealNeedRows(db: DbOrTx, appeal: Appeal) {
   return db
     .select({ id: needs.id, publicId: needs.publicId, state: needs.state, targetMinor: needs.targetMinor, paidMinor: needs.paidMinor, reservedMinor: needs.reservedMinor })
     .from(needs)
-    .where(and(eq(needs.orgId, appeal.orgId), inArray(needs.state, ["published", "funded", "disbursed"]), inAppeal(appeal)))
+    .where(and(appeal.orgId ? eq(needs.orgId, appeal.orgId) : eq(needs.currency, appeal.currency), inArray(needs.state, ["published", "funded", "disbursed"]), inAppeal(appeal)))
     .orderBy(asc(needs.deadline), asc(needs.id))
     .limit(200);
 }
 
-/** An appeal by its slug with its organisation; null when unknown. */
+/** An appeal by its slug with its organisation (null for a platform appeal); null when unknown. */
 export async function appealBySlug(db: DbOrTx, slug: string) {
   if (typeof slug !== "string" || !/^[a-z0-9][a-z0-9-]{2,62}$/.test(slug)) return null;
   const [row] = await db
     .select({ appeal: appeals, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug, timeZone: organizations.timeZone } })
     .from(appeals)
-    .innerJoin(organizations, eq(organizations.id, appeals.orgId))
+    .leftJoin(organizations, eq(organizations.id, appeals.orgId))
     .where(eq(appeals.slug, slug))
     .limit(1);
   return row ?? null;
@@ -153,7 +247,7 @@ export async function appealBySlug(db: DbOrTx, slug: string) {
 
 /** Whether an appeal takes a matching sponsor now: this organisation's, with matching, not ended. The one rule the give form and the fund pledge both ask. */
 export function takesSponsor(appeal: Pick<Appeal, "orgId" | "matchPercent" | "endsAt">, orgId: string, now: Date = new Date()): boolean {
-  return appeal.orgId === orgId && appeal.matchPercent !== null && appeal.endsAt.getTime() > now.getTime();
+  return appeal.orgId !== null && appeal.orgId === orgId && appeal.matchPercent !== null && appeal.endsAt.getTime() > now.getTime();
 }
 
 /** Where an appeal stands: raised on its needs, their targets, matched so far, what the sponsor still holds for matching. */
@@ -202,6 +296,7 @@ export async function matchAppealGifts(db: Db, options: { now?: Date; orgId?: st
     .where(
       and(
         sql`${appeals.matchPercent} is not null`,
+        sql`${appeals.orgId} is not null`,
         lte(appeals.startsAt, now),
         gte(appeals.endsAt, new Date(now.getTime() - 7 * 86_400_000)),
         options.orgId ? eq(appeals.orgId, options.orgId) : undefined,
@@ -209,6 +304,7 @@ export async function matchAppealGifts(db: Db, options: { now?: Date; orgId?: st
     );
   let matched = 0;
   for (const appeal of live) {
+    const orgId = appeal.orgId!;
     const due = await db
       .select({ paymentId: payments.id, needId: pledges.needId })
       .from(payments)
@@ -216,7 +312,7 @@ export async function matchAppealGifts(db: Db, options: { now?: Date; orgId?: st
       .innerJoin(needs, eq(needs.id, pledges.needId))
       .where(
         and(
-          eq(payments.orgId, appeal.orgId),
+          eq(payments.orgId, orgId),
           eq(payments.currency, appeal.currency),
           eq(pledges.kind, "need"),
           isNull(payments.reversedAt),
@@ -259,7 +355,7 @@ async function matchOne(db: Db, appeal: Appeal, paymentId: string, needId: strin
       if (amount <= 0) continue;
       const sponsor = sponsors[k];
       const { entryId } = await allocateFromFund(tx, SYSTEM_ACTOR, { paymentId: sponsor.id, needId, amountMinor: amount, idempotencyKey: `match:${paymentId}:${sponsor.id}`, now });
-      await tx.insert(appealMatches).values({ appealId: appeal.id, orgId: appeal.orgId, paymentId, needId, sponsorPaymentId: sponsor.id, giftMinor: gift, amountMinor: amount, currency: appeal.currency, entryId, createdAt: now });
+      await tx.insert(appealMatches).values({ appealId: appeal.id, orgId: appeal.orgId!, paymentId, needId, sponsorPaymentId: sponsor.id, giftMinor: gift, amountMinor: amount, currency: appeal.currency, entryId, createdAt: now });
     }
     return true;
   });
@@ -286,10 +382,3 @@ export async function appealsOf(db: DbOrTx, orgId: string) {
     .limit(100)
     .then((rows) => rows.map((r) => ({ ...r.appeal, matchedMinor: Number(r.matchedMinor) })));
 }
-
-/** Needs chosen for an emergency appeal that is running: the verifiers' queue puts them first. */
-export function inRunningEmergency(now: Date = new Date()) {
-  return sql<boolean>`exists (select 1 from ${appealNeeds} an join ${appeals} a on a.id = an.appeal_id where an.need_id = ${needs.id} and a.kind = 'emergency' and a.ends_at > ${now.toISOString()}::timestamptz)`;
-}
-
-

@@ -13,6 +13,7 @@ import type { HouseholdNeedSummary } from "./types";
 import { NEED_STATES, type NeedState } from "./lifecycle";
 import { UUID, itemsOf, orgOf, publicFieldsOf, guardHitsOf, keptOf, householdOf, type Need } from "./need-steps.server";
 import { reidentificationOf } from "./need-reidentification.server";
+import { inRunningEmergency } from "~/modules/giving/emergency.server";
 
 export const PAGE_SIZE = 20;
 
@@ -99,11 +100,11 @@ export async function needCountsByState(db: DbOrTx, orgId: string): Promise<Reco
 
 /**
  * The verifier's queue: submitted needs, those the person did not write first (they are the ones
- * they may verify); a running emergency appeal's needs first (its fast track, decision 068 — still
+ * they may verify); a running emergency appeal's needs first (its fast track, decisions 068 and 072 — still
  * verified by a second person); then oldest submission first; plus the counts per state.
  */
 export async function verificationQueue(db: DbOrTx, orgId: string, userId: string) {
-  const emergency = sql<boolean>`exists (select 1 from appeal_needs an join appeals a on a.id = an.appeal_id where an.need_id = ${needs.id} and a.kind = 'emergency' and a.ends_at > now())`;
+  const emergency = inRunningEmergency();
   const [rows, counts] = await Promise.all([
     db
       .select({ ...listColumns, emergency })
