@@ -8,16 +8,8 @@ import { PageTitle, Section, buttonClass, dangerButtonClass, inputClass, linkCla
 import type { GuardHit } from "~/modules/anonymization/guard";
 import { getNeedForStaff } from "~/modules/needs/needs.server";
 import { publicTitleIn } from "~/modules/needs/titles";
-import {
-  NeedUpdateError,
-  NeedUpdateFormSchema,
-  NeedUpdateReviewSchema,
-  UPDATABLE_STATES,
-  UPDATE_MAX_LENGTH,
-  needUpdatesForStaff,
-  reviewNeedUpdate,
-  writeNeedUpdate,
-} from "~/modules/needs/updates.server";
+import { needUpdatesForStaff, reviewNeedUpdate, writeNeedUpdate } from "~/modules/needs/updates.server";
+import { NeedUpdateError, NeedUpdateFormSchema, NeedUpdateReviewSchema, UPDATABLE_STATES, UPDATE_MAX_LENGTH } from "~/modules/needs/updates";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import { orgName } from "~/modules/organizations/roles";
 import { noticeFrom, staffTitle } from "~/modules/organizations/route-helpers.server";

@@ -7,69 +7,20 @@
  * public need page.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { Db, DbOrTx } from "#db/client.server";
 import { memberships, monthlyGifts, needs, needUpdates, organizations, pledges, users } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { blockingHits, type GuardHit } from "~/modules/anonymization/guard";
+import { blockingHits } from "~/modules/anonymization/guard";
 import { normalizeEmail } from "~/modules/identity/tokens";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import type { Role } from "~/modules/organizations/roles";
 import { guardHitsOf, keptConfirmations } from "./need-steps.server";
+import { NeedUpdateError, UPDATABLE_STATES } from "./updates";
 import { publicTitleIn } from "./titles";
 
-/** A need has donors (and may have a sponsor) to tell from publication until it is closed. */
-export const UPDATABLE_STATES = ["published", "funded", "disbursed"] as const;
-export const UPDATE_MAX_LENGTH = 2000;
+export { NeedUpdateError, NeedUpdateFormSchema, NeedUpdateReviewSchema, UPDATABLE_STATES, UPDATE_MAX_LENGTH, type NeedUpdateErrorCode } from "./updates";
 const WRITERS: readonly Role[] = ["caseworker", "org_admin"];
-
-export type NeedUpdateErrorCode = "role_not_allowed" | "author_cannot_review" | "guard" | "not_open" | "not_found" | "not_pending" | "reason_required";
-
-export class NeedUpdateError extends Error {
-  constructor(
-    readonly code: NeedUpdateErrorCode,
-    readonly hits: GuardHit[] = [],
-  ) {
-    super(code);
-    this.name = "NeedUpdateError";
-  }
-
-  get status(): 400 | 403 | 404 | 409 | 422 {
-    switch (this.code) {
-      case "role_not_allowed":
-      case "author_cannot_review":
-        return 403;
-      case "not_found":
-        return 404;
-      case "guard":
-        return 422;
-      case "reason_required":
-        return 400;
-      default:
-        return 409;
-    }
-  }
-}
-
-const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const body = z.preprocess(blankToNull, z.string().trim().max(UPDATE_MAX_LENGTH, "needs:updates.errors.tooLong").optional());
-
-/** The form that writes an update: at least one language; `confirm` holds confirmed guard occurrences. */
-export const NeedUpdateFormSchema = z
-  .object({
-    intent: z.literal("write"),
-    bodyAr: body,
-    bodyEn: body,
-    confirm: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(300)).max(200)),
-  })
-  .refine((v) => Boolean(v.bodyAr || v.bodyEn), { message: "needs:updates.errors.bodyRequired", path: ["bodyAr"] });
-
-export const NeedUpdateReviewSchema = z.object({
-  intent: z.enum(["publish", "reject"]),
-  updateId: z.string().uuid("needs:updates.errors.notFound"),
-  reason: z.preprocess(blankToNull, z.string().trim().max(500, "needs:updates.errors.tooLong").optional()),
-});
 
 async function rolesOf(tx: DbOrTx, orgId: string, userId: string | null): Promise<Role[]> {
   if (!userId) return [];
