@@ -151,6 +151,14 @@ export default function NeedUpdatesPage() {
           <Link to={`/staff/${d.orgSlug}/needs/${d.need.id}`} className={linkClass}>
             {d.need.title || d.need.publicId}
           </Link>
+          {d.open && (
+            <>
+              {" · "}
+              <Link to={`/needs/${d.need.publicId}`} className={linkClass} data-testid="update-public-link">
+                {t("needs:updates.publicPage")}
+              </Link>
+            </>
+          )}
         </p>
       </PageTitle>
       {d.notice && !reply && <Notice tone="success">{t(`needs:updates.notice.${d.notice}`)}</Notice>}

@@ -199,3 +199,70 @@ test("a guest sets up a monthly standing order by bank transfer and cancels it (
   await expect(page.getByTestId("monthly-status")).toHaveAttribute("data-status", "cancelled");
   await expect(page.getByTestId("monthly-notice")).toHaveText(s.monthly.notice.cancelled);
 });
+
+/**
+ * "Give where it is needed most" (decision 071), in English: the donor says what and how much,
+ * Tadamon names the organisation and why, and its fund form opens filled in; a bank transfer gets
+ * its reference.
+ */
+test("a donor gives where it is needed most: Tadamon names the organisation and why, its form opens filled in (en)", async ({ page }) => {
+  const s = strings.en.giving.platform;
+  await page.goto("/?lng=en");
+  await page.getByTestId("home-give-anywhere").click();
+  await expect(page).toHaveURL(/\/give/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(s.heading);
+  await page.getByTestId("platform-amount").fill("40");
+  await page.getByTestId("platform-currency").selectOption("USD");
+  await page.locator('input[name="categories"][value="school_fees"]').check();
+  await page.getByTestId("platform-submit").click();
+  await expect(page.getByTestId("platform-result")).toContainText(s.goesTo);
+  await expect(page.getByTestId("platform-result")).toContainText("urgency");
+  await page.getByTestId("platform-give").click();
+  await expect(page).toHaveURL(/\/orgs\/[a-z0-9-]+\/give\?.*via=platform/);
+  await expect(page.getByTestId("give-via-platform")).toBeVisible();
+  await expect(page.locator("#give-amount")).toHaveValue("40");
+  await expect(page.locator('input[name="categories"][value="school_fees"]')).toBeChecked();
+  await page.locator('input[name="method"][value="bank_transfer"]').check();
+  await page.locator("#give-email").fill(`anywhere.${Date.now().toString(36)}@e2e.tadamon.test`);
+  await page.getByTestId("give-submit").click();
+  await expect(page).toHaveURL(/\/pledges\/TDM-/);
+});
+
+/**
+ * Updates for donors (decision 070), in Arabic: a caseworker writes one on a published need, a
+ * verifier (another person) publishes it, and it is on the need's public page.
+ */
+test("a caseworker writes an update, a verifier publishes it, and the need's page shows it (ar)", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const s = strings.ar.needs.updates;
+  const caseworker = await browser.newContext();
+  const writer = await caseworker.newPage();
+  await signIn(writer, "bayader.caseworker@demo.tadamon.org", DEMO_PASSWORD);
+  await writer.goto("/staff/bayader-camps/needs?state=published&lng=ar");
+  await writer.locator('table a[href*="/staff/bayader-camps/needs/"]').first().click();
+  await writer.getByTestId("need-updates-link").click();
+  await expect(writer).toHaveURL(/\/updates/);
+  const updatesUrl = new URL(writer.url()).pathname;
+  const text = `بدأ الفصل الدراسي والحمد لله ${Date.now().toString(36)}`;
+  await writer.getByTestId("update-ar").fill(text);
+  await writer.getByTestId("update-submit").click();
+  await expect(writer.locator("main")).toContainText(s.notice.written);
+  await expect(writer.getByTestId("update-item").first()).toHaveAttribute("data-state", "pending");
+  await expect(writer.getByTestId("update-publish")).toHaveCount(0);
+  await caseworker.close();
+
+  const verifierContext = await browser.newContext();
+  const verifier = await verifierContext.newPage();
+  await signIn(verifier, "bayader.verifier@demo.tadamon.org", DEMO_PASSWORD);
+  await verifier.goto(`${updatesUrl}?lng=ar`);
+  await verifier.getByTestId("update-publish").first().click();
+  await expect(verifier.locator("main")).toContainText(s.notice.published);
+  // The public page of that need shows the text (and nobody's name), to a visitor who is not signed in.
+  const publicPath = await verifier.getByTestId("update-public-link").getAttribute("href");
+  await verifierContext.close();
+  const visitor = await browser.newPage();
+  await visitor.goto(`${publicPath}?lng=ar&fresh=${Date.now()}`);
+  await expect(visitor.getByTestId("need-updates")).toContainText(text);
+  await expect(visitor.locator("html")).toHaveAttribute("dir", "rtl");
+  await visitor.close();
+});
