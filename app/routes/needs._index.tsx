@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useFastT } from "~/utils/fast-t";
 import { NeedCard } from "~/components/need-card";
 import { KeysetPagination } from "~/components/pagination";
 import { useDigits } from "~/components/bidi";
@@ -62,7 +62,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export default function NeedsIndex() {
   const { needs, total, capped, page, pages, next, prev, filters, bad, badCursor, match, orgs, governorates, currencies } =
     useLoaderData<typeof loader>();
-  const { t } = useTranslation("public");
+  // The page's strings through the cached server translator (app/utils/fast-t.tsx).
+  const t = useFastT("public");
   const locale = useLocale();
   const digits = useDigits();
   const name = (o: { nameAr: string; nameEn: string }) => (locale === "ar" ? o.nameAr : o.nameEn);

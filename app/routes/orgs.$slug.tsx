@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useFastT } from "~/utils/fast-t";
 import { Bdi, Ltr, Money, Num, useDigits } from "~/components/bidi";
 import { NeedCard } from "~/components/need-card";
 import { Pagination, pageFrom } from "~/components/pagination";
@@ -52,7 +52,8 @@ function InLanguage({ ar, en, locale, className }: { ar: string | null; en: stri
 
 export default function OrgPage() {
   const { org, record, needs, total, page, pages, year } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("public");
+  // The page's strings through the cached server translator (app/utils/fast-t.tsx).
+  const t = useFastT("public");
   const locale = useLocale();
   const digits = useDigits();
   const other = locale === "ar" ? "en" : "ar";

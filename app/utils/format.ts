@@ -15,6 +15,23 @@ function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
 }
 const asDate = (value: Date | string) => (typeof value === "string" ? new Date(value) : value);
 
+/**
+ * Using a formatter still costs microseconds per call (ICU), and a listing formats the same
+ * amounts and days on every render: the text of each (kind, locale, value) is kept, up to a bound
+ * (then the memo starts again empty). Pure functions of their arguments, so nothing goes stale.
+ */
+const MEMO_LIMIT = 20_000;
+const memo = new Map<string, string>();
+function remembered(key: string, make: () => string): string {
+  let text = memo.get(key);
+  if (text === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    text = make();
+    memo.set(key, text);
+  }
+  return text;
+}
+
 /** Digits after the decimal point for a currency (ISO 4217), e.g. USD 2, JPY 0. */
 const digitsOf = new Map<string, number>();
 export function currencyDigits(currency: string): number {
@@ -29,6 +46,10 @@ export function currencyDigits(currency: string): number {
 /** Money is integer minor units plus a currency; this is the one place it becomes text. */
 export function formatMoney(amountMinor: number, currency: string, locale: Locale): string {
   if (!Number.isInteger(amountMinor)) throw new TypeError("amountMinor must be an integer");
+  return remembered(`m|${locale}|${currency}|${amountMinor}`, () => moneyText(amountMinor, currency, locale));
+}
+
+function moneyText(amountMinor: number, currency: string, locale: Locale): string {
   const digits = currencyDigits(currency);
   const formatter = cached(`money|${locale}|${currency}`, () =>
     new Intl.NumberFormat(intlLocale(locale), {
@@ -53,7 +74,7 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
 }
 
 export function formatNumber(value: number, locale: Locale): string {
-  return cached(`number|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value);
+  return remembered(`n|${locale}|${value}`, () => cached(`number|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value));
 }
 
 export function formatDateTime(value: Date | string, locale: Locale, timeZone = "UTC"): string {
@@ -64,8 +85,11 @@ export function formatDateTime(value: Date | string, locale: Locale, timeZone = 
 }
 
 export function formatDate(value: Date | string, locale: Locale, timeZone = "UTC"): string {
-  const formatter = cached(`date|${locale}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone }),
+  const date = asDate(value);
+  const time = date.getTime();
+  // (An invalid date makes the formatter throw, as before: nothing to remember.)
+  if (Number.isNaN(time)) return cached(`date|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone })).format(date);
+  return remembered(`d|${locale}|${timeZone}|${time}`, () =>
+    cached(`date|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone })).format(date),
   );
-  return formatter.format(asDate(value));
 }
