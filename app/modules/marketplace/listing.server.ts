@@ -142,33 +142,76 @@ function orderOf(sort: PublicSort, backwards = false): SQL[] {
 }
 
 /** Rows strictly after (or before) the cursor's row in the sort's order: one row comparison. */
-function cursorCondition(cursor: ListingCursor): SQL {
+function cursorCondition(cursor: ListingCursor, bind: Bind = inline): SQL {
   const k = KEYSETS[cursor.sort];
   const forwardIsGreater = !k.descending;
   const greater = cursor.dir === "after" ? forwardIsGreater : !forwardIsGreater;
-  return sql`(${sql.join(k.keys, sql`, `)}) ${sql.raw(greater ? ">" : "<")} (${sql.join(k.bind(cursor.key), sql`, `)})`;
+  const key = cursor.key.map((v, i) => bind(`k${i}`, v));
+  return sql`(${sql.join(k.keys, sql`, `)}) ${sql.raw(greater ? ">" : "<")} (${sql.join(k.bind(key), sql`, `)})`;
 }
 
 /** A listing's filters as the loader hands them over: the URL's, and the donor's preferences when asked ("match=mine"). */
 export type ListingFilters = Partial<PublicFilters> & { prefs?: PreferenceLists | null };
 
-function whereOf(filters: ListingFilters): SQL {
+/**
+ * How a query takes its values: inline (drizzle makes each a parameter as it builds the query), or
+ * as named placeholders of a prepared query (the values are given when it runs: listingValues).
+ */
+type Bind = <T>(name: string, value: T) => T;
+const inline: Bind = (_name, value) => value;
+const placeholder: Bind = <T,>(name: string) => sql.placeholder(name) as unknown as T;
+
+function whereOf(filters: ListingFilters, bind: Bind = inline): SQL {
   const tsquery = toPrefixQuery(filters.q);
   return and(
     published,
     filters.prefs ? preferenceConditions(filters.prefs) : undefined,
-    filters.category ? eq(needs.category, filters.category) : undefined,
-    filters.region ? eq(needs.publicRegionId, filters.region) : undefined,
-    filters.urgency ? eq(needs.urgency, filters.urgency) : undefined,
-    filters.currency ? eq(needs.currency, filters.currency) : undefined,
+    filters.category ? eq(needs.category, bind("category", filters.category)) : undefined,
+    filters.region ? eq(needs.publicRegionId, bind("region", filters.region)) : undefined,
+    filters.urgency ? eq(needs.urgency, bind("urgency", filters.urgency)) : undefined,
+    filters.currency ? eq(needs.currency, bind("currency", filters.currency)) : undefined,
     filters.org
-      ? eq(needs.orgId, sql`(select ${organizations.id} from ${organizations} where ${organizations.slug} = ${filters.org})`)
+      ? eq(needs.orgId, sql`(select ${organizations.id} from ${organizations} where ${organizations.slug} = ${bind("org", filters.org)})`)
       : undefined,
     // The stored tsvector (needs_public_search_idx is on it): a row is tested without re-parsing its
     // text, so the planner may walk the sort's index and stop after the page (or the capped count)
     // instead of collecting every match from the GIN index; the query is a bound parameter.
-    tsquery ? sql`${needs.searchVector} @@ to_tsquery('simple', ${tsquery})` : undefined,
+    tsquery ? sql`${needs.searchVector} @@ to_tsquery('simple', ${bind("q", tsquery)})` : undefined,
   )!;
+}
+
+/**
+ * A listing query's values by name, and its shape: which filters it has, its sort, cursor
+ * direction or offset. Queries of one shape differ only in these values, so each shape is built
+ * and prepared once (per database handle) and then only run. A donor's preferences (lists of
+ * values) are not prepared: such a listing is built each time.
+ */
+function listingValues(filters: ListingFilters, extra: Record<string, unknown> = {}): { shape: string; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = {};
+  const tsquery = toPrefixQuery(filters.q);
+  if (filters.category) values.category = filters.category;
+  if (filters.region) values.region = filters.region;
+  if (filters.urgency) values.urgency = filters.urgency;
+  if (filters.currency) values.currency = filters.currency;
+  if (filters.org) values.org = filters.org;
+  if (tsquery) values.q = tsquery;
+  Object.assign(values, extra);
+  return { shape: Object.keys(values).join(","), values };
+}
+
+const preparedShapes = new WeakMap<object, Map<string, { execute: (values: Record<string, unknown>) => Promise<unknown> }>>();
+/**
+ * Runs the query of this shape, built on first use and kept. Unnamed on PostgreSQL (an empty
+ * name): the server still plans each run for its values (a filter's selectivity, a search), as
+ * before; only drizzle's building is saved.
+ */
+async function runPrepared<Row>(db: DbOrTx, kind: string, shape: string, values: Record<string, unknown>, build: () => { prepare: (name: string) => { execute: (values: Record<string, unknown>) => Promise<unknown> } }): Promise<Row[]> {
+  let shapes = preparedShapes.get(db);
+  if (!shapes) preparedShapes.set(db, (shapes = new Map()));
+  const key = `${kind}|${shape}`;
+  let query = shapes.get(key);
+  if (!query) shapes.set(key, (query = build().prepare("")));
+  return (await query.execute(values)) as Row[];
 }
 
 /**
@@ -214,7 +257,7 @@ export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Prom
   const pages = Math.max(1, Math.ceil(total / PUBLIC_PAGE_SIZE));
 
   if (cursor) {
-    const rows = (await publicRowsQuery(db, { ...filters, sort, cursor }, 1, PUBLIC_PAGE_SIZE + 1)) as KeyedRow[];
+    const rows = await rowsOf(db, { ...filters, sort, cursor }, 1, PUBLIC_PAGE_SIZE + 1);
     if (cursor.dir === "after") {
       const more = rows.length > PUBLIC_PAGE_SIZE;
       const shown = rows.slice(0, PUBLIC_PAGE_SIZE);
@@ -247,7 +290,7 @@ export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Prom
   }
 
   const page = cursor ? 1 : Math.min(Math.max(1, filters.page ?? 1), pages);
-  const rows = (await publicRowsQuery(db, { ...filters, sort, cursor: null }, page, PUBLIC_PAGE_SIZE + 1)) as KeyedRow[];
+  const rows = await rowsOf(db, { ...filters, sort, cursor: null }, page, PUBLIC_PAGE_SIZE + 1);
   const shown = rows.slice(0, PUBLIC_PAGE_SIZE);
   return {
     needs: shown.map(project),
@@ -268,23 +311,31 @@ function onlyCurrency(filters: ListingFilters): boolean {
 /** The number of published needs matching the filters: exact from the aggregate, or capped (one query). */
 export async function countPublicNeeds(db: DbOrTx, filters: ListingFilters): Promise<{ total: number; capped: boolean }> {
   if (onlyCurrency(filters)) {
-    const [{ n }] = await db
-      .select({ n: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)` })
-      .from(publicNeedTotals)
-      .where(filters.currency ? eq(publicNeedTotals.currency, filters.currency) : undefined);
+    const { shape, values } = listingValues({ currency: filters.currency });
+    const [{ n }] = await runPrepared<{ n: string }>(db, "total", shape, values, () =>
+      db
+        .select({ n: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)` })
+        .from(publicNeedTotals)
+        .where(filters.currency ? eq(publicNeedTotals.currency, placeholder("currency", filters.currency)) : undefined),
+    );
     return { total: Number(n), capped: false };
   }
-  const [{ n }] = await publicCountQuery(db, filters);
+  const [{ n }] = filters.prefs
+    ? await publicCountQuery(db, filters)
+    : await (() => {
+        const { shape, values } = listingValues(filters);
+        return runPrepared<{ n: number }>(db, "count", shape, values, () => publicCountQuery(db, filters, placeholder));
+      })();
   const count = Number(n);
   return count > COUNT_CAP ? { total: COUNT_CAP, capped: true } : { total: count, capped: false };
 }
 
 /** The capped count query of a filtered listing, unexecuted (the bench reads its plan). */
-export function publicCountQuery(db: DbOrTx, filters: ListingFilters) {
+export function publicCountQuery(db: DbOrTx, filters: ListingFilters, bind: Bind = inline) {
   const matching = db
     .select({ one: sql<number>`1`.as("one") })
     .from(needs)
-    .where(whereOf(filters))
+    .where(whereOf(filters, bind))
     .limit(COUNT_CAP + 1)
     .as("matching");
   return db.select({ n: sql<number>`count(*)::int` }).from(matching);
@@ -295,7 +346,7 @@ export function publicCountQuery(db: DbOrTx, filters: ListingFilters) {
  * With a cursor: the `limit` rows after (or, backwards, before) it; without: page `page` by OFFSET.
  * Each row carries `cursorKey`, its sort key as text, for the next and previous cursors.
  */
-export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, limit = PUBLIC_PAGE_SIZE) {
+export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, limit = PUBLIC_PAGE_SIZE, bind: Bind = inline) {
   const sort = filters.sort ?? "urgent";
   const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
   const backwards = cursor?.dir === "before";
@@ -305,11 +356,11 @@ export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, l
   const ids = db
     .select({ id: needs.id, cursorKey: sql<string[]>`json_build_array(${sql.join(KEYSETS[sort].text, sql`, `)})`.as("cursor_key") })
     .from(needs)
-    .where(cursor ? and(whereOf(filters), cursorCondition(cursor)) : whereOf(filters))
+    .where(cursor ? and(whereOf(filters, bind), cursorCondition(cursor, bind)) : whereOf(filters, bind))
     .orderBy(...order)
-    .limit(limit)
+    .limit(bind("limit", limit))
     .$dynamic();
-  const onPage = (cursor ? ids : ids.offset((Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE)).as("on_page");
+  const onPage = (cursor ? ids : ids.offset(bind("offset", (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE))).as("on_page");
   return db
     .select({ ...publicColumns, cursorKey: onPage.cursorKey })
     .from(needs)
@@ -317,6 +368,19 @@ export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, l
     .innerJoin(organizations, eq(organizations.id, needs.orgId))
     .leftJoin(regions, eq(regions.id, needs.publicRegionId))
     .orderBy(...order);
+}
+
+/** Runs one listing page's rows query: prepared per shape (see listingValues), or built when it has preferences. */
+async function rowsOf(db: DbOrTx, filters: ListingFilters, page: number, limit: number): Promise<KeyedRow[]> {
+  if (filters.prefs) return (await publicRowsQuery(db, filters, page, limit)) as KeyedRow[];
+  const sort = filters.sort ?? "urgent";
+  const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
+  const extra: Record<string, unknown> = cursor
+    ? Object.fromEntries(cursor.key.map((v, i) => [`k${i}`, v]))
+    : { offset: (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE };
+  extra.limit = limit;
+  const { shape, values } = listingValues(filters, extra);
+  return runPrepared<KeyedRow>(db, "rows", `${sort}|${cursor?.dir ?? "page"}|${shape}`, values, () => publicRowsQuery(db, filters, page, limit, placeholder));
 }
 
 /** The `n` most urgent published needs (one query). */
