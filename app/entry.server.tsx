@@ -10,6 +10,8 @@ import { getLocale, serverI18n } from "~/utils/i18next.server";
 import { boot } from "~/utils/boot.server";
 import { etagMatches, isPublicCacheable, PRIVATE_CACHE_CONTROL, weakEtag } from "~/utils/http-cache.server";
 import { NonceProvider } from "~/components/nonce";
+import { CardRendererContext } from "~/components/public-need-card";
+import { renderCardHtml } from "~/utils/card-html.server";
 import {
   contentSecurityPolicy,
   createNonce,
@@ -59,7 +61,9 @@ export default async function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          <CardRendererContext.Provider value={renderCardHtml}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          </CardRendererContext.Provider>
         </I18nextProvider>
       </NonceProvider>,
       {
@@ -101,7 +105,9 @@ function renderBuffered(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={NONCE_PLACEHOLDER}>
         <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+          <CardRendererContext.Provider value={renderCardHtml}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+          </CardRendererContext.Provider>
         </I18nextProvider>
       </NonceProvider>,
       {

@@ -8,7 +8,7 @@
  * Components here read that choice from the root loader; strings for CSV, emails and meta tags stay
  * with app/utils/format.ts (Latin digits).
  */
-import type { ReactNode } from "react";
+import { createContext, useContext, type ReactNode } from "react";
 import { useRouteLoaderData } from "@remix-run/react";
 import { formatMoney, formatNumber } from "~/utils/format";
 import type { Locale } from "~/utils/i18n";
@@ -16,8 +16,17 @@ import { withNumerals, type Numerals } from "~/utils/numerals";
 
 export { withNumerals, type Numerals };
 
+/**
+ * The digits for a tree rendered outside the router (a public card rendered on its own, see
+ * app/components/public-need-card.tsx); null inside the app, which reads the root loader.
+ */
+export const NumeralsContext = createContext<Numerals | null>(null);
+
 /** The signed-in person's digits ("latn" when anonymous or unset). */
 export function useNumerals(): Numerals {
+  const fixed = useContext(NumeralsContext);
+  if (fixed) return fixed;
+  // eslint-disable-next-line react-hooks/rules-of-hooks -- a tree has the context (rendered on its own) or not (in the app) on every render
   const root = useRouteLoaderData("root") as { user?: { numerals?: Numerals } | null } | undefined;
   return root?.user?.numerals === "arab" ? "arab" : "latn";
 }

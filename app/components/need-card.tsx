@@ -29,6 +29,7 @@ export function NeedCard({
   strict = false,
   hits,
   confirmed,
+  plainLink = false,
 }: {
   need: PublicNeed;
   locale: Locale;
@@ -44,6 +45,8 @@ export function NeedCard({
   /** The guard's findings to mark in the title and story (staff views only). */
   hits?: readonly GuardHit[];
   confirmed?: readonly string[];
+  /** Rendered on its own, outside the router (public-need-card.tsx): the title links with a plain <a>. */
+  plainLink?: boolean;
 }) {
   // The page's strings through the cached server translator (app/utils/fast-t.tsx): a listing renders two dozen cards.
   const pageT = useFastT("needs");
@@ -91,7 +94,11 @@ export function NeedCard({
         lang={titleLang}
         dir={titleLang === "ar" ? "rtl" : "ltr"}
       >
-        {href ? (
+        {href && plainLink ? (
+          <a href={href} className="text-brand-800 underline-offset-4 hover:underline">
+            {title || t("card.noTitle")}
+          </a>
+        ) : href ? (
           <Link to={href} className="text-brand-800 underline-offset-4 hover:underline">
             {title || t("card.noTitle")}
           </Link>

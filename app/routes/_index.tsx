@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { NeedCard } from "~/components/need-card";
+import { PublicNeedCardItem } from "~/components/public-need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { listPublicOrgs, mostUrgentNeeds, platformTotals } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
@@ -56,9 +56,7 @@ export default function Home() {
         ) : (
           <ul className="mt-4 grid gap-4 md:grid-cols-2 lg:grid-cols-3" data-testid="urgent-needs">
             {urgent.map((need) => (
-              <li key={need.publicId}>
-                <NeedCard need={need} locale={locale} href={`/needs/${need.publicId}`} compact />
-              </li>
+              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
             ))}
           </ul>
         )}

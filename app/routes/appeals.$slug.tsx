@@ -2,7 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Bdi, Money } from "~/components/bidi";
-import { NeedCard } from "~/components/need-card";
+import { PublicNeedCardItem } from "~/components/public-need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { appealBySlug, appealProgress, platformAppealTimeZone } from "~/modules/giving/appeals.server";
 import { getPublicNeed } from "~/modules/marketplace/listing.server";
@@ -118,9 +118,7 @@ export default function AppealPage() {
         ) : (
           <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="appeal-need-list">
             {page.needs.map((need) => (
-              <li key={need.publicId}>
-                <NeedCard need={need} locale={locale} href={`/needs/${need.publicId}`} compact />
-              </li>
+              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
             ))}
           </ul>
         )}

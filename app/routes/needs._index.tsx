@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useFastT } from "~/utils/fast-t";
-import { NeedCard } from "~/components/need-card";
+import { PublicNeedCardItem } from "~/components/public-need-card";
 import { KeysetPagination } from "~/components/pagination";
 import { useDigits } from "~/components/bidi";
 import { buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
@@ -193,9 +193,7 @@ export default function NeedsIndex() {
         ) : (
           <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="public-need-list">
             {needs.map((need) => (
-              <li key={need.publicId}>
-                <NeedCard need={need} locale={locale} href={`/needs/${need.publicId}`} compact />
-              </li>
+              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
             ))}
           </ul>
         )}

@@ -2,7 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useFastT } from "~/utils/fast-t";
 import { Bdi, Ltr, Money, Num, useDigits } from "~/components/bidi";
-import { NeedCard } from "~/components/need-card";
+import { PublicNeedCardItem } from "~/components/public-need-card";
 import { Pagination, pageFrom } from "~/components/pagination";
 import { linkClass, useLocale } from "~/components/staff";
 import { listPublicNeeds } from "~/modules/marketplace/listing.server";
@@ -210,9 +210,7 @@ export default function OrgPage() {
         ) : (
           <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="public-need-list">
             {needs.map((need) => (
-              <li key={need.publicId}>
-                <NeedCard need={need} locale={locale} href={`/needs/${need.publicId}`} compact />
-              </li>
+              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
             ))}
           </ul>
         )}

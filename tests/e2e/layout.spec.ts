@@ -123,10 +123,14 @@ async function discover(page: Page, testInfo: TestInfo, found: [list: string, pa
 
 /**
  * Checks every path in both languages (Arabic first: the English title is compared with it), on two
- * tabs of the person's one browser context, half the pages each.
+ * tabs, half the pages each. The second tab is a browser context of its own with the person's
+ * cookies copied: `?lng=` sets the language cookie and redirects, so two tabs sharing one cookie jar
+ * could each be answered in the language the other had just chosen (a flake seen in CI).
  */
 async function checkAll(page: Page, consoleErrors: ConsoleErrors, testInfo: TestInfo, paths: string[]) {
-  const second = await page.context().newPage();
+  const browser = page.context().browser()!;
+  const secondContext = await browser.newContext({ storageState: await page.context().storageState(), locale: "ar", timezoneId: "Asia/Beirut" });
+  const second = await secondContext.newPage();
   second.on("console", (msg) => {
     if (msg.type() === "error") consoleErrors.record(`console.error: ${msg.text()} (${second.url()})`);
   });
@@ -140,7 +144,7 @@ async function checkAll(page: Page, consoleErrors: ConsoleErrors, testInfo: Test
       }
     }),
   );
-  await second.close();
+  await secondContext.close();
 }
 
 test.describe("layout at 360 px and 1280 px, Arabic and English", () => {

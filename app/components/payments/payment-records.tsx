@@ -56,7 +56,8 @@ export function PaymentDetailsSection() {
           <dt className="font-bold">{t("payment.account")}</dt>
           <dd>{p.method === "card" ? t("payment.stripe") : (p.moneyAccountName ?? "—")}</dd>
           <dt className="font-bold">{t("payment.externalId")}</dt>
-          <dd dir="ltr" className="text-start">{p.externalId ?? "—"}</dd>
+          {/* A processor's id (pi_…) is one long token: it may break anywhere rather than widen a phone's page. */}
+          <dd dir="ltr" className="min-w-0 break-all text-start">{p.externalId ?? "—"}</dd>
           <dt className="font-bold">{t("payment.donor")}</dt>
           <dd>
             {p.donorName ?? t("anonymous")}

@@ -1,0 +1,52 @@
+/**
+ * The server's renderer of public list cards (app/components/public-need-card.tsx): the card
+ * component rendered on its own (outside the router: a plain link, the digits given), its HTML
+ * remembered by everything it depends on — the need's public projection as it is now (counters,
+ * progress and all), the language, the digits, the link — least recently used out first, bounded
+ * by entries and bytes. Nothing can go stale: a changed need is a different key.
+ */
+import { renderToStaticMarkup } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { NumeralsContext } from "~/components/bidi";
+import { NeedCard } from "~/components/need-card";
+import type { CardRenderer } from "~/components/public-need-card";
+
+const MAX_ENTRIES = 4_000;
+const MAX_BYTES = 24 * 1024 * 1024;
+const remembered = new Map<string, string>();
+let bytes = 0;
+
+export const renderCardHtml: CardRenderer = (props, i18n, numerals) => {
+  const key = `${i18n.language}|${props.locale}|${numerals}|${props.href}|${JSON.stringify(props.need)}`;
+  const found = remembered.get(key);
+  if (found !== undefined) {
+    // Most recently used goes last.
+    remembered.delete(key);
+    remembered.set(key, found);
+    return found;
+  }
+  const html = renderToStaticMarkup(
+    <I18nextProvider i18n={i18n}>
+      <NumeralsContext.Provider value={numerals}>
+        <NeedCard need={props.need} locale={props.locale} href={props.href} compact plainLink />
+      </NumeralsContext.Provider>
+    </I18nextProvider>,
+  );
+  remembered.set(key, html);
+  bytes += key.length + html.length;
+  for (const [oldKey, oldHtml] of remembered) {
+    if (remembered.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
+    remembered.delete(oldKey);
+    bytes -= oldKey.length + oldHtml.length;
+  }
+  return html;
+};
+
+/** For tests: how many cards are remembered, and forgetting them all. */
+export const cardHtmlMemo = {
+  size: () => remembered.size,
+  clear: () => {
+    remembered.clear();
+    bytes = 0;
+  },
+};
