@@ -5,8 +5,10 @@ import { parseWithZod } from "@conform-to/zod";
 import { asc } from "drizzle-orm";
 import { organizations } from "#db/schema";
 import { Money } from "~/components/bidi";
+import { CheckboxGroup } from "~/components/giving/checkbox-group";
 import { HorizontalBarChart } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
+import { AppealCommonFields } from "~/components/giving/appeal-fields";
 import { Notice } from "~/components/forms";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tdClass, useLocale } from "~/components/staff";
 import { PlatformAppealFormSchema, appealProgress, createPlatformAppeal, platformAppealTimeZone, platformAppeals } from "~/modules/giving/appeals.server";
@@ -143,51 +145,10 @@ export default function AdminAppeals() {
       <Section id="platform-appeal-new" title={t("giving:appeals.newTitle")}>
         <Form method="post" className="grid max-w-2xl gap-3" noValidate>
           {errs("form")}
-          <label className="block">
-            <span className="block font-bold">{t("giving:appeals.fields.slug")}</span>
-            <input name="slug" dir="ltr" required className={inputClass} data-testid="platform-appeal-slug" />
-            {errs("slug")}
-          </label>
-          <fieldset>
-            <legend className="font-bold">{t("giving:appeals.fields.kind")}</legend>
-            {(["emergency", "matched"] as const).map((k, i) => (
-              <label key={k} className="me-4 inline-flex items-center gap-2">
-                <input type="radio" name="kind" value={k} defaultChecked={i === 0} />
-                {k === "matched" ? t("giving:appeals.kinds.campaign") : t(`giving:appeals.kinds.${k}`)}
-              </label>
-            ))}
-            {errs("kind")}
-          </fieldset>
-          <label className="block">
-            <span className="block font-bold">{t("giving:appeals.fields.titleAr")}</span>
-            <input name="titleAr" dir="rtl" lang="ar" className={inputClass} data-testid="platform-appeal-title-ar" />
-            {errs("titleAr")}
-          </label>
-          <label className="block">
-            <span className="block font-bold">{t("giving:appeals.fields.titleEn")}</span>
-            <input name="titleEn" dir="ltr" lang="en" className={inputClass} />
-            {errs("titleEn")}
-          </label>
-          <label className="block">
-            <span className="block font-bold">{t("giving:appeals.fields.storyAr")}</span>
-            <textarea name="storyAr" dir="rtl" lang="ar" rows={3} className={inputClass} />
-          </label>
-          <label className="block">
-            <span className="block font-bold">{t("giving:appeals.fields.storyEn")}</span>
-            <textarea name="storyEn" dir="ltr" lang="en" rows={3} className={inputClass} />
-          </label>
-          <div className="flex flex-wrap gap-3">
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.startsOn")}</span>
-              <input name="startsOn" type="date" dir="ltr" required className={inputClass} data-testid="platform-appeal-starts" />
-              {errs("startsOn")}
-            </label>
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.endsOn")}</span>
-              <input name="endsOn" type="date" dir="ltr" required className={inputClass} data-testid="platform-appeal-ends" />
-              {errs("endsOn")}
-            </label>
-          </div>
+          <AppealCommonFields
+            errs={errs}
+            kinds={(["emergency", "matched"] as const).map((k) => ({ value: k, label: k === "matched" ? t("giving:appeals.kinds.campaign") : t(`giving:appeals.kinds.${k}`) }))}
+          />
           <div className="flex flex-wrap gap-3">
             <label className="block">
               <span className="block font-bold">{t("giving:appeals.currency")}</span>
@@ -213,18 +174,13 @@ export default function AdminAppeals() {
               {errs("country")}
             </label>
           </div>
-          <fieldset>
-            <legend className="font-bold">{t("giving:appeals.fields.categories")}</legend>
-            <div className="grid gap-1 sm:grid-cols-2">
-              {NEED_CATEGORIES.map((c) => (
-                <label key={c} className="flex items-center gap-2">
-                  <input type="checkbox" name="categories" value={c} />
-                  {t(`needs:categories.${c}`)}
-                </label>
-              ))}
-            </div>
-            {errs("categories")}
-          </fieldset>
+          <CheckboxGroup
+            legend={t("giving:appeals.fields.categories")}
+            name="categories"
+            options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`needs:categories.${c}`) }))}
+            checked={[]}
+            errors={reply?.errors.categories}
+          />
           <button type="submit" className={buttonClass} data-testid="platform-appeal-create">
             {t("giving:appeals.create")}
           </button>

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Bdi, Money } from "~/components/bidi";
+import { CheckboxGroup } from "~/components/giving/checkbox-group";
 import { platformChoices, platformGiftOptions } from "~/modules/matching/platform.server";
 import { runningPlatformAppeals } from "~/modules/giving/appeals.server";
 import { parseMoney } from "~/modules/needs/money";
@@ -118,7 +119,6 @@ export default function GiveAnywhere() {
         {d.errors[name]}
       </p>
     ) : null;
-  const chosen = new Set(d.values.categories);
   const [first, ...others] = d.choices;
   return (
     <div className="mx-auto w-full max-w-2xl space-y-4">
@@ -192,19 +192,15 @@ export default function GiveAnywhere() {
           <input type="checkbox" name="zakat" defaultChecked={d.values.zakat} className="h-4 w-4" data-testid="platform-zakat" />
           <span>{t("giving:give.zakat")}</span>
         </label>
-        <fieldset className="space-y-1">
-          <legend className="font-bold">{t("giving:give.categories")}</legend>
-          <p className="text-sm text-stone-700">{t("giving:give.categoriesHint")}</p>
-          <div className="grid gap-1 sm:grid-cols-2">
-            {NEED_CATEGORIES.map((c) => (
-              <label key={c} className="flex items-center gap-2">
-                <input type="checkbox" name="categories" value={c} defaultChecked={chosen.has(c)} className="h-4 w-4" />
-                <span>{t(`needs:categories.${c}`)}</span>
-              </label>
-            ))}
-          </div>
-          {err("categories")}
-        </fieldset>
+        <CheckboxGroup
+          legend={t("giving:give.categories")}
+          hint={t("giving:give.categoriesHint")}
+          name="categories"
+          options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`needs:categories.${c}`) }))}
+          checked={d.values.categories}
+          errors={d.errors.categories ? [d.errors.categories] : null}
+          testId="platform-categories"
+        />
         <button type="submit" className="rounded bg-brand-700 px-4 py-2 font-bold text-white" data-testid="platform-submit">
           {t("giving:platform.find")}
         </button>

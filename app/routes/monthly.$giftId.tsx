@@ -12,7 +12,8 @@ import { readForm } from "~/utils/forms.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { kickOutbox } from "~/utils/jobs.server";
 import { appOrigin } from "~/utils/request.server";
-import { publishedUpdatesOf } from "~/modules/needs/updates.server";
+import { publishedUpdateViews } from "~/modules/needs/updates.server";
+import { NeedUpdatesList } from "~/components/needs/need-updates-list";
 
 /**
  * /monthly/:giftId — a monthly gift (issue 12): the fund, the amount, how it is paid, every month
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { view, locale, db } = await loadAllowed(request, params.giftId ?? "", signature);
   const t = await getFixedT(request, ["giving", "common"]);
   // A sponsor reads the organisation's published updates on the sponsored need (decision 070).
-  const updates = view.need?.publicId ? await publishedUpdatesOf(db, view.need.publicId, 10) : [];
+  const updates = view.need?.publicId ? await publishedUpdateViews(db, view.need.publicId, locale, view.org.timeZone) : [];
   const { gift, org } = view;
   const fmt = (minor: number) => formatMoney(minor, gift.currency, locale);
   return data(
@@ -51,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       fundName: view.fundName,
       needPublicId: view.need?.publicId ?? null,
       kafalaMonths: view.need?.months ?? null,
-      updates: updates.map((u) => ({ text: (locale === "ar" ? (u.bodyAr ?? u.bodyEn) : (u.bodyEn ?? u.bodyAr)) ?? "", lang: (locale === "ar" ? (u.bodyAr ? "ar" : "en") : u.bodyEn ? "en" : "ar") as "ar" | "en", date: formatDate(u.publishedAt, locale, org.timeZone) })),
+      updates,
       orgName: locale === "ar" ? org.nameAr : org.nameEn,
       amount: fmt(gift.amountMinor),
       method: gift.method,
@@ -229,23 +230,7 @@ export default function MonthlyGiftPage() {
         </table>
       )}
 
-      {page.updates.length > 0 && (
-        <section aria-labelledby="sponsor-updates" data-testid="sponsor-updates">
-          <h2 id="sponsor-updates" className="text-xl font-bold">
-            {tn("updates.publicTitle")}
-          </h2>
-          <ol className="mt-2 space-y-3">
-            {page.updates.map((u, i) => (
-              <li key={i} className="border-s-4 border-brand-700 ps-3">
-                <p className="text-sm text-stone-700">{u.date}</p>
-                <p lang={u.lang} dir={u.lang === "ar" ? "rtl" : "ltr"} className="whitespace-pre-line">
-                  {u.text}
-                </p>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      <NeedUpdatesList updates={page.updates} title={tn("updates.publicTitle")} testId="sponsor-updates" />
 
       {!page.ended && (
         <Form method="post" className="rounded border border-stone-200 bg-stone-50 p-4">

@@ -10,7 +10,8 @@ import { getFixedT, getLocale } from "~/utils/i18next.server";
 import { JsButton } from "~/components/enhance";
 import { Bdi, Money } from "~/components/bidi";
 import { useFastT } from "~/utils/fast-t";
-import { publishedUpdatesOf } from "~/modules/needs/updates.server";
+import { publishedUpdateViews } from "~/modules/needs/updates.server";
+import { NeedUpdatesList } from "~/components/needs/need-updates-list";
 
 /** The breadcrumb's separator: points in reading direction, so it is mirrored on right-to-left pages. */
 function Chevron() {
@@ -36,7 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const need = await getPublicNeed(db, params.publicId ?? "");
   if (!need) throw new Response("Not found", { status: 404 });
-  const [locale, t, updates] = await Promise.all([getLocale(request), getFixedT(request, "public"), publishedUpdatesOf(db, need.publicId, 10)]);
+  const locale = await getLocale(request);
+  const [t, updates] = await Promise.all([getFixedT(request, "public"), publishedUpdateViews(db, need.publicId, locale)]);
   const pick = (ar: string | null, en: string | null) => (locale === "ar" ? ar || en : en || ar) ?? "";
   const title = pick(need.titleAr, need.titleEn);
   const url = `${new URL(request.url).origin}/needs/${need.publicId}`;
@@ -45,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       need,
       url,
       // Written by the organisation, checked by the privacy guard, published by a second person (decision 070).
-      updates: updates.map((u) => ({ text: pick(u.bodyAr, u.bodyEn), lang: (locale === "ar" ? (u.bodyAr ? "ar" : "en") : u.bodyEn ? "en" : "ar") as "ar" | "en", date: u.publishedAt })),
+      updates,
       meta: { title: t("need.metaTitle", { title }), ogTitle: title, description: excerpt(pick(need.storyAr, need.storyEn)) || title },
     },
     { headers: publicCacheHeaders(request) },
@@ -160,23 +162,7 @@ export default function NeedPage() {
         </section>
       )}
 
-      {updates.length > 0 && (
-        <section aria-labelledby="updates-title" className="rounded-lg border border-stone-200 bg-white p-4" data-testid="need-updates">
-          <h2 id="updates-title" className="text-xl font-bold">
-            {tn("updates.publicTitle")}
-          </h2>
-          <ol className="mt-2 space-y-3">
-            {updates.map((u, i) => (
-              <li key={i} className="border-s-4 border-brand-700 ps-3">
-                <p className="text-sm text-stone-700">{formatDate(u.date, locale)}</p>
-                <p lang={u.lang} dir={u.lang === "ar" ? "rtl" : "ltr"} className="whitespace-pre-line">
-                  {u.text}
-                </p>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      <NeedUpdatesList updates={updates} title={tn("updates.publicTitle")} testId="need-updates" />
 
       <section aria-labelledby="share-title" className="rounded-lg border border-stone-200 bg-white p-4">
         <h2 id="share-title" className="text-xl font-bold">

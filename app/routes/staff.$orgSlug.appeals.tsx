@@ -7,6 +7,7 @@ import { needs, regions } from "#db/schema";
 import { Money } from "~/components/bidi";
 import { HorizontalBarChart } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
+import { AppealCommonFields } from "~/components/giving/appeal-fields";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tdClass, useLocale } from "~/components/staff";
 import { AppealFormSchema, appealProgress, appealsOf, createAppeal } from "~/modules/giving/appeals.server";
 import { publicTitleIn } from "~/modules/needs/titles";
@@ -148,49 +149,7 @@ export default function StaffAppeals() {
         <Section id="appeal-new" title={t("giving:appeals.newTitle")}>
           <Form method="post" className="grid max-w-2xl gap-3" noValidate>
             {errs("form")}
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.slug")}</span>
-              <input name="slug" dir="ltr" required className={inputClass} />
-              {errs("slug")}
-            </label>
-            <fieldset>
-              <legend className="font-bold">{t("giving:appeals.fields.kind")}</legend>
-              {(["matched", "emergency"] as const).map((k, i) => (
-                <label key={k} className="me-4 inline-flex items-center gap-2">
-                  <input type="radio" name="kind" value={k} defaultChecked={i === 0} />
-                  {t(`giving:appeals.kinds.${k}`)}
-                </label>
-              ))}
-            </fieldset>
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.titleAr")}</span>
-              <input name="titleAr" dir="rtl" lang="ar" className={inputClass} />
-              {errs("titleAr")}
-            </label>
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.titleEn")}</span>
-              <input name="titleEn" dir="ltr" lang="en" className={inputClass} />
-            </label>
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.storyAr")}</span>
-              <textarea name="storyAr" dir="rtl" lang="ar" rows={3} className={inputClass} />
-            </label>
-            <label className="block">
-              <span className="block font-bold">{t("giving:appeals.fields.storyEn")}</span>
-              <textarea name="storyEn" dir="ltr" lang="en" rows={3} className={inputClass} />
-            </label>
-            <div className="flex flex-wrap gap-3">
-              <label className="block">
-                <span className="block font-bold">{t("giving:appeals.fields.startsOn")}</span>
-                <input name="startsOn" type="date" dir="ltr" required className={inputClass} />
-                {errs("startsOn")}
-              </label>
-              <label className="block">
-                <span className="block font-bold">{t("giving:appeals.fields.endsOn")}</span>
-                <input name="endsOn" type="date" dir="ltr" required className={inputClass} />
-                {errs("endsOn")}
-              </label>
-            </div>
+            <AppealCommonFields errs={errs} kinds={(["matched", "emergency"] as const).map((k) => ({ value: k, label: t(`giving:appeals.kinds.${k}`) }))} />
             <fieldset>
               <legend className="font-bold">{t("giving:appeals.fields.categories")}</legend>
               <div className="grid gap-1 sm:grid-cols-2">

@@ -10,13 +10,12 @@ import { getLocale } from "~/utils/i18next.server";
 import { resources } from "~/locales";
 import { canSeeFinance, orgName } from "~/modules/organizations/roles";
 import { noticeFrom, staffTitle } from "~/modules/organizations/route-helpers.server";
-import { OrgNotFoundError } from "~/modules/organizations/errors";
-import { getNeedForStaff, keepPublicDetails, languagesComplete, needReview, pendingDuplicateCount, privateStringsOf, publicFieldsOf, transitionNeed, type TransitionAction } from "~/modules/needs/needs.server";
+import { keepPublicDetails, languagesComplete, needReview, pendingDuplicateCount, privateStringsOf, publicFieldsOf, transitionNeed, type TransitionAction } from "~/modules/needs/needs.server";
 import { toPublicNeed } from "~/modules/anonymization/public-need";
 import { READ_ROLES } from "~/modules/registry/access";
 import { availableActions, canEditNeed } from "~/modules/needs/lifecycle";
 import { KeepDetailsSchema, TransitionSchema } from "~/modules/needs/schemas";
-import { intentOf, runNeedRule, type NeedReply } from "~/modules/needs/route-helpers.server";
+import { intentOf, runNeedRule, staffNeedOr404, type NeedReply } from "~/modules/needs/route-helpers.server";
 import { listNeedDocuments } from "~/modules/registry/documents.server";
 import { PledgeError } from "~/modules/pledging/errors";
 import { decideOffer } from "~/modules/pledging/pledges.server";
@@ -38,18 +37,10 @@ const COUNTING_STATES = ["draft", "returned", "submitted"] as const;
 /** Notices of the pledges section (strings in the staff namespace). */
 const PLEDGE_NOTICES = ["offerReceived", "offerReceivedFunded", "offerDeclined"] as const;
 
-async function needOr404(orgId: string, needId: string | undefined) {
-  try {
-    return await getNeedForStaff(await getDb(), orgId, needId ?? "");
-  } catch (error) {
-    if (error instanceof OrgNotFoundError) throw new Response("Not Found", { status: 404 });
-    throw error;
-  }
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
-  const found = await needOr404(member.org.id, params.needId);
+  const found = await staffNeedOr404(member.org.id, params.needId);
   const db = await getDb();
   const { need } = found;
   const [documents, duplicates, locale, pledges] = await Promise.all([
@@ -131,7 +122,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
-  const found = await needOr404(member.org.id, params.needId);
+  const found = await staffNeedOr404(member.org.id, params.needId);
   const intent = (await readForm(request)).get("intent");
   if (intent === "decideOffer") return offerAction(request, member, found.need.id);
   if (intent === "keepDetails") return keepAction(request, member, found.need.id);

@@ -6,11 +6,10 @@ import { GuardHits } from "~/components/guard-hits";
 import { Notice } from "~/components/forms";
 import { PageTitle, Section, buttonClass, dangerButtonClass, inputClass, linkClass } from "~/components/staff";
 import type { GuardHit } from "~/modules/anonymization/guard";
-import { getNeedForStaff } from "~/modules/needs/needs.server";
+import { staffNeedOr404 } from "~/modules/needs/route-helpers.server";
 import { publicTitleIn } from "~/modules/needs/titles";
 import { needUpdatesForStaff, reviewNeedUpdate, writeNeedUpdate } from "~/modules/needs/updates.server";
 import { NeedUpdateError, NeedUpdateFormSchema, NeedUpdateReviewSchema, UPDATABLE_STATES, UPDATE_MAX_LENGTH } from "~/modules/needs/updates";
-import { OrgNotFoundError } from "~/modules/organizations/errors";
 import { orgName } from "~/modules/organizations/roles";
 import { noticeFrom, staffTitle } from "~/modules/organizations/route-helpers.server";
 import { actorOf, requireMember } from "~/utils/auth.server";
@@ -31,18 +30,10 @@ import { appOrigin } from "~/utils/request.server";
 const NOTICES = ["written", "published", "rejected"] as const;
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-async function needOr404(orgId: string, needId: string | undefined) {
-  try {
-    return await getNeedForStaff(await getDb(), orgId, needId ?? "");
-  } catch (error) {
-    if (error instanceof OrgNotFoundError) throw new Response("Not Found", { status: 404 });
-    throw error;
-  }
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
-  const { need } = await needOr404(member.org.id, params.needId);
+  const { need } = await staffNeedOr404(member.org.id, params.needId);
   const locale = await getLocale(request);
   const rows = await needUpdatesForStaff(await getDb(), member.org.id, need.id);
   const roles = member.roles;
@@ -79,7 +70,7 @@ type Reply = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.orgSlug);
-  const { need } = await needOr404(member.org.id, params.needId);
+  const { need } = await staffNeedOr404(member.org.id, params.needId);
   const formData = await readForm(request);
   const t = await getFixedT(request, ["needs", "errors"]);
   const tr = (errors: Record<string, string[] | null | undefined>) =>

@@ -87,33 +87,41 @@ export async function fundGifts(db: DbOrTx, orgId: string, currency: string): Pr
   });
 }
 
-/** The organisation's published needs in a currency with room left: the allocator's candidates. */
-export async function fundCandidates(db: DbOrTx, orgId: string, currency: string): Promise<(AllocatorNeed & { publicId: string; titleAr: string | null; titleEn: string | null })[]> {
-  const rows = await db
-    .select({
-      id: needs.id,
-      publicId: needs.publicId,
-      titleAr: needs.titleAr,
-      titleEn: needs.titleEn,
-      orgId: needs.orgId,
-      category: needs.category,
-      currency: needs.currency,
-      urgency: needs.urgency,
-      publicRegionId: needs.publicRegionId,
-      zakatCategory: needs.zakatCategory,
-      deadline: needs.deadline,
-      publishedAt: needs.publishedAt,
-      targetMinor: needs.targetMinor,
-      paidMinor: needs.paidMinor,
-      reservedMinor: needs.reservedMinor,
-    })
-    .from(needs)
-    .where(and(eq(needs.orgId, orgId), eq(needs.currency, currency), inArray(needs.state, ["published"]), sql`${needs.targetMinor} > ${needs.paidMinor} + ${needs.reservedMinor}`));
-  return rows.map((n) => ({
+/** The columns the allocator reads of a need (allocatorNeedOf makes them an AllocatorNeed). */
+export const allocatorNeedColumns = {
+  id: needs.id,
+  orgId: needs.orgId,
+  category: needs.category,
+  currency: needs.currency,
+  urgency: needs.urgency,
+  publicRegionId: needs.publicRegionId,
+  zakatCategory: needs.zakatCategory,
+  deadline: needs.deadline,
+  publishedAt: needs.publishedAt,
+  targetMinor: needs.targetMinor,
+  paidMinor: needs.paidMinor,
+  reservedMinor: needs.reservedMinor,
+};
+
+type AllocatorNeedRow = {
+  id: string;
+  orgId: string;
+  category: AllocatorNeed["category"];
+  currency: string;
+  urgency: AllocatorNeed["urgency"];
+  publicRegionId: string | null;
+  zakatCategory: string | null;
+  deadline: string | null;
+  publishedAt: Date | null;
+  targetMinor: number;
+  paidMinor: number;
+  reservedMinor: number;
+};
+
+/** A need row (allocatorNeedColumns) as the allocator sees it: committed is paid plus reserved. */
+export function allocatorNeedOf(n: AllocatorNeedRow): AllocatorNeed {
+  return {
     id: n.id,
-    publicId: n.publicId,
-    titleAr: n.titleAr,
-    titleEn: n.titleEn,
     orgId: n.orgId,
     category: n.category,
     currency: n.currency,
@@ -124,7 +132,16 @@ export async function fundCandidates(db: DbOrTx, orgId: string, currency: string
     publishedAt: n.publishedAt ?? new Date(0),
     targetMinor: n.targetMinor,
     committedMinor: n.paidMinor + n.reservedMinor,
-  }));
+  };
+}
+
+/** The organisation's published needs in a currency with room left: the allocator's candidates. */
+export async function fundCandidates(db: DbOrTx, orgId: string, currency: string): Promise<(AllocatorNeed & { publicId: string; titleAr: string | null; titleEn: string | null })[]> {
+  const rows = await db
+    .select({ ...allocatorNeedColumns, publicId: needs.publicId, titleAr: needs.titleAr, titleEn: needs.titleEn })
+    .from(needs)
+    .where(and(eq(needs.orgId, orgId), eq(needs.currency, currency), inArray(needs.state, ["published"]), sql`${needs.targetMinor} > ${needs.paidMinor} + ${needs.reservedMinor}`));
+  return rows.map((n) => ({ ...allocatorNeedOf(n), publicId: n.publicId, titleAr: n.titleAr, titleEn: n.titleEn }));
 }
 
 export type FundPlan = AllocationResult & {

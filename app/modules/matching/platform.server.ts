@@ -9,6 +9,7 @@ import type { DbOrTx } from "#db/client.server";
 import { needs, organizations } from "#db/schema";
 import type { NeedCategory } from "~/modules/needs/schemas";
 import { minimumFor } from "~/modules/pledging/amounts";
+import { allocatorNeedColumns, allocatorNeedOf } from "./fund.server";
 import { rankOrganisations, type OrgChoice } from "./route-gift";
 
 const openNeed = and(eq(needs.state, "published"), sql`${needs.targetMinor} > ${needs.paidMinor} + ${needs.reservedMinor}`);
@@ -50,36 +51,13 @@ export async function platformChoices(
   if (gift.categories.length) filters.push(inArray(needs.category, [...gift.categories]));
   if (gift.zakat) filters.push(sql`${needs.zakatCategory} is not null`);
   const rows = await db
-    .select({
-      id: needs.id,
-      orgId: needs.orgId,
-      category: needs.category,
-      currency: needs.currency,
-      urgency: needs.urgency,
-      zakatCategory: needs.zakatCategory,
-      deadline: needs.deadline,
-      publishedAt: needs.publishedAt,
-      targetMinor: needs.targetMinor,
-      paidMinor: needs.paidMinor,
-      reservedMinor: needs.reservedMinor,
-    })
+    .select(allocatorNeedColumns)
     .from(needs)
     .innerJoin(organizations, eq(organizations.id, needs.orgId))
     .where(and(...filters));
   const ranked = rankOrganisations(
-    rows.map((n) => ({
-      id: n.id,
-      orgId: n.orgId,
-      category: n.category,
-      currency: n.currency,
-      urgency: n.urgency,
-      regionIds: [],
-      zakatEligible: n.zakatCategory !== null,
-      deadline: n.deadline,
-      publishedAt: n.publishedAt ?? new Date(0),
-      targetMinor: n.targetMinor,
-      committedMinor: n.paidMinor + n.reservedMinor,
-    })),
+    // The organisation's governorates do not matter here: a platform gift names a country at most.
+    rows.map((n) => ({ ...allocatorNeedOf(n), regionIds: [] })),
     { currency: gift.currency, amountMinor: gift.amountMinor, restrictions: { categories: gift.categories, zakat: gift.zakat } },
     now,
   ).slice(0, options.limit ?? 5);

@@ -3,7 +3,9 @@ import type { Submission } from "@conform-to/zod";
 import type { GuardHit } from "~/modules/anonymization/guard";
 import { OrgNotFoundError, OrgRuleError } from "~/modules/organizations/errors";
 import { PayeeError } from "~/modules/payees/errors";
+import { getDb } from "~/utils/db.server";
 import { NeedError } from "./errors";
+import { getNeedForStaff } from "./needs.server";
 
 /**
  * Glue between the needs routes and their domain module: a refused rule becomes the form again
@@ -56,6 +58,16 @@ export async function runNeedRule<T>(
       const body: NeedReply = { intent: intentOf(submission), result, refusal: error.code, hits: error.hits, ...(await extra(error)) };
       return data(body, { status: error.status });
     }
+    throw error;
+  }
+}
+
+/** A need of this organisation for a staff page, or a 404 (another organisation's or no such need). */
+export async function staffNeedOr404(orgId: string, needId: string | undefined) {
+  try {
+    return await getNeedForStaff(await getDb(), orgId, needId ?? "");
+  } catch (error) {
+    if (error instanceof OrgNotFoundError) throw new Response("Not Found", { status: 404 });
     throw error;
   }
 }

@@ -16,8 +16,10 @@ import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { OrgNotFoundError } from "~/modules/organizations/errors";
 import type { Role } from "~/modules/organizations/roles";
 import { guardHitsOf, keptConfirmations } from "./need-steps.server";
-import { NeedUpdateError, UPDATABLE_STATES } from "./updates";
+import { NeedUpdateError, UPDATABLE_STATES, type UpdateView } from "./updates";
 import { publicTitleIn } from "./titles";
+import { formatDate } from "~/utils/format";
+
 
 export { NeedUpdateError, NeedUpdateFormSchema, NeedUpdateReviewSchema, UPDATABLE_STATES, UPDATE_MAX_LENGTH, type NeedUpdateErrorCode } from "./updates";
 const WRITERS: readonly Role[] = ["caseworker", "org_admin"];
@@ -190,6 +192,15 @@ export async function needUpdatesForStaff(db: DbOrTx, orgId: string, needId: str
 export type PublicNeedUpdate = { bodyAr: string | null; bodyEn: string | null; publishedAt: Date };
 
 /** A public need's published updates (by its public id), newest first: the text and the day only (nobody's name). */
+export async function publishedUpdateViews(db: DbOrTx, publicId: string, locale: "ar" | "en", timeZone = "UTC", limit = 10): Promise<UpdateView[]> {
+  const rows = await publishedUpdatesOf(db, publicId, limit);
+  return rows.map((u) => {
+    const own = locale === "ar" ? u.bodyAr : u.bodyEn;
+    return { text: (own ?? (locale === "ar" ? u.bodyEn : u.bodyAr)) ?? "", lang: own ? locale : locale === "ar" ? "en" : "ar", date: formatDate(u.publishedAt, locale, timeZone) };
+  });
+}
+
+/** The rows behind publishedUpdateViews. */
 export async function publishedUpdatesOf(db: DbOrTx, publicId: string, limit = 20): Promise<PublicNeedUpdate[]> {
   const rows = await db
     .select({ bodyAr: needUpdates.bodyAr, bodyEn: needUpdates.bodyEn, publishedAt: needUpdates.reviewedAt })

@@ -56,3 +56,6 @@ export const NeedUpdateReviewSchema = z.object({
   reason: z.preprocess(blankToNull, z.string().trim().max(500, "needs:updates.errors.tooLong").optional()),
 });
 
+
+/** A published update, as a loader hands it over: its text in the reader's language (else the other), and its day. */
+export type UpdateView = { text: string; lang: "ar" | "en"; date: string };
