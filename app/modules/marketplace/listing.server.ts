@@ -385,10 +385,13 @@ async function rowsOf(db: DbOrTx, filters: ListingFilters, page: number, limit: 
 
 /** The `n` most urgent published needs (one query). */
 export async function mostUrgentNeeds(db: DbOrTx, n: number): Promise<PublicNeed[]> {
-  const rows = await publicSelect(db)
-    .where(published)
-    .orderBy(...orderOf("urgent"))
-    .limit(Math.max(0, Math.min(n, PUBLIC_PAGE_SIZE)));
+  const limit = Math.max(0, Math.min(n, PUBLIC_PAGE_SIZE));
+  const rows = await runPrepared<PublicRow>(db, "urgent", "limit", { limit }, () =>
+    publicSelect(db)
+      .where(published)
+      .orderBy(...orderOf("urgent"))
+      .limit(placeholder("limit", limit)),
+  );
   return rows.map(project);
 }
 
@@ -473,16 +476,18 @@ export interface PlatformTotals {
  * currency), not a scan of needs; the property test checks it equals the scan.
  */
 export async function platformTotals(db: DbOrTx): Promise<PlatformTotals> {
-  const rows = await db
-    .select({
-      currency: publicNeedTotals.currency,
-      raised: sql<string>`coalesce(sum(${publicNeedTotals.raisedMinor}), 0)`,
-      published: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)`,
-      funded: sql<string>`coalesce(sum(${publicNeedTotals.funded}), 0)`,
-    })
-    .from(publicNeedTotals)
-    .groupBy(publicNeedTotals.currency)
-    .orderBy(asc(publicNeedTotals.currency));
+  const rows = await runPrepared<{ currency: string; raised: string; published: string; funded: string }>(db, "totals", "", {}, () =>
+    db
+      .select({
+        currency: publicNeedTotals.currency,
+        raised: sql<string>`coalesce(sum(${publicNeedTotals.raisedMinor}), 0)`,
+        published: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)`,
+        funded: sql<string>`coalesce(sum(${publicNeedTotals.funded}), 0)`,
+      })
+      .from(publicNeedTotals)
+      .groupBy(publicNeedTotals.currency)
+      .orderBy(asc(publicNeedTotals.currency)),
+  );
   return {
     raised: rows
       .map((r) => ({ currency: r.currency, raisedMinor: Number(r.raised) }))
