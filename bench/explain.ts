@@ -1,16 +1,16 @@
 /**
  * EXPLAIN ANALYZE of the public listing's two queries (the count and the page of rows) for a
  * `/needs?…` query string, built by the app's own code (parsePublicFilters + publicRowsQuery), so
- * the plan is the one the server runs (publicCountQuery and publicRowsQuery are what
- * listPublicNeeds executes).
+ * the plan is the one the server runs (countAndRowsQuery for a filtered listing, publicCountQuery
+ * and publicRowsQuery for the others and when more than the count's cap match).
  */
 import pg from "pg";
 import { connect } from "../db/client.server";
 import { parsePublicFilters } from "~/modules/marketplace/filters";
-import { publicCountQuery, publicRowsQuery } from "~/modules/marketplace/listing.server";
+import { countAndRowsQuery, onlyCurrency, publicCountQuery, publicRowsQuery } from "~/modules/marketplace/listing.server";
 
 export interface QueryPlan {
-  name: "rows" | "count";
+  name: "rows" | "count" | "count+rows";
   sql: string;
   params: unknown[];
   planningMs: number;
@@ -37,6 +37,12 @@ export async function explainListing(databaseUrl: string, query: string): Promis
     const rows = publicRowsQuery(database.db, filters, filters.page).toSQL();
     const plans: QueryPlan[] = [];
     const count = publicCountQuery(database.db, filters).toSQL();
+    // A filtered listing runs one scan for its count and page (countAndRowsQuery); the count and
+    // rows queries below it are what it falls back to when more than the count's cap match.
+    if (!onlyCurrency(filters)) {
+      const both = countAndRowsQuery(database.db, filters, filters.page ?? 1).toSQL();
+      plans.push(await explain(client, "count+rows", both.sql, both.params));
+    }
     plans.push(await explain(client, "count", count.sql, count.params));
     plans.push(await explain(client, "rows", rows.sql, rows.params));
     return plans;

@@ -603,7 +603,7 @@ async function main(): Promise<number> {
     for (const p of plans) {
       const slow = p.executionMs > config.slowMs;
       console.log(
-        `  ${(query ? "filtered" : "/needs").padEnd(8)} ${p.name.padEnd(5)} planning ${fmt(p.planningMs, 2)} ms, execution ${fmt(p.executionMs, 2)} ms${slow ? "  <-- slow" : ""}`,
+        `  ${(query ? "filtered" : "/needs").padEnd(8)} ${p.name.padEnd(10)} planning ${fmt(p.planningMs, 2)} ms, execution ${fmt(p.executionMs, 2)} ms${slow ? "  <-- slow" : ""}`,
       );
       if (slow || config.explainAll) console.log(p.plan.replace(/^/gm, "      "));
     }

@@ -359,7 +359,7 @@ describe("counts", () => {
 });
 
 describe("a fixed number of queries", () => {
-  it("two queries for a listing page whether it has 1 row or 20 (items and organisation ride along), one for a need page", async () => {
+  it("one query for a filtered listing page whether it has 1 row or 20 (count and page from one scan; items and organisation ride along), one for a need page", async () => {
     const one = await needsWorld();
     const many = await needsWorld();
     await insertNeeds([needRow(one)]);
@@ -384,8 +384,10 @@ describe("a fixed number of queries", () => {
 
     expect(small.needs).toHaveLength(1);
     expect(big.needs).toHaveLength(20);
-    expect(smallQueries).toBe(2);
+    expect(smallQueries).toBe(1);
     expect(bigQueries).toBe(smallQueries);
+    expect(small.total).toBe(1);
+    expect(big.total).toBe(25);
     expect(big.needs[0].items).toEqual([
       { labelAr: "ماكينة خياطة", labelEn: "Sewing machine", quantity: 1, unitCostMinor: 18000 },
       { labelAr: "خيوط", labelEn: "Thread", quantity: 4, unitCostMinor: 250 },

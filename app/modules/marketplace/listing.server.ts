@@ -253,11 +253,18 @@ function cursorFor(sort: PublicSort, dir: ListingCursor["dir"], page: number, ro
 export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Promise<PublicListing> {
   const sort = filters.sort ?? "urgent";
   const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
-  const { total, capped } = await countPublicNeeds(db, filters);
+  // A filtered listing whose matches fit under the count's cap: the count and the page from one
+  // scan (countAndRows); otherwise the capped count, then the page.
+  const asked = cursor ? 1 : Math.max(1, filters.page ?? 1);
+  const both = onlyCurrency(filters) || filters.prefs ? null : await countAndRows(db, { ...filters, sort, cursor }, asked, PUBLIC_PAGE_SIZE + 1);
+  const { total, capped } = both ?? (await countPublicNeeds(db, filters));
   const pages = Math.max(1, Math.ceil(total / PUBLIC_PAGE_SIZE));
+  /** The page's rows, from the one scan when it asked for exactly these and had them all. */
+  const rowsFor = (withCursor: ListingCursor | null, page: number) =>
+    both?.rows && withCursor === cursor && page === asked ? Promise.resolve(both.rows) : rowsOf(db, { ...filters, sort, cursor: withCursor }, page, PUBLIC_PAGE_SIZE + 1);
 
   if (cursor) {
-    const rows = await rowsOf(db, { ...filters, sort, cursor }, 1, PUBLIC_PAGE_SIZE + 1);
+    const rows = await rowsFor(cursor, 1);
     if (cursor.dir === "after") {
       const more = rows.length > PUBLIC_PAGE_SIZE;
       const shown = rows.slice(0, PUBLIC_PAGE_SIZE);
@@ -290,7 +297,7 @@ export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Prom
   }
 
   const page = cursor ? 1 : Math.min(Math.max(1, filters.page ?? 1), pages);
-  const rows = await rowsOf(db, { ...filters, sort, cursor: null }, page, PUBLIC_PAGE_SIZE + 1);
+  const rows = await rowsFor(null, page);
   const shown = rows.slice(0, PUBLIC_PAGE_SIZE);
   return {
     needs: shown.map(project),
@@ -303,8 +310,74 @@ export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Prom
   };
 }
 
+/**
+ * One scan for a filtered listing's count and page: the matching needs (at most COUNT_CAP + 1, with
+ * their sort keys) are gathered once; their number is the count, and the page is sorted from them
+ * (after the cursor, or at the offset). The page is right only when they all fit: when more than
+ * the cap match, the count is the cap and `rows` is null (the caller reads the page by the sort's
+ * index). Null when the page is empty (no row carries the count). Built once per shape, like rowsOf.
+ */
+async function countAndRows(db: DbOrTx, filters: ListingFilters, page: number, limit: number): Promise<{ total: number; capped: boolean; rows: KeyedRow[] | null } | null> {
+  const sort = filters.sort ?? "urgent";
+  const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
+  const extra: Record<string, unknown> = cursor ? Object.fromEntries(cursor.key.map((v, i) => [`k${i}`, v])) : { offset: (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE };
+  extra.limit = limit;
+  const { shape, values } = listingValues(filters, extra);
+  const rows = await runPrepared<KeyedRow & { matchCount: number }>(db, "both", `${sort}|${cursor?.dir ?? "page"}|${shape}`, values, () =>
+    countAndRowsQuery(db, filters, page, limit, placeholder),
+  );
+  if (rows.length === 0) return null;
+  const total = Number(rows[0].matchCount);
+  // More than the cap: the count is known (capped), but the page must come from the sort's index.
+  return total > COUNT_CAP ? { total: COUNT_CAP, capped: true, rows: null } : { total, capped: false, rows };
+}
+
+/** The one-scan count and page of a filtered listing, unexecuted (the bench reads its plan). */
+export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, limit = PUBLIC_PAGE_SIZE + 1, bind: Bind = inline) {
+  const sort = filters.sort ?? "urgent";
+  const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
+  const k = KEYSETS[sort];
+  const matching = db.$with("matching").as(
+    db
+      .select({
+        id: needs.id,
+        ...Object.fromEntries(k.keys.map((e, i) => [`k${i}`, sql`${e}`.as(`k${i}`)])),
+        cursorKey: sql<string[]>`json_build_array(${sql.join(k.text, sql`, `)})`.as("cursor_key"),
+      })
+      .from(needs)
+      .where(whereOf(filters, bind))
+      .limit(COUNT_CAP + 1),
+  );
+  // The sort over the gathered keys: the same expressions' values, so the same order as the index.
+  const keys = k.keys.map((_, i) => sql.raw(`"matching"."k${i}"`));
+  const backwards = cursor?.dir === "before";
+  const desc = k.descending !== backwards;
+  const after = cursor
+    ? sql`(${sql.join(keys, sql`, `)}) ${sql.raw((cursor.dir === "after") === !k.descending ? ">" : "<")} (${sql.join(
+        k.bind(cursor.key.map((v, i) => bind(`k${i}`, v))),
+        sql`, `,
+      )})`
+    : undefined;
+  const pageIds = db
+    .with(matching)
+    .select({ id: matching.id, cursorKey: matching.cursorKey, matchCount: sql<number>`(select count(*) from "matching")::int`.as("match_count") })
+    .from(matching)
+    .where(after)
+    .orderBy(...keys.map((e) => (desc ? sql`${e} desc` : sql`${e} asc`)))
+    .limit(bind("limit", limit))
+    .$dynamic();
+  const onPage = (cursor ? pageIds : pageIds.offset(bind("offset", (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE))).as("on_page");
+  return db
+    .select({ ...publicColumns, cursorKey: onPage.cursorKey, matchCount: onPage.matchCount })
+    .from(needs)
+    .innerJoin(onPage, eq(onPage.id, needs.id))
+    .innerJoin(organizations, eq(organizations.id, needs.orgId))
+    .leftJoin(regions, eq(regions.id, needs.publicRegionId))
+    .orderBy(...orderOf(sort, backwards));
+}
+
 /** Whether a listing has no condition but the (optional) currency: its count is in the aggregate. */
-function onlyCurrency(filters: ListingFilters): boolean {
+export function onlyCurrency(filters: ListingFilters): boolean {
   return !filters.prefs && !filters.category && !filters.region && !filters.urgency && !filters.org && toPrefixQuery(filters.q) === null;
 }
 
