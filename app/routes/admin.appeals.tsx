@@ -8,7 +8,7 @@ import { Money } from "~/components/bidi";
 import { CheckboxGroup } from "~/components/giving/checkbox-group";
 import { HorizontalBarChart } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
-import { AppealCommonFields } from "~/components/giving/appeal-fields";
+import { AppealCommonFields, appealErrs } from "~/components/giving/appeal-fields";
 import { Notice } from "~/components/forms";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tdClass, useLocale } from "~/components/staff";
 import { PlatformAppealFormSchema, appealProgress, createPlatformAppeal, platformAppealTimeZone, platformAppeals } from "~/modules/giving/appeals.server";
@@ -99,12 +99,7 @@ export default function AdminAppeals() {
   const reply = useActionData<typeof action>();
   const { t } = useTranslation(["giving", "needs"]);
   const locale = useLocale();
-  const errs = (name: string) =>
-    (reply?.errors[name] ?? []).map((e) => (
-      <p key={e} className="text-sm font-bold text-red-800" data-testid={`appeal-error-${name}`}>
-        {e}
-      </p>
-    ));
+  const errs = appealErrs(reply?.errors);
   return (
     <div className="space-y-6">
       <PageTitle title={t("giving:appeals.platformHeading")} intro={t("giving:appeals.platformIntro")} />

@@ -7,7 +7,8 @@ import { needs, regions } from "#db/schema";
 import { Money } from "~/components/bidi";
 import { HorizontalBarChart } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
-import { AppealCommonFields } from "~/components/giving/appeal-fields";
+import { AppealCommonFields, appealErrs } from "~/components/giving/appeal-fields";
+import { CheckboxGroup } from "~/components/giving/checkbox-group";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tdClass, useLocale } from "~/components/staff";
 import { AppealFormSchema, appealProgress, appealsOf, createAppeal } from "~/modules/giving/appeals.server";
 import { publicTitleIn } from "~/modules/needs/titles";
@@ -96,12 +97,7 @@ export default function StaffAppeals() {
   const reply = useActionData<typeof action>();
   const { t } = useTranslation(["giving", "needs"]);
   const locale = useLocale();
-  const errs = (name: string) =>
-    (reply?.errors[name] ?? []).map((e) => (
-      <p key={e} className="text-sm font-bold text-red-800" data-testid={`appeal-error-${name}`}>
-        {e}
-      </p>
-    ));
+  const errs = appealErrs(reply?.errors);
   return (
     <div className="space-y-6">
       <PageTitle title={t("giving:appeals.staffHeading")} />
@@ -150,17 +146,13 @@ export default function StaffAppeals() {
           <Form method="post" className="grid max-w-2xl gap-3" noValidate>
             {errs("form")}
             <AppealCommonFields errs={errs} kinds={(["matched", "emergency"] as const).map((k) => ({ value: k, label: t(`giving:appeals.kinds.${k}`) }))} />
-            <fieldset>
-              <legend className="font-bold">{t("giving:appeals.fields.categories")}</legend>
-              <div className="grid gap-1 sm:grid-cols-2">
-                {NEED_CATEGORIES.map((c) => (
-                  <label key={c} className="flex items-center gap-2">
-                    <input type="checkbox" name="categories" value={c} />
-                    {t(`needs:categories.${c}`)}
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <CheckboxGroup
+              legend={t("giving:appeals.fields.categories")}
+              name="categories"
+              options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`needs:categories.${c}`) }))}
+              checked={[]}
+              errors={reply?.errors.categories}
+            />
             {governorates.length > 0 && (
               <label className="block">
                 <span className="block font-bold">{t("giving:appeals.fields.region")}</span>

@@ -91,7 +91,10 @@ describe("appeals", () => {
     const db = await getDb();
     const outside = await publishedNeed(w, { targetMinor: 10_000 });
     const roomy = await publishedNeed(w, { targetMinor: 20_000 });
-    const appeal = await createAppeal(db, actorFor(w.admin.id), w.org, AppealFormSchema.parse(form(w, { matchPercent: "100", matchCap: "40", needIds: [w.need.id, roomy.id] })));
+    // Only an org admin creates one, whoever calls the module (the route asks too).
+    const parsed = AppealFormSchema.parse(form(w, { matchPercent: "100", matchCap: "40", needIds: [w.need.id, roomy.id] }));
+    await expect(createAppeal(db, actorFor(w.author.id), w.org, parsed)).rejects.toMatchObject({ status: 403, messageKey: "giving:appeals.errors.notAllowed" });
+    const appeal = await createAppeal(db, actorFor(w.admin.id), w.org, parsed);
 
     const sponsorEmail = `${unique("sponsor")}@example.test`;
     // The sponsor gives 30.00 through the appeal (a fund pledge with its id); restrictions are refused.

@@ -11,7 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { addMonths } from "~/modules/needs/need-steps.server";
 import { todayIn } from "~/modules/needs/money";
 import { createNeed, transitionNeed, verificationQueue } from "~/modules/needs/needs.server";
-import { matchAppealGifts } from "~/modules/giving/appeals.server";
+import { PlatformAppealFormSchema, createPlatformAppeal, matchAppealGifts } from "~/modules/giving/appeals.server";
 import * as adminAppeals from "~/routes/admin.appeals";
 import * as appealPage from "~/routes/appeals.$slug";
 import * as givePage from "~/routes/give";
@@ -43,6 +43,9 @@ describe("platform appeals", () => {
     const post = (cookie: string, form: Record<string, string | string[]>, lng = "en") => run(adminAppeals.action, makeRequest("/admin/appeals", { cookie, lng, form }));
 
     expect((await post(stranger, good)).status).toBe(403);
+    // The module refuses too, whoever calls it: an organisation's admin is not the platform's.
+    const orgAdmin = (await dkkWorld("JO")).admin;
+    await expect(createPlatformAppeal(await getDb(), actorFor(orgAdmin.id), PlatformAppealFormSchema.parse(good))).rejects.toMatchObject({ status: 403 });
     const cases: [Record<string, string>, number, string][] = [
       [{ currency: "XAU" }, 400, "currency"],
       [{ country: "ZZ" }, 400, "country"],

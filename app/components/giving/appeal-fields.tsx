@@ -2,6 +2,16 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { inputClass } from "~/components/staff";
 
+/** A field's messages on an appeal form (`errors` as the action answers them, already translated). */
+export function appealErrs(errors: Record<string, string[]> | undefined) {
+  return (name: string) =>
+    (errors?.[name] ?? []).map((e) => (
+      <p key={e} className="text-sm font-bold text-red-800" data-testid={`appeal-error-${name}`}>
+        {e}
+      </p>
+    ));
+}
+
 /**
  * The fields every new appeal has, an organisation's (/staff/:org/appeals) or the platform's
  * (/admin/appeals): its address, kind, titles, stories and window. `errs(name)` shows a field's
