@@ -8,10 +8,9 @@ import type { i18n as I18n } from "i18next";
 import { I18nextProvider } from "react-i18next";
 import { getLocale, serverI18n } from "~/utils/i18next.server";
 import { boot } from "~/utils/boot.server";
+import { installLazyHandoff } from "~/utils/lazy-handoff.server";
 import { etagMatches, isPublicCacheable, PRIVATE_CACHE_CONTROL, weakEtag } from "~/utils/http-cache.server";
 import { NonceProvider } from "~/components/nonce";
-import { CardRendererContext } from "~/components/public-need-card";
-import { renderCardHtml } from "~/utils/card-html.server";
 import {
   contentSecurityPolicy,
   createNonce,
@@ -21,6 +20,9 @@ import {
 } from "~/utils/security-headers.server";
 
 export { boot };
+
+// Loader data is encoded for the browser only when a page's <Scripts> reads it (decision 074).
+installLazyHandoff();
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -61,9 +63,7 @@ export default async function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={instance}>
-          <CardRendererContext.Provider value={renderCardHtml}>
-            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-          </CardRendererContext.Provider>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
         </I18nextProvider>
       </NonceProvider>,
       {
@@ -105,9 +105,7 @@ function renderBuffered(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={NONCE_PLACEHOLDER}>
         <I18nextProvider i18n={instance}>
-          <CardRendererContext.Provider value={renderCardHtml}>
-            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
-          </CardRendererContext.Provider>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
         </I18nextProvider>
       </NonceProvider>,
       {

@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { PublicNeedCardItem } from "~/components/public-need-card";
+import { PublicNeedCardList } from "~/components/public-need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { listPublicOrgs, mostUrgentNeeds, platformTotals } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
@@ -9,13 +9,15 @@ import { Bdi, Money } from "~/components/bidi";
 import { useFastT } from "~/utils/fast-t";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT } from "~/utils/i18next.server";
+import { publicCards } from "~/utils/card-html.server";
 
 export const headers = publicHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const t = await getFixedT(request);
-  const [urgent, totals, orgs] = await Promise.all([mostUrgentNeeds(db, 6), platformTotals(db), listPublicOrgs(db)]);
+  const [urgentNeeds, totals, orgs] = await Promise.all([mostUrgentNeeds(db, 6), platformTotals(db), listPublicOrgs(db)]);
+  const urgent = await publicCards(request, urgentNeeds);
   return data(
     { urgent, totals, orgs, title: `${t("common:appName")} — ${t("common:tagline")}`, description: t("common:home.lead") },
     { headers: publicCacheHeaders(request) },
@@ -54,11 +56,7 @@ export default function Home() {
         {urgent.length === 0 ? (
           <p className="mt-4">{t("home.urgentEmpty")}</p>
         ) : (
-          <ul className="mt-4 grid gap-4 md:grid-cols-2 lg:grid-cols-3" data-testid="urgent-needs">
-            {urgent.map((need) => (
-              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
-            ))}
-          </ul>
+          <PublicNeedCardList cards={urgent} className="mt-4 grid gap-4 md:grid-cols-2 lg:grid-cols-3" testId="urgent-needs" />
         )}
         {urgent.length > 0 && (
           <p className="mt-4">

@@ -2,13 +2,14 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Bdi, Money } from "~/components/bidi";
-import { PublicNeedCardItem } from "~/components/public-need-card";
+import { PublicNeedCardList } from "~/components/public-need-card";
 import { linkClass, useLocale } from "~/components/staff";
 import { appealBySlug, appealProgress, platformAppealTimeZone } from "~/modules/giving/appeals.server";
 import { getPublicNeed } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatMoney } from "~/utils/format";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { publicCards } from "~/utils/card-html.server";
 
 /**
  * /appeals/:slug — an appeal's page (issue 12, decision 068): its story, window and progress
@@ -51,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         appeal.matchPercent === null
           ? null
           : { percent: appeal.matchPercent, cap: fmt(appeal.matchCapMinor!), matched: fmt(progress.matchedMinor), gifts: progress.matchedGifts, left: fmt(leftToMatch), hasLeft: leftToMatch > 0, needsSponsor: progress.sponsorPoolMinor + progress.matchedMinor < appeal.matchCapMinor! },
-      needs: cards,
+      cards: await publicCards(request, cards),
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -113,14 +114,10 @@ export default function AppealPage() {
         <h2 id="appeal-needs" className="text-2xl font-bold">
           {t("appeals.needsTitle")}
         </h2>
-        {page.needs.length === 0 ? (
+        {page.cards.length === 0 ? (
           <p className="mt-2">{t("appeals.noNeeds")}</p>
         ) : (
-          <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="appeal-need-list">
-            {page.needs.map((need) => (
-              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
-            ))}
-          </ul>
+          <PublicNeedCardList cards={page.cards} className="mt-4 grid gap-4 md:grid-cols-2" testId="appeal-need-list" />
         )}
       </section>
     </div>

@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useFastT } from "~/utils/fast-t";
-import { PublicNeedCardItem } from "~/components/public-need-card";
+import { PublicNeedCardList } from "~/components/public-need-card";
 import { KeysetPagination } from "~/components/pagination";
 import { useDigits } from "~/components/bidi";
 import { buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
@@ -12,6 +12,7 @@ import { getDb } from "~/utils/db.server";
 import { formatNumber } from "~/utils/format";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT } from "~/utils/i18next.server";
+import { publicCards } from "~/utils/card-html.server";
 import { getUser } from "~/utils/auth.server";
 import { getPreferences, hasMatchCriteria } from "~/modules/giving/preferences.server";
 
@@ -36,8 +37,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listPublicOrgs(db),
     listPublicGovernorates(db),
   ]);
+  const { needs, ...counts } = listing;
   const body = {
-    ...listing,
+    ...counts,
+    cards: await publicCards(request, needs),
     // The cursor is the loader's business (validated above); the page only needs the filters.
     filters: { ...filters, q: filters.q ?? "", cursor: null },
     bad,
@@ -60,7 +63,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function NeedsIndex() {
-  const { needs, total, capped, page, pages, next, prev, filters, bad, badCursor, match, orgs, governorates, currencies } =
+  const { cards, total, capped, page, pages, next, prev, filters, bad, badCursor, match, orgs, governorates, currencies } =
     useLoaderData<typeof loader>();
   // The page's strings through the cached server translator (app/utils/fast-t.tsx).
   const t = useFastT("public");
@@ -188,14 +191,10 @@ export default function NeedsIndex() {
             ? t("listing.resultsMore", { n: digits(formatNumber(total, locale)) })
             : t("listing.results", { count: total, n: digits(formatNumber(total, locale)) })}
         </h2>
-        {needs.length === 0 ? (
+        {cards.length === 0 ? (
           <p className="mt-4">{t("listing.empty")}</p>
         ) : (
-          <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="public-need-list">
-            {needs.map((need) => (
-              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
-            ))}
-          </ul>
+          <PublicNeedCardList cards={cards} className="mt-4 grid gap-4 md:grid-cols-2" testId="public-need-list" />
         )}
         <KeysetPagination page={page} pages={pages} capped={capped} next={next} prev={prev} />
       </section>

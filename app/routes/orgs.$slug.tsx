@@ -2,7 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useFastT } from "~/utils/fast-t";
 import { Bdi, Ltr, Money, Num, useDigits } from "~/components/bidi";
-import { PublicNeedCardItem } from "~/components/public-need-card";
+import { PublicNeedCardList } from "~/components/public-need-card";
 import { Pagination, pageFrom } from "~/components/pagination";
 import { linkClass, useLocale } from "~/components/staff";
 import { listPublicNeeds } from "~/modules/marketplace/listing.server";
@@ -10,6 +10,7 @@ import { getPublicOrgPage } from "~/modules/organizations/public-profile.server"
 import { getDb } from "~/utils/db.server";
 import { publicCacheHeaders, publicHeaders } from "~/utils/http-cache.server";
 import { getFixedT, getLocale } from "~/utils/i18next.server";
+import { publicCards } from "~/utils/card-html.server";
 
 export const headers = publicHeaders;
 
@@ -28,8 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw new Response("Not found", { status: 404 });
   const { profile, record } = page;
   const name = locale === "ar" ? profile.nameAr : profile.nameEn;
+  const { needs, ...counts } = listing;
   return data(
-    { org: profile, record, ...listing, year: new Date().getUTCFullYear(), title: t("org.metaTitle", { name }) },
+    { org: profile, record, ...counts, cards: await publicCards(request, needs), year: new Date().getUTCFullYear(), title: t("org.metaTitle", { name }) },
     { headers: publicCacheHeaders(request) },
   );
 }
@@ -51,7 +53,7 @@ function InLanguage({ ar, en, locale, className }: { ar: string | null; en: stri
 }
 
 export default function OrgPage() {
-  const { org, record, needs, total, page, pages, year } = useLoaderData<typeof loader>();
+  const { org, record, cards, total, page, pages, year } = useLoaderData<typeof loader>();
   // The page's strings through the cached server translator (app/utils/fast-t.tsx).
   const t = useFastT("public");
   const locale = useLocale();
@@ -205,14 +207,10 @@ export default function OrgPage() {
             (<Num value={total} locale={locale} />)
           </span>
         </h2>
-        {needs.length === 0 ? (
+        {cards.length === 0 ? (
           <p className="mt-4">{t("org.empty")}</p>
         ) : (
-          <ul className="mt-4 grid gap-4 md:grid-cols-2" data-testid="public-need-list">
-            {needs.map((need) => (
-              <PublicNeedCardItem key={need.publicId} need={need} locale={locale} href={`/needs/${need.publicId}`} />
-            ))}
-          </ul>
+          <PublicNeedCardList cards={cards} className="mt-4 grid gap-4 md:grid-cols-2" testId="public-need-list" />
         )}
         <Pagination page={page} pages={pages} />
         <p className="mt-4">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
-import { cardHtmlMemo, renderCardHtml } from "./card-html.server";
-import { serverI18n } from "./i18next.server";
+import { cardHtmlMemo, publicCards, renderCardHtml } from "./card-html.server";
+import { localeCookie, serverI18n } from "./i18next.server";
 
 const need: PublicNeed = {
   publicId: "CARDTEST0001",
@@ -53,5 +53,21 @@ describe("public cards rendered on their own", () => {
     const arab = renderCardHtml({ need, locale: "ar", href: "/needs/CARDTEST0001" }, ar, "arab");
     expect(arab).toContain("٢٬٤٠٠٫٠٠");
     expect(cardHtmlMemo.size()).toBe(3);
+  });
+
+  it("renders a list's cards in the loader, in the request's language, each linked to its need (decision 074)", async () => {
+    const other = { ...need, publicId: "CARDTEST0002", titleAr: "عملية جراحية", titleEn: "An operation" };
+    const ar = await publicCards(new Request("http://localhost/needs"), [need, other]);
+    expect(ar.map((c) => c.publicId)).toEqual(["CARDTEST0001", "CARDTEST0002"]);
+    expect(ar[0].html).toContain("أقساط مدرسية لطالبة");
+    expect(ar[1].html).toContain('<a href="/needs/CARDTEST0002"');
+    expect(ar[1].html).toContain("عملية جراحية");
+    const en = await publicCards(
+      new Request("http://localhost/needs", { headers: { Cookie: await localeCookie.serialize("en") } }),
+      [need],
+    );
+    expect(en[0].html).toContain("School fees for a student");
+    expect(en[0].html).not.toContain("أقساط");
+    expect(await publicCards(new Request("http://localhost/needs"), [])).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { NumeralsContext } from "~/components/bidi";
 import { NeedCard } from "~/components/need-card";
-import type { CardRenderer } from "~/components/public-need-card";
+import type { CardRenderer, PublicCardHtml } from "~/components/public-need-card";
+import type { PublicNeed } from "~/modules/anonymization/public-need";
+import { getUser } from "~/utils/auth.server";
+import { getLocale, serverI18n } from "~/utils/i18next.server";
 
 const MAX_ENTRIES = 4_000;
 const MAX_BYTES = 24 * 1024 * 1024;
@@ -41,6 +44,24 @@ export const renderCardHtml: CardRenderer = (props, i18n, numerals) => {
   }
   return html;
 };
+
+/**
+ * The cards of a public list as HTML, rendered in the loader (decision 074): a donor page ships no
+ * loader data to the browser (decision 032), yet Remix encodes whatever a loader returns, so a list
+ * of twenty needs' projections cost more to encode than their remembered HTML costs to send. In
+ * the request's language and in the digits the signed-in person chose (Latin for anyone else);
+ * each card links to its need's page.
+ */
+export async function publicCards(request: Request, needs: readonly PublicNeed[]): Promise<PublicCardHtml[]> {
+  if (needs.length === 0) return [];
+  const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
+  const i18n = await serverI18n(locale);
+  const numerals = user?.numerals === "arab" ? "arab" : "latn";
+  return needs.map((need) => {
+    const href = `/needs/${need.publicId}`;
+    return { publicId: need.publicId, html: renderCardHtml({ need, locale, href }, i18n, numerals) };
+  });
+}
 
 /** For tests: how many cards are remembered, and forgetting them all. */
 export const cardHtmlMemo = {

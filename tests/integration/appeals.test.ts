@@ -148,7 +148,7 @@ describe("appeals", () => {
     const pub = await run(appealPage.loader, makeRequest(`/appeals/${appeal.slug}?lng=en`), { slug: appeal.slug });
     expect(pub.status).toBe(200);
     expect(pub.body.match).toMatchObject({ percent: 100, gifts: 2, hasLeft: false });
-    expect(pub.body.needs.map((n: { publicId: string }) => n.publicId).sort()).toEqual([w.need.publicId, roomy.publicId].sort());
+    expect(pub.body.cards.map((n: { publicId: string }) => n.publicId).sort()).toEqual([w.need.publicId, roomy.publicId].sort());
     expect(JSON.stringify(pub.body)).not.toContain(w.household.id);
     expect((await run(appealPage.loader, makeRequest("/appeals/no-such-appeal"), { slug: "no-such-appeal" })).status).toBe(404);
     // The results as CSV for the organisation's staff: what was raised and matched.

@@ -140,7 +140,7 @@ describe("/needs?match=mine", () => {
     const mine = await run(listing.loader, makeRequest("/needs?match=mine", { cookie }));
     expect(mine.status).toBe(200);
     expect(mine.body.match).toBe("on");
-    const ids = mine.body.needs.map((n: { publicId: string }) => n.publicId);
+    const ids = mine.body.cards.map((n: { publicId: string }) => n.publicId);
     expect(ids).toContain(school!.publicId);
     expect(ids).not.toContain(medical!.publicId);
     expect(mine.body.total).toBe(1);

@@ -98,10 +98,10 @@ describe("platform appeals", () => {
     // The page: both Jordanian surgeries, from two organisations; not the school fees, not Iraq.
     const page = await run(appealPage.loader, makeRequest(`/appeals/${slug}?lng=en`), { slug });
     expect(page.status).toBe(200);
-    const body = page.body as { org: unknown; needCount: number; needs: { publicId: string }[] };
+    const body = page.body as { org: unknown; needCount: number; cards: { publicId: string }[] };
     expect(body.org).toBeNull();
     expect(body.needCount).toBe(2);
-    expect(body.needs.map((n) => n.publicId).sort()).toEqual([surgeryA.publicId, surgeryB.publicId].sort());
+    expect(body.cards.map((n) => n.publicId).sort()).toEqual([surgeryA.publicId, surgeryB.publicId].sort());
 
     // The verification queue of a Jordanian organisation: the matching need first, though submitted later.
     const older = await need(jordan, { category: "school_fees" }, "submitted");
