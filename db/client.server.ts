@@ -7,6 +7,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import * as schema from "./schema";
+import { StatementCachingClient } from "./statement-cache.server";
 
 /** Both drivers expose the same query builder; we type the app against node-postgres'. */
 export type Db = NodePgDatabase<typeof schema>;
@@ -34,7 +35,8 @@ export const MIGRATIONS_DIR = path.resolve(process.env.TADAMON_ROOT ?? process.c
 
 export async function connect(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Parameterised queries run as named prepared statements, parsed once per connection (decision 075).
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, Client: StatementCachingClient });
     pool.on("error", (err) => console.error("[db] idle client error", err));
     const db = drizzlePg(pool, { schema, casing: "snake_case" });
     return {
