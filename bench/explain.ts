@@ -7,7 +7,7 @@
 import pg from "pg";
 import { connect } from "../db/client.server";
 import { parsePublicFilters } from "~/modules/marketplace/filters";
-import { countAndRowsQuery, onlyCurrency, publicCountQuery, publicRowsQuery } from "~/modules/marketplace/listing.server";
+import { countAndRowsQuery, countedByAggregate, publicCountQuery, publicRowsQuery } from "~/modules/marketplace/listing.server";
 
 export interface QueryPlan {
   name: "rows" | "count" | "count+rows";
@@ -39,7 +39,7 @@ export async function explainListing(databaseUrl: string, query: string): Promis
     const count = publicCountQuery(database.db, filters).toSQL();
     // A filtered listing runs one scan for its count and page (countAndRowsQuery); the count and
     // rows queries below it are what it falls back to when more than the count's cap match.
-    if (!onlyCurrency(filters)) {
+    if (!countedByAggregate(filters)) {
       const both = countAndRowsQuery(database.db, filters, filters.page ?? 1).toSQL();
       plans.push(await explain(client, "count+rows", both.sql, both.params));
     }

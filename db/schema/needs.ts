@@ -193,23 +193,25 @@ export const needs = pgTable(
 );
 
 /**
- * The home page's totals as a maintained aggregate (decision 059): per currency, money received
- * by public needs (published, funded, disbursed, closed) and how many are published and funded.
- * Kept by triggers on needs (migration 0015), never by application code, so every writer keeps it
- * right. Each connection adds its deltas to its own slot (pg_backend_pid() % 16) so concurrent
+ * The home page's totals as a maintained aggregate (decision 059): per organisation and currency
+ * (decision 075 added the organisation: an organisation's listing reads its count here), money
+ * received by public needs (published, funded, disbursed, closed) and how many are published and
+ * funded. Kept by triggers on needs (migrations 0015, 0028), never by application code, so every
+ * writer keeps it right. Each connection adds its deltas to its own slot (pg_backend_pid() % 16) so concurrent
  * payments seldom wait on one row; a slot's numbers may be negative, the sum over slots is the
  * total. Read with platformTotals (app/modules/marketplace/listing.server.ts).
  */
 export const publicNeedTotals = pgTable(
   "public_need_totals",
   {
+    orgId: uuid().notNull(),
     currency: char({ length: 3 }).notNull(),
     slot: smallint().notNull(),
     raisedMinor: bigint({ mode: "number" }).notNull().default(0),
     published: integer().notNull().default(0),
     funded: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.currency, t.slot] })],
+  (t) => [primaryKey({ columns: [t.orgId, t.currency, t.slot] })],
 );
 
 /** Item lines of an in-kind need; their total is the need's target. */

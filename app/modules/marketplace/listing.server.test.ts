@@ -332,7 +332,7 @@ describe("pagination", () => {
 });
 
 describe("counts", () => {
-  it("the unfiltered (and currency-only) count is the aggregate's, exact; a filtered count stops at the cap", async () => {
+  it("the unfiltered, currency-only and organisation-only counts are the aggregate's, exact; a filtered count stops at the cap", async () => {
     const world = await needsWorld({ currency: "XTS" });
     const db = await getDb();
     await insertNeeds(Array.from({ length: COUNT_CAP + 5 }, () => needRow(world, { currency: "XTS", category: "rent" })));
@@ -341,6 +341,12 @@ describe("counts", () => {
     expect(filtered.next).not.toBeNull();
     const small = await listPublicNeeds(db, { org: world.org.slug, category: "food" });
     expect(small).toMatchObject({ total: 0, capped: false });
+    // The organisation's own page (decision 075): its exact number, past the cap, from the aggregate.
+    const orgOnly = await listPublicNeeds(db, { org: world.org.slug });
+    expect(orgOnly).toMatchObject({ total: COUNT_CAP + 5, capped: false, pages: Math.ceil((COUNT_CAP + 5) / PUBLIC_PAGE_SIZE) });
+    expect(orgOnly.needs).toHaveLength(PUBLIC_PAGE_SIZE);
+    expect(await listPublicNeeds(db, { org: world.org.slug, currency: "XTS" })).toMatchObject({ total: COUNT_CAP + 5, capped: false });
+    expect(await listPublicNeeds(db, { org: world.org.slug, currency: "USD" })).toMatchObject({ total: 0, capped: false });
     // One statement for both reads: other workers may publish at the same time on PostgreSQL.
     const [row] = (
       await db.execute(sql`select
@@ -359,7 +365,7 @@ describe("counts", () => {
 });
 
 describe("a fixed number of queries", () => {
-  it("one query for a filtered listing page whether it has 1 row or 20 (count and page from one scan; items and organisation ride along), one for a need page", async () => {
+  it("one query for a filtered listing page whether it has 1 row or 20 (count and page from one scan; items and organisation ride along), two for an organisation's (its count from the aggregate), one for a need page", async () => {
     const one = await needsWorld();
     const many = await needsWorld();
     await insertNeeds([needRow(one)]);
@@ -376,16 +382,21 @@ describe("a fixed number of queries", () => {
     const counter = await countingDb();
 
     counter.take();
-    const small = await listPublicNeeds(counter.db, { org: one.org.slug });
+    const small = await listPublicNeeds(counter.db, { org: one.org.slug, category: "school_fees" });
     const smallQueries = counter.count();
     counter.take();
-    const big = await listPublicNeeds(counter.db, { org: many.org.slug });
+    const big = await listPublicNeeds(counter.db, { org: many.org.slug, category: "in_kind_item" });
     const bigQueries = counter.count();
 
     expect(small.needs).toHaveLength(1);
     expect(big.needs).toHaveLength(20);
     expect(smallQueries).toBe(1);
     expect(bigQueries).toBe(smallQueries);
+    counter.take();
+    const orgPage = await listPublicNeeds(counter.db, { org: many.org.slug });
+    expect(counter.count()).toBe(2);
+    expect(orgPage).toMatchObject({ total: 25, capped: false });
+    expect(orgPage.needs.map((n) => n.publicId)).toEqual(big.needs.map((n) => n.publicId));
     expect(small.total).toBe(1);
     expect(big.total).toBe(25);
     expect(big.needs[0].items).toEqual([

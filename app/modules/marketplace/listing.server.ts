@@ -161,6 +161,21 @@ type Bind = <T>(name: string, value: T) => T;
 const inline: Bind = (_name, value) => value;
 const placeholder: Bind = <T,>(name: string) => sql.placeholder(name) as unknown as T;
 
+/**
+ * A page size written into the query as a literal, not a parameter: a prepared statement's
+ * generic plan then knows it will stop after a few rows and walks the sort's index; with
+ * `limit $1` PostgreSQL assumes a tenth of the table and plans every run anew (decision 075).
+ * The size is part of the query's shape.
+ */
+const literalLimit = (n: number) => sql.raw(String(Math.max(0, Math.trunc(n)))) as unknown as number;
+/** A page's offset: none on a first page (one shape fewer to plan), else a parameter. */
+const offsetOf = (page: number) => (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE;
+/** A listing's paging values: the cursor's key, or the offset when past the first page. */
+function pagingValues(cursor: ListingCursor | null, page: number): Record<string, unknown> {
+  if (cursor) return Object.fromEntries(cursor.key.map((v, i) => [`k${i}`, v]));
+  return offsetOf(page) > 0 ? { offset: offsetOf(page) } : {};
+}
+
 function whereOf(filters: ListingFilters, bind: Bind = inline): SQL {
   const tsquery = toPrefixQuery(filters.q);
   return and(
@@ -201,16 +216,19 @@ function listingValues(filters: ListingFilters, extra: Record<string, unknown> =
 
 const preparedShapes = new WeakMap<object, Map<string, { execute: (values: Record<string, unknown>) => Promise<unknown> }>>();
 /**
- * Runs the query of this shape, built on first use and kept. Unnamed on PostgreSQL (an empty
- * name): the server still plans each run for its values (a filter's selectivity, a search), as
- * before; only drizzle's building is saved.
+ * Runs the query of this shape, built on first use and kept (drizzle's building is saved). On
+ * PostgreSQL a search stays an unnamed statement (an empty name), planned for its words every
+ * time: how many needs match a word decides the plan. Any other shape is left unnamed here, so
+ * the connection names it by its text (db/statement-cache.server.ts, decision 075): parsed once,
+ * its plan kept when PostgreSQL judges a generic plan as good.
  */
 async function runPrepared<Row>(db: DbOrTx, kind: string, shape: string, values: Record<string, unknown>, build: () => { prepare: (name: string) => { execute: (values: Record<string, unknown>) => Promise<unknown> } }): Promise<Row[]> {
   let shapes = preparedShapes.get(db);
   if (!shapes) preparedShapes.set(db, (shapes = new Map()));
   const key = `${kind}|${shape}`;
   let query = shapes.get(key);
-  if (!query) shapes.set(key, (query = build().prepare("")));
+  // drizzle gives the driver the name as passed: "" (stay unnamed) or none (named by the client).
+  if (!query) shapes.set(key, (query = build().prepare("q" in values ? "" : (undefined as unknown as string))));
   return (await query.execute(values)) as Row[];
 }
 
@@ -256,7 +274,7 @@ export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Prom
   // A filtered listing whose matches fit under the count's cap: the count and the page from one
   // scan (countAndRows); otherwise the capped count, then the page.
   const asked = cursor ? 1 : Math.max(1, filters.page ?? 1);
-  const both = onlyCurrency(filters) || filters.prefs ? null : await countAndRows(db, { ...filters, sort, cursor }, asked, PUBLIC_PAGE_SIZE + 1);
+  const both = countedByAggregate(filters) || filters.prefs ? null : await countAndRows(db, { ...filters, sort, cursor }, asked, PUBLIC_PAGE_SIZE + 1);
   const { total, capped } = both ?? (await countPublicNeeds(db, filters));
   const pages = Math.max(1, Math.ceil(total / PUBLIC_PAGE_SIZE));
   /** The page's rows, from the one scan when it asked for exactly these and had them all. */
@@ -320,10 +338,8 @@ export async function listPublicNeeds(db: DbOrTx, filters: ListingFilters): Prom
 async function countAndRows(db: DbOrTx, filters: ListingFilters, page: number, limit: number): Promise<{ total: number; capped: boolean; rows: KeyedRow[] | null } | null> {
   const sort = filters.sort ?? "urgent";
   const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
-  const extra: Record<string, unknown> = cursor ? Object.fromEntries(cursor.key.map((v, i) => [`k${i}`, v])) : { offset: (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE };
-  extra.limit = limit;
-  const { shape, values } = listingValues(filters, extra);
-  const rows = await runPrepared<KeyedRow & { matchCount: number }>(db, "both", `${sort}|${cursor?.dir ?? "page"}|${shape}`, values, () =>
+  const { shape, values } = listingValues(filters, pagingValues(cursor, page));
+  const rows = await runPrepared<KeyedRow & { matchCount: number }>(db, "both", `${sort}|${cursor?.dir ?? "page"}|${limit}|${shape}`, values, () =>
     countAndRowsQuery(db, filters, page, limit, placeholder),
   );
   if (rows.length === 0) return null;
@@ -346,7 +362,7 @@ export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1,
       })
       .from(needs)
       .where(whereOf(filters, bind))
-      .limit(COUNT_CAP + 1),
+      .limit(literalLimit(COUNT_CAP + 1)),
   );
   // The sort over the gathered keys: the same expressions' values, so the same order as the index.
   const keys = k.keys.map((_, i) => sql.raw(`"matching"."k${i}"`));
@@ -364,9 +380,9 @@ export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1,
     .from(matching)
     .where(after)
     .orderBy(...keys.map((e) => (desc ? sql`${e} desc` : sql`${e} asc`)))
-    .limit(bind("limit", limit))
+    .limit(literalLimit(limit))
     .$dynamic();
-  const onPage = (cursor ? pageIds : pageIds.offset(bind("offset", (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE))).as("on_page");
+  const onPage = (cursor || offsetOf(page) === 0 ? pageIds : pageIds.offset(bind("offset", offsetOf(page)))).as("on_page");
   return db
     .select({ ...publicColumns, cursorKey: onPage.cursorKey, matchCount: onPage.matchCount })
     .from(needs)
@@ -376,20 +392,27 @@ export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1,
     .orderBy(...orderOf(sort, backwards));
 }
 
-/** Whether a listing has no condition but the (optional) currency: its count is in the aggregate. */
-export function onlyCurrency(filters: ListingFilters): boolean {
-  return !filters.prefs && !filters.category && !filters.region && !filters.urgency && !filters.org && toPrefixQuery(filters.q) === null;
+/** Whether a listing has no condition but a currency or an organisation (or neither): its exact count is in the aggregate. */
+export function countedByAggregate(filters: ListingFilters): boolean {
+  return !filters.prefs && !filters.category && !filters.region && !filters.urgency && toPrefixQuery(filters.q) === null;
 }
 
 /** The number of published needs matching the filters: exact from the aggregate, or capped (one query). */
 export async function countPublicNeeds(db: DbOrTx, filters: ListingFilters): Promise<{ total: number; capped: boolean }> {
-  if (onlyCurrency(filters)) {
-    const { shape, values } = listingValues({ currency: filters.currency });
+  if (countedByAggregate(filters)) {
+    const { shape, values } = listingValues({ currency: filters.currency, org: filters.org });
     const [{ n }] = await runPrepared<{ n: string }>(db, "total", shape, values, () =>
       db
         .select({ n: sql<string>`coalesce(sum(${publicNeedTotals.published}), 0)` })
         .from(publicNeedTotals)
-        .where(filters.currency ? eq(publicNeedTotals.currency, placeholder("currency", filters.currency)) : undefined),
+        .where(
+          and(
+            filters.currency ? eq(publicNeedTotals.currency, placeholder("currency", filters.currency)) : undefined,
+            filters.org
+              ? eq(publicNeedTotals.orgId, sql`(select ${organizations.id} from ${organizations} where ${organizations.slug} = ${placeholder("org", filters.org)})`)
+              : undefined,
+          ),
+        ),
     );
     return { total: Number(n), capped: false };
   }
@@ -409,7 +432,7 @@ export function publicCountQuery(db: DbOrTx, filters: ListingFilters, bind: Bind
     .select({ one: sql<number>`1`.as("one") })
     .from(needs)
     .where(whereOf(filters, bind))
-    .limit(COUNT_CAP + 1)
+    .limit(literalLimit(COUNT_CAP + 1))
     .as("matching");
   return db.select({ n: sql<number>`count(*)::int` }).from(matching);
 }
@@ -431,9 +454,9 @@ export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, l
     .from(needs)
     .where(cursor ? and(whereOf(filters, bind), cursorCondition(cursor, bind)) : whereOf(filters, bind))
     .orderBy(...order)
-    .limit(bind("limit", limit))
+    .limit(literalLimit(limit))
     .$dynamic();
-  const onPage = (cursor ? ids : ids.offset(bind("offset", (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE))).as("on_page");
+  const onPage = (cursor || offsetOf(page) === 0 ? ids : ids.offset(bind("offset", offsetOf(page)))).as("on_page");
   return db
     .select({ ...publicColumns, cursorKey: onPage.cursorKey })
     .from(needs)
@@ -448,22 +471,18 @@ async function rowsOf(db: DbOrTx, filters: ListingFilters, page: number, limit: 
   if (filters.prefs) return (await publicRowsQuery(db, filters, page, limit)) as KeyedRow[];
   const sort = filters.sort ?? "urgent";
   const cursor = filters.cursor && filters.cursor.sort === sort ? filters.cursor : null;
-  const extra: Record<string, unknown> = cursor
-    ? Object.fromEntries(cursor.key.map((v, i) => [`k${i}`, v]))
-    : { offset: (Math.max(1, page) - 1) * PUBLIC_PAGE_SIZE };
-  extra.limit = limit;
-  const { shape, values } = listingValues(filters, extra);
-  return runPrepared<KeyedRow>(db, "rows", `${sort}|${cursor?.dir ?? "page"}|${shape}`, values, () => publicRowsQuery(db, filters, page, limit, placeholder));
+  const { shape, values } = listingValues(filters, pagingValues(cursor, page));
+  return runPrepared<KeyedRow>(db, "rows", `${sort}|${cursor?.dir ?? "page"}|${limit}|${shape}`, values, () => publicRowsQuery(db, filters, page, limit, placeholder));
 }
 
 /** The `n` most urgent published needs (one query). */
 export async function mostUrgentNeeds(db: DbOrTx, n: number): Promise<PublicNeed[]> {
   const limit = Math.max(0, Math.min(n, PUBLIC_PAGE_SIZE));
-  const rows = await runPrepared<PublicRow>(db, "urgent", "limit", { limit }, () =>
+  const rows = await runPrepared<PublicRow>(db, "urgent", String(limit), {}, () =>
     publicSelect(db)
       .where(published)
       .orderBy(...orderOf("urgent"))
-      .limit(placeholder("limit", limit)),
+      .limit(literalLimit(limit)),
   );
   return rows.map(project);
 }
