@@ -6,6 +6,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import * as schema from "./schema";
 import { StatementCachingClient } from "./statement-cache.server";
 
@@ -52,7 +53,8 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   }
   const dataDir = options.dataDir;
   if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  // btree_gin: the search index holds the listing's filter columns too (migration 0029, decision 076).
+  const client = await PGlite.create(dataDir, { extensions: { btree_gin } });
   const db = drizzlePglite(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,

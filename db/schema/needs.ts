@@ -186,8 +186,11 @@ export const needs = pgTable(
     index("needs_public_nearly_funded_idx")
       .on(sql`(-((${t.paidMinor} + ${t.reservedMinor})::float8 / ${t.targetMinor}))`, t.deadline, t.id)
       .where(sql`${t.state} = 'published'`),
+    // A search with filters (decision 076): the filters' columns are in the search's GIN index too
+    // (btree_gin), so the index gives only the needs matching the words and every filter, and no
+    // row matching the words elsewhere is read to be thrown away.
     index("needs_public_search_idx")
-      .using("gin", t.searchVector)
+      .using("gin", t.searchVector, t.category, t.publicRegionId, t.urgency, t.currency, t.orgId)
       .where(sql`${t.state} = 'published'`),
   ],
 );
