@@ -17,14 +17,13 @@
  * (the filtered listing and the pages that need a public id are found in the database).
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
-import { freePort, waitFor200 } from "./http";
+import { benchServerEnv, freePort, waitFor200 } from "./http";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tadamon_bench";
@@ -91,22 +90,7 @@ async function main() {
   const child = spawn(process.execPath, ["server.js"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL,
-      DATA_DIR: path.join(ROOT, "tmp/bench/data"),
-      APP_URL: base,
-      SESSION_SECRET: randomBytes(32).toString("base64url"),
-      IDENTITY_HASH_SECRET: "bench-only-identity-hash-secret-not-for-production-000",
-      JOBS: "off",
-      SEED_DEMO: "never",
-      LOG_LEVEL: "warn",
-      PAGE_CACHE: "off",
-    },
+    env: benchServerEnv({ port, databaseUrl: DATABASE_URL, dataDir: path.join(ROOT, "tmp/bench/data") }),
   });
   let exited = false;
   const done = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));

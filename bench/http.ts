@@ -3,6 +3,7 @@
  * (undici) always sends `Accept-Encoding` and decompresses, and the bench must see exactly the
  * bytes and headers the server sent for the headers it chose.
  */
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 
@@ -83,4 +84,31 @@ export async function freePort(from: number, to: number, taken: readonly number[
     if (await portIsFree(port)) return port;
   }
   throw new Error(`no free port in ${from}–${to}`);
+}
+
+/** The bench's one identity-hash secret (the bench seed's keyed hashes and the server must share it). */
+export const BENCH_IDENTITY_HASH_SECRET = "bench-only-identity-hash-secret-not-for-production-000";
+
+/**
+ * The environment of a production server started by a bench script (bench/profile.ts,
+ * bench/cost.ts): NODE_ENV=production, no jobs, no demo seed, the page cache off, on `port`.
+ */
+export function benchServerEnv(options: { port: number; databaseUrl: string; dataDir: string; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(options.port),
+    DATABASE_URL: options.databaseUrl,
+    DATA_DIR: options.dataDir,
+    APP_URL: `http://127.0.0.1:${options.port}`,
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+    IDENTITY_HASH_SECRET: BENCH_IDENTITY_HASH_SECRET,
+    JOBS: "off",
+    SEED_DEMO: "never",
+    LOG_LEVEL: "warn",
+    PAGE_CACHE: "off",
+    ...options.extra,
+  };
 }

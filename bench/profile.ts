@@ -18,13 +18,12 @@
  * PROFILE_PLEDGE_NEEDS needs, default 200); the server trusts the proxy header for it.
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
-import { freePort, waitFor200 } from "./http";
+import { benchServerEnv, freePort, waitFor200 } from "./http";
 import { pledgeRequests, pledgeTargets } from "./pledge-post";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -141,25 +140,8 @@ async function profilePath(target: string) {
   const child = spawn(process.execPath, ["--import", "./bench/profile-hook.mjs", "server.js"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL,
-      DATA_DIR: path.join(ROOT, "tmp/bench/data"),
-      APP_URL: base,
-      SESSION_SECRET: randomBytes(32).toString("base64url"),
-      IDENTITY_HASH_SECRET: "bench-only-identity-hash-secret-not-for-production-000",
-      JOBS: "off",
-      SEED_DEMO: "never",
-      LOG_LEVEL: "warn",
-      PAGE_CACHE: "off",
-      // The pledge posts come from many donors' addresses (X-Forwarded-For), as in npm run bench.
-      TRUST_PROXY: "true",
-      PROFILE_OUT: file,
-    },
+    // The pledge posts come from many donors' addresses (X-Forwarded-For), as in npm run bench.
+    env: benchServerEnv({ port, databaseUrl: DATABASE_URL, dataDir: path.join(ROOT, "tmp/bench/data"), extra: { TRUST_PROXY: "true", PROFILE_OUT: file } }),
   });
   let exited = false;
   const done = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));

@@ -65,7 +65,7 @@ import autocannon, { type Request as LoadRequest, type Result } from "autocannon
 import pg from "pg";
 import { minimumFor } from "~/modules/pledging/amounts";
 import { replayableHeaders, type CannedResponse, type CannedRoutes } from "./bare-server";
-import { freePort, request, waitFor200, type RawResponse } from "./http";
+import { BENCH_IDENTITY_HASH_SECRET, freePort, request, waitFor200, type RawResponse } from "./http";
 import { budgetKb, formatJsTable, measurePageJs, table, type PageJs } from "./js-budget";
 import { nextDonor, pledgeRequests, pledgeTargets, type PledgeTarget } from "./pledge-post";
 import { benchNeeds } from "./seed-data";
@@ -74,7 +74,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = path.join(ROOT, "tmp/bench");
 const PORT_RANGE = [3400, 3499] as const;
 /** The demo seed's keyed hashes and the server must share it; a fixed bench-only value. */
-const IDENTITY_HASH_SECRET = "bench-only-identity-hash-secret-not-for-production-000";
+const IDENTITY_HASH_SECRET = BENCH_IDENTITY_HASH_SECRET;
 
 function num(name: string, fallback: number): number {
   const raw = process.env[name];
