@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Bdi, Money } from "~/components/bidi";
 import { PublicNeedCardList } from "~/components/public-need-card";
-import { linkClass, useLocale } from "~/components/staff";
+import { linkClass } from "~/components/staff";
 import { appealBySlug, appealProgress, platformAppealTimeZone } from "~/modules/giving/appeals.server";
 import { getPublicNeed } from "~/modules/marketplace/listing.server";
 import { getDb } from "~/utils/db.server";
@@ -63,7 +63,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export default function AppealPage() {
   const page = useLoaderData<typeof loader>();
   const { t } = useTranslation("giving");
-  const locale = useLocale();
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <p>
