@@ -3,7 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToPipeableStream, renderToString } from "react-dom/server";
 import type { i18n as I18n } from "i18next";
 import { I18nextProvider } from "react-i18next";
 import { getLocale, serverI18n } from "~/utils/i18next.server";
@@ -46,7 +46,8 @@ export default async function handleRequest(
     responseHeaders.set("Cache-Control", PRIVATE_CACHE_CONTROL);
   }
   // Error pages are rendered by the root's boundary, whose headers say nothing: never cache them.
-  if (responseStatusCode >= 400 && !responseHeaders.has("Cache-Control")) {
+  // A server error is never cached, whatever the failed route's own headers said.
+  if ((responseStatusCode >= 400 && !responseHeaders.has("Cache-Control")) || responseStatusCode >= 500) {
     responseHeaders.set("Cache-Control", PRIVATE_CACHE_CONTROL);
   }
   // Anyone signed in, and every private area whoever asks, gets `private, no-store` (decision 052).
@@ -89,7 +90,59 @@ export default async function handleRequest(
   });
 }
 
+/**
+ * A page kept whole (see handleRequest) is rendered to one string: no stream, no chunks to gather
+ * (decision 077). Donor pages render no <Scripts> and nothing on them suspends, so the string is
+ * the page. Should a page read its loader data for <Scripts>, or fail while rendering, it is
+ * rendered again by the streaming path below, which handles both (Suspense, the error page).
+ */
 function renderBuffered(
+  request: Request,
+  statusCode: number,
+  headers: Headers,
+  remixContext: EntryContext,
+  instance: I18n,
+  { nonce, csp }: { nonce: string; csp: string },
+): Promise<Response> {
+  // The first render gets a stand-in for the loader data's stream: a page that renders <Scripts>
+  // would lock the real one, which the streaming render below must then read.
+  const handoff = remixContext.serverHandoffStream;
+  if (handoff) remixContext.serverHandoffStream = new ReadableStream<Uint8Array>();
+  let markup: string | null = null;
+  try {
+    markup = renderToString(
+      <NonceProvider value={NONCE_PLACEHOLDER}>
+        <I18nextProvider i18n={instance}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+        </I18nextProvider>
+      </NonceProvider>,
+    );
+  } catch {
+    markup = null;
+  }
+  remixContext.serverHandoffStream = handoff;
+  if (markup === null || remixContext.renderMeta?.didRenderScripts) {
+    // From the start: forget what the first render read of the stand-in.
+    remixContext.renderMeta = {};
+    return renderBufferedStream(request, statusCode, headers, remixContext, instance, { nonce, csp });
+  }
+  return Promise.resolve(bufferedResponse(request, statusCode, headers, Buffer.from(`<!DOCTYPE html>${markup}`), { nonce, csp }));
+}
+
+/** A whole page's bytes as the response: a weak ETag, 304 when the browser has it, the real nonce. */
+function bufferedResponse(request: Request, statusCode: number, headers: Headers, html: Buffer<ArrayBuffer>, { nonce, csp }: { nonce: string; csp: string }): Response {
+  headers.set("Content-Type", "text/html; charset=utf-8");
+  const etag = weakEtag(html);
+  headers.set("ETag", etag);
+  if (etagMatches(request.headers.get("If-None-Match"), etag)) {
+    headers.delete("Content-Type");
+    return new Response(null, { headers, status: 304 });
+  }
+  headers.set("Content-Security-Policy", csp);
+  return new Response(withNonce(html, nonce), { headers, status: statusCode });
+}
+
+function renderBufferedStream(
   request: Request,
   statusCode: number,
   headers: Headers,
@@ -117,23 +170,15 @@ function renderBuffered(
           body.on("error", reject);
           body.on("end", () => {
             const html = Buffer.concat(chunks);
-            headers.set("Content-Type", "text/html; charset=utf-8");
             if (failed) {
               // A render error: never cache it, never answer 304 for it.
+              headers.set("Content-Type", "text/html; charset=utf-8");
               headers.set("Cache-Control", PRIVATE_CACHE_CONTROL);
               headers.set("Content-Security-Policy", csp);
               resolve(new Response(withNonce(html, nonce), { headers, status: 500 }));
               return;
             }
-            const etag = weakEtag(html);
-            headers.set("ETag", etag);
-            if (etagMatches(request.headers.get("If-None-Match"), etag)) {
-              headers.delete("Content-Type");
-              resolve(new Response(null, { headers, status: 304 }));
-              return;
-            }
-            headers.set("Content-Security-Policy", csp);
-            resolve(new Response(withNonce(html, nonce), { headers, status: statusCode }));
+            resolve(bufferedResponse(request, statusCode, headers, html, { nonce, csp }));
           });
           pipe(body);
         },

@@ -1,0 +1,129 @@
+/**
+ * A page an anonymous visitor may keep (public Cache-Control) is rendered whole, to one string
+ * (app/entry.server.tsx, decision 077), unless it renders <Scripts> or fails while rendering: then
+ * the streaming path renders it, which streams the loader data into <Scripts> and answers a
+ * failed render with a 500 nobody may cache. A hand-made server build with routes that do each.
+ */
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { Outlet, Scripts, useLoaderData, useRouteError } from "@remix-run/react";
+import { describe, expect, it, vi } from "vitest";
+import * as entry from "~/entry.server";
+
+const PUBLIC = { "Cache-Control": "public, max-age=60" };
+
+const root = {
+  // As the app's root: a boundary whose page says nothing about caching.
+  ErrorBoundary: function Boundary() {
+    return (
+      <html lang="en">
+        <body>
+          <p>{`boundary: ${(useRouteError() as Error | undefined)?.message ? "error" : "none"}`}</p>
+        </body>
+      </html>
+    );
+  },
+  default: function Root() {
+    return (
+      <html lang="en">
+        <body>
+          <Outlet />
+        </body>
+      </html>
+    );
+  },
+};
+const plain = {
+  loader: () => ({ word: "plain-page-word" }),
+  headers: () => PUBLIC,
+  default: function Plain() {
+    return <p>{useLoaderData<{ word: string }>().word}</p>;
+  },
+};
+const withScripts = {
+  loader: () => ({ word: "scripted-page-word" }),
+  headers: () => PUBLIC,
+  default: function WithScripts() {
+    return (
+      <>
+        <p>{useLoaderData<{ word: string }>().word}</p>
+        <Scripts />
+      </>
+    );
+  },
+};
+const failing = {
+  loader: () => ({ word: "never-shown" }),
+  headers: () => PUBLIC,
+  default: function Failing(): never {
+    throw new Error("render failed on purpose");
+  },
+};
+
+const routes = {
+  root: { id: "root", path: "", module: root },
+  "routes/plain": { id: "routes/plain", parentId: "root", path: "plain", module: plain },
+  "routes/scripts": { id: "routes/scripts", parentId: "root", path: "scripts", module: withScripts },
+  "routes/failing": { id: "routes/failing", parentId: "root", path: "failing", module: failing },
+};
+
+const build = {
+  mode: "production",
+  entry: { module: entry },
+  routes,
+  assets: {
+    url: "/assets/manifest-test.js",
+    version: "test",
+    entry: { module: "/assets/entry.client.js", imports: [] },
+    routes: Object.fromEntries(
+      Object.values(routes).map(({ module: m, ...r }) => [
+        r.id,
+        { ...r, module: `/${r.id}.js`, hasLoader: "loader" in m, hasAction: false, hasClientAction: false, hasClientLoader: false, hasErrorBoundary: "ErrorBoundary" in m, imports: [], css: [] },
+      ]),
+    ),
+  },
+  publicPath: "/",
+  assetsBuildDirectory: "build/client",
+  basename: "/",
+  isSpaMode: false,
+  future: { v3_fetcherPersist: true, v3_relativeSplatPath: true, v3_throwAbortReason: true, v3_singleFetch: true, v3_lazyRouteDiscovery: true, v3_routeConfig: true },
+} as unknown as ServerBuild;
+
+const handler = createRequestHandler(build, "production");
+const get = (path: string) => handler(new Request(new URL(path, "http://localhost"), { headers: { "user-agent": "vitest" } }));
+
+describe("a page kept whole (decision 077)", () => {
+  it("is one document with its doctype, a weak ETag and a real nonce, and no loader data", async () => {
+    const res = await get("/plain");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ETag")).toMatch(/^W\//);
+    const html = await res.text();
+    expect(html.startsWith("<!DOCTYPE html><html")).toBe(true);
+    expect(html).toContain("<p>plain-page-word</p>");
+    expect(html).not.toContain("streamController");
+    expect(html).not.toContain("TadamonNoncePlaceholder0");
+  });
+
+  it("with <Scripts>: rendered by the streaming path, its loader data streamed to the browser", async () => {
+    const res = await get("/scripts");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).toContain("<p>scripted-page-word</p>");
+    expect(html).toContain("window.__remixContext.streamController.enqueue");
+    expect(html).toContain("scripted-page-word");
+    expect(html.match(/streamController\.enqueue\([^)]*scripted-page-word/)).not.toBeNull();
+  });
+
+  it("failing while rendering: a 500 nobody may keep", async () => {
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const res = await get("/failing");
+      expect(res.status).toBe(500);
+      expect(res.headers.get("Cache-Control")).toMatch(/no-store/);
+      expect(res.headers.get("ETag")).toBeNull();
+      expect(await res.text()).toContain("boundary: error");
+    } finally {
+      quiet.mockRestore();
+    }
+  });
+});
