@@ -6,7 +6,7 @@ import { KeysetPagination } from "~/components/pagination";
 import { useDigits } from "~/components/bidi";
 import { buttonClass, inputClass, linkClass, useLocale } from "~/components/staff";
 import { parsePublicFilters, SORTS } from "~/modules/marketplace/filters";
-import { listPublicGovernorates, listPublicNeeds, listPublicOrgs } from "~/modules/marketplace/listing.server";
+import { listPublicNeeds, publicFilterChoices } from "~/modules/marketplace/listing.server";
 import { NEED_CATEGORIES, URGENCIES } from "~/modules/needs/schemas";
 import { getDb } from "~/utils/db.server";
 import { formatNumber } from "~/utils/format";
@@ -32,11 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     match = !user ? "anonymous" : mine && hasMatchCriteria(mine) ? "on" : "none";
     if (match === "on") prefs = mine;
   }
-  const [listing, orgs, governorates] = await Promise.all([
-    listPublicNeeds(db, { ...filters, prefs }),
-    listPublicOrgs(db),
-    listPublicGovernorates(db),
-  ]);
+  const [listing, { orgs, governorates }] = await Promise.all([listPublicNeeds(db, { ...filters, prefs }), publicFilterChoices(db)]);
   const { needs, ...counts } = listing;
   const body = {
     ...counts,

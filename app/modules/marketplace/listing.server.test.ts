@@ -17,9 +17,12 @@ import {
   COUNT_CAP,
   getPublicNeed,
   getPublicOrg,
+  listPublicGovernorates,
   listPublicNeeds,
+  listPublicOrgs,
   mostUrgentNeeds,
   platformTotals,
+  publicFilterChoices,
   publicRowsQuery,
   PUBLIC_PAGE_SIZE,
 } from "./listing.server";
@@ -413,6 +416,24 @@ describe("a fixed number of queries", () => {
     await platformTotals(counter.db);
     await mostUrgentNeeds(counter.db, 6);
     expect(counter.count()).toBe(2);
+  });
+});
+
+describe("the listing's filter choices", () => {
+  it("are the organisations and governorates of their own queries, same rows, same order, in one query", async () => {
+    const world = await needsWorld();
+    const db = await getDb();
+    const counter = await countingDb();
+    counter.take();
+    const choices = await publicFilterChoices(counter.db);
+    expect(counter.count()).toBe(1);
+    // Other test files may add organisations meanwhile on a shared database: read both again after.
+    const [orgs, governorates] = await Promise.all([listPublicOrgs(db), listPublicGovernorates(db)]);
+    const again = await publicFilterChoices(db);
+    expect(again.orgs).toEqual(orgs);
+    expect(again.governorates).toEqual(governorates);
+    expect(choices.orgs.some((o) => o.slug === world.org.slug)).toBe(true);
+    expect(choices.governorates.some((g) => g.id === world.governorate.id && g.orgSlug === world.org.slug && g.nameEn === "Beirut")).toBe(true);
   });
 });
 

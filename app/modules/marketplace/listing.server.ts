@@ -551,8 +551,32 @@ export async function listPublicOrgs(db: DbOrTx): Promise<PublicOrg[]> {
 }
 
 /** The governorates a donor may filter by, with their organisation (one query). */
-export async function listPublicGovernorates(db: DbOrTx) {
+export async function listPublicGovernorates(db: DbOrTx): Promise<PublicGovernorate[]> {
   return fixed(db).governorates.execute();
+}
+
+export interface PublicGovernorate {
+  id: string;
+  nameAr: string;
+  nameEn: string;
+  orgSlug: string;
+}
+
+/**
+ * The listing's filter choices in one round trip: listPublicOrgs and listPublicGovernorates, the
+ * same rows in the same order, each list built as JSON by PostgreSQL (no parameters: a statement
+ * whose plan is kept, decision 075).
+ */
+export async function publicFilterChoices(db: DbOrTx): Promise<{ orgs: PublicOrg[]; governorates: PublicGovernorate[] }> {
+  const result = await db.execute(sql`select
+    (select coalesce(json_agg(json_build_object('slug', o.slug, 'nameAr', o.name_ar, 'nameEn', o.name_en, 'country', o.country, 'defaultCurrency', o.default_currency)
+       order by o.created_at, o.slug), '[]'::json) from ${organizations} o) as orgs,
+    (select coalesce(json_agg(json_build_object('id', r.id, 'nameAr', r.name_ar, 'nameEn', r.name_en, 'orgSlug', o.slug)
+       order by r.name_en, o.slug, r.id), '[]'::json)
+     from ${regions} r join ${organizations} o on o.id = r.org_id where r.level = 'governorate') as governorates`);
+  const rows = ((result as unknown as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { orgs: unknown; governorates: unknown }[];
+  const parse = <T,>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+  return { orgs: parse<PublicOrg[]>(rows[0].orgs), governorates: parse<PublicGovernorate[]>(rows[0].governorates) };
 }
 
 export interface PlatformTotals {
