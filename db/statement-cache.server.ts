@@ -13,7 +13,7 @@
  *   anything else is sent as before, by the simple protocol, which runs several statements in one
  *   text (migrations, pg-boss's scripts) and transaction commands.
  * - A query whose name is the empty string stays unnamed, planned for its values every time:
- *   the listing's searches, where the best plan depends on the words (listing.server.ts).
+ *   a searched page of the listing, where the best plan depends on the words (listing.server.ts).
  * - A connection names at most MAX_NAMED distinct texts; more are sent unnamed, so a stream of
  *   ever-different texts cannot fill the server's memory.
  */

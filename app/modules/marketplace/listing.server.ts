@@ -217,10 +217,13 @@ function listingValues(filters: ListingFilters, extra: Record<string, unknown> =
 const preparedShapes = new WeakMap<object, Map<string, { execute: (values: Record<string, unknown>) => Promise<unknown> }>>();
 /**
  * Runs the query of this shape, built on first use and kept (drizzle's building is saved). On
- * PostgreSQL a search stays an unnamed statement (an empty name), planned for its words every
- * time: how many needs match a word decides the plan. Any other shape is left unnamed here, so
- * the connection names it by its text (db/statement-cache.server.ts, decision 075): parsed once,
- * its plan kept when PostgreSQL judges a generic plan as good.
+ * PostgreSQL a searched page of rows stays an unnamed statement (an empty name), planned for its
+ * words every time: for a common word the best plan walks the sort's index and stops after a page,
+ * for a rare one it starts from the search index, and only the word tells which. Any other query
+ * is left unnamed here, so the connection names it by its text (db/statement-cache.server.ts,
+ * decision 075): parsed once, its plan kept when PostgreSQL judges a generic plan as good. That
+ * includes a search's count and one-scan count-and-page (no order before their cap): the search
+ * index holding every filter (decision 076) serves any word for them.
  */
 async function runPrepared<Row>(db: DbOrTx, kind: string, shape: string, values: Record<string, unknown>, build: () => { prepare: (name: string) => { execute: (values: Record<string, unknown>) => Promise<unknown> } }): Promise<Row[]> {
   let shapes = preparedShapes.get(db);
@@ -228,7 +231,8 @@ async function runPrepared<Row>(db: DbOrTx, kind: string, shape: string, values:
   const key = `${kind}|${shape}`;
   let query = shapes.get(key);
   // drizzle gives the driver the name as passed: "" (stay unnamed) or none (named by the client).
-  if (!query) shapes.set(key, (query = build().prepare("q" in values ? "" : (undefined as unknown as string))));
+  const planEachRun = kind === "rows" && "q" in values;
+  if (!query) shapes.set(key, (query = build().prepare(planEachRun ? "" : (undefined as unknown as string))));
   return (await query.execute(values)) as Row[];
 }
 
