@@ -4,10 +4,9 @@
  * the streaming path renders it, which streams the loader data into <Scripts> and answers a
  * failed render with a 500 nobody may cache. A hand-made server build with routes that do each.
  */
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { Outlet, Scripts, useLoaderData, useRouteError } from "@remix-run/react";
 import { describe, expect, it, vi } from "vitest";
-import * as entry from "~/entry.server";
+import { handMadeHandler } from "../fixtures/server-build";
 
 const PUBLIC = { "Cache-Control": "public, max-age=60" };
 
@@ -66,29 +65,7 @@ const routes = {
   "routes/failing": { id: "routes/failing", parentId: "root", path: "failing", module: failing },
 };
 
-const build = {
-  mode: "production",
-  entry: { module: entry },
-  routes,
-  assets: {
-    url: "/assets/manifest-test.js",
-    version: "test",
-    entry: { module: "/assets/entry.client.js", imports: [] },
-    routes: Object.fromEntries(
-      Object.values(routes).map(({ module: m, ...r }) => [
-        r.id,
-        { ...r, module: `/${r.id}.js`, hasLoader: "loader" in m, hasAction: false, hasClientAction: false, hasClientLoader: false, hasErrorBoundary: "ErrorBoundary" in m, imports: [], css: [] },
-      ]),
-    ),
-  },
-  publicPath: "/",
-  assetsBuildDirectory: "build/client",
-  basename: "/",
-  isSpaMode: false,
-  future: { v3_fetcherPersist: true, v3_relativeSplatPath: true, v3_throwAbortReason: true, v3_singleFetch: true, v3_lazyRouteDiscovery: true, v3_routeConfig: true },
-} as unknown as ServerBuild;
-
-const handler = createRequestHandler(build, "production");
+const handler = handMadeHandler(routes);
 const get = (path: string) => handler(new Request(new URL(path, "http://localhost"), { headers: { "user-agent": "vitest" } }));
 
 describe("a page kept whole (decision 077)", () => {
