@@ -27,6 +27,17 @@ installLazyHandoff();
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
 
+/** The app as Remix renders it on the server: the response's nonce and the language's strings around it. */
+function page(request: Request, remixContext: EntryContext, instance: I18n, nonce: string) {
+  return (
+    <NonceProvider value={nonce}>
+      <I18nextProvider i18n={instance}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </I18nextProvider>
+    </NonceProvider>
+  );
+}
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -62,11 +73,7 @@ export default async function handleRequest(
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </I18nextProvider>
-      </NonceProvider>,
+      page(request, remixContext, instance, nonce),
       {
         nonce,
         [callbackName]: () => {
@@ -111,11 +118,7 @@ function renderBuffered(
   let markup: string | null = null;
   try {
     markup = renderToString(
-      <NonceProvider value={NONCE_PLACEHOLDER}>
-        <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
-        </I18nextProvider>
-      </NonceProvider>,
+      page(request, remixContext, instance, NONCE_PLACEHOLDER),
     );
   } catch {
     markup = null;
@@ -156,11 +159,7 @@ function renderBufferedStream(
   return new Promise((resolve, reject) => {
     let failed = false;
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={NONCE_PLACEHOLDER}>
-        <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
-        </I18nextProvider>
-      </NonceProvider>,
+      page(request, remixContext, instance, NONCE_PLACEHOLDER),
       {
         nonce: NONCE_PLACEHOLDER,
         onAllReady() {

@@ -5,14 +5,12 @@ import { parseWithZod } from "@conform-to/zod";
 import { asc } from "drizzle-orm";
 import { organizations } from "#db/schema";
 import { Money } from "~/components/bidi";
-import { CheckboxGroup } from "~/components/giving/checkbox-group";
 import { HorizontalBarChart } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
-import { AppealCommonFields, appealErrs } from "~/components/giving/appeal-fields";
+import { AppealCategories, AppealCommonFields, appealErrs } from "~/components/giving/appeal-fields";
 import { Notice } from "~/components/forms";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tdClass, useLocale } from "~/components/staff";
 import { PlatformAppealFormSchema, appealProgress, createPlatformAppeal, platformAppealTimeZone, platformAppeals } from "~/modules/giving/appeals.server";
-import { NEED_CATEGORIES } from "~/modules/needs/schemas";
 import { OrgRuleError } from "~/modules/organizations/errors";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
 import { requirePlatformAdmin } from "~/utils/auth.server";
@@ -169,13 +167,7 @@ export default function AdminAppeals() {
               {errs("country")}
             </label>
           </div>
-          <CheckboxGroup
-            legend={t("giving:appeals.fields.categories")}
-            name="categories"
-            options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`needs:categories.${c}`) }))}
-            checked={[]}
-            errors={reply?.errors.categories}
-          />
+          <AppealCategories errors={reply?.errors.categories} />
           <button type="submit" className={buttonClass} data-testid="platform-appeal-create">
             {t("giving:appeals.create")}
           </button>

@@ -7,12 +7,10 @@ import { needs, regions } from "#db/schema";
 import { Money } from "~/components/bidi";
 import { HorizontalBarChart } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
-import { AppealCommonFields, appealErrs } from "~/components/giving/appeal-fields";
-import { CheckboxGroup } from "~/components/giving/checkbox-group";
+import { AppealCategories, AppealCommonFields, appealErrs } from "~/components/giving/appeal-fields";
 import { PageTitle, Section, buttonClass, inputClass, linkClass, tdClass, useLocale } from "~/components/staff";
 import { AppealFormSchema, appealProgress, appealsOf, createAppeal } from "~/modules/giving/appeals.server";
 import { publicTitleIn } from "~/modules/needs/titles";
-import { NEED_CATEGORIES } from "~/modules/needs/schemas";
 import { OrgRuleError } from "~/modules/organizations/errors";
 import { orgName } from "~/modules/organizations/roles";
 import { staffTitle } from "~/modules/organizations/route-helpers.server";
@@ -146,13 +144,7 @@ export default function StaffAppeals() {
           <Form method="post" className="grid max-w-2xl gap-3" noValidate>
             {errs("form")}
             <AppealCommonFields errs={errs} kinds={(["matched", "emergency"] as const).map((k) => ({ value: k, label: t(`giving:appeals.kinds.${k}`) }))} />
-            <CheckboxGroup
-              legend={t("giving:appeals.fields.categories")}
-              name="categories"
-              options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`needs:categories.${c}`) }))}
-              checked={[]}
-              errors={reply?.errors.categories}
-            />
+            <AppealCategories errors={reply?.errors.categories} />
             {governorates.length > 0 && (
               <label className="block">
                 <span className="block font-bold">{t("giving:appeals.fields.region")}</span>

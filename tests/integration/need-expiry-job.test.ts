@@ -4,7 +4,6 @@
 // need's history and the audit log show "the system" (rendered HTML, both languages).
 import { afterAll, describe, expect, it } from "vitest";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { auditLog, emailOutbox, needs, needTransitions, organizations, pledges } from "#db/schema";
 import { getDatabase, getDb } from "~/utils/db.server";
 import { localeCookie } from "~/utils/i18next.server";
@@ -14,8 +13,8 @@ import { getNeedForStaff, transitionNeed } from "~/modules/needs/needs.server";
 import { queryAuditLog } from "~/modules/audit/audit-query.server";
 import { createPledge } from "~/modules/pledging/pledges.server";
 import { todayIn } from "~/modules/needs/money";
-import * as entry from "~/entry.server";
 import * as root from "~/root";
+import { handMadeHandler } from "../fixtures/server-build";
 import * as staffLayout from "~/routes/staff.$orgSlug";
 import * as auditPage from "~/routes/staff.$orgSlug.audit";
 import * as needPage from "~/routes/staff.$orgSlug.needs.$needId._index";
@@ -61,28 +60,7 @@ const routes = {
     module: needPage,
   },
 };
-const build = {
-  mode: "production",
-  entry: { module: entry },
-  routes,
-  assets: {
-    url: "/assets/manifest-test.js",
-    version: "test",
-    entry: { module: "/assets/entry.client.js", imports: [] },
-    routes: Object.fromEntries(
-      Object.values(routes).map(({ module: _m, ...r }) => [
-        r.id,
-        { ...r, module: `/${r.id}.js`, hasLoader: true, hasAction: false, hasClientAction: false, hasClientLoader: false, hasErrorBoundary: r.id === "root", imports: [], css: [] },
-      ]),
-    ),
-  },
-  publicPath: "/",
-  assetsBuildDirectory: "build/client",
-  basename: "/",
-  isSpaMode: false,
-  future: { v3_fetcherPersist: true, v3_relativeSplatPath: true, v3_throwAbortReason: true, v3_singleFetch: true, v3_lazyRouteDiscovery: true, v3_routeConfig: true },
-} as unknown as ServerBuild;
-const handler = createRequestHandler(build, "production");
+const handler = handMadeHandler(routes);
 
 async function staffHtml(path: string, userId: string, lng: "ar" | "en"): Promise<string> {
   const cookie = [await signIn(userId), (await localeCookie.serialize(lng)).split(";")[0]].join("; ");

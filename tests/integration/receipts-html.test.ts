@@ -1,9 +1,8 @@
 // The receipt pages rendered to real HTML the way the production server answers (root, loaders,
 // `headers`, entry.server): both languages, print styles target, no-store, nothing private.
 import { describe, expect, it } from "vitest";
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import * as entry from "~/entry.server";
 import * as root from "~/root";
+import { handMadeHandler } from "../fixtures/server-build";
 import * as receiptPage from "~/routes/receipts.$receiptId";
 import * as myReceipts from "~/routes/account.receipts";
 import * as statementPage from "~/routes/account.receipts_.statement";
@@ -22,29 +21,7 @@ const routes = {
   "routes/account.receipts_.statement": { id: "routes/account.receipts_.statement", parentId: "root", path: "account/receipts/statement", module: statementPage },
 };
 
-const build = {
-  mode: "production",
-  entry: { module: entry },
-  routes,
-  assets: {
-    url: "/assets/manifest-test.js",
-    version: "test",
-    entry: { module: "/assets/entry.client.js", imports: [] },
-    routes: Object.fromEntries(
-      Object.values(routes).map(({ module: _m, ...r }) => [
-        r.id,
-        { ...r, module: `/${r.id}.js`, hasLoader: true, hasAction: r.id === "routes/receipts.$receiptId", hasClientAction: false, hasClientLoader: false, hasErrorBoundary: r.id === "root", imports: [], css: [] },
-      ]),
-    ),
-  },
-  publicPath: "/",
-  assetsBuildDirectory: "build/client",
-  basename: "/",
-  isSpaMode: false,
-  future: { v3_fetcherPersist: true, v3_relativeSplatPath: true, v3_throwAbortReason: true, v3_singleFetch: true, v3_lazyRouteDiscovery: true, v3_routeConfig: true },
-} as unknown as ServerBuild;
-
-const handler = createRequestHandler(build, "production");
+const handler = handMadeHandler(routes);
 const serve = (path: string, headers: Record<string, string> = {}) =>
   handler(new Request(new URL(path, "http://localhost"), { headers: { "x-tadamon-client-ip": "203.0.113.9", "user-agent": "vitest", ...headers } }));
 

@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { inputClass } from "~/components/staff";
+import { CheckboxGroup } from "~/components/giving/checkbox-group";
+import { NEED_CATEGORIES } from "~/modules/needs/schemas";
 
 /** A field's messages on an appeal form (`errors` as the action answers them, already translated). */
 export function appealErrs(errors: Record<string, string[]> | undefined) {
@@ -69,5 +71,19 @@ export function AppealCommonFields({ errs, kinds }: { errs: (name: string) => Re
         </label>
       </div>
     </>
+  );
+}
+
+/** The kinds of need an appeal gathers (none ticked: every kind), on both appeal forms. */
+export function AppealCategories({ errors }: { errors: string[] | undefined }) {
+  const { t } = useTranslation(["giving", "needs"]);
+  return (
+    <CheckboxGroup
+      legend={t("giving:appeals.fields.categories")}
+      name="categories"
+      options={NEED_CATEGORIES.map((c) => ({ value: c, label: t(`needs:categories.${c}`) }))}
+      checked={[]}
+      errors={errors}
+    />
   );
 }
