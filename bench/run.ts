@@ -13,7 +13,12 @@
  *     The server runs with PAGE_CACHE=off (the in-process page cache for anonymous visitors, when
  *     the build has one, is bypassed): these are the "uncached" rows.
  *  3. The targets, each under autocannon for BENCH_DURATION seconds (default 10) with
- *     BENCH_CONNECTIONS connections (default 10), after a BENCH_WARMUP-second warm-up (default 2):
+ *     BENCH_CONNECTIONS connections (default 10), after a BENCH_WARMUP-second warm-up (default 2).
+ *     Each donor page's BENCH_DURATION is split into BENCH_ROUNDS slices (default 3), and each slice
+ *     runs between two slices of the trivial page (T P T P … P T): its ratio to the trivial page is
+ *     the median, over the rounds, of the slice's req/s ÷ the mean of the trivial slices beside it
+ *     (bench/ratios.ts). So a machine whose speed drifts during the run (shared CPUs) moves the page
+ *     and its yardstick together instead of moving the ratio:
  *       GET  /bench/trivial                      the yardstick: one route, one string, no data
  *                                                (app/routes/bench.trivial.tsx), same server and build
  *       GET  /                                   the home page
@@ -67,6 +72,7 @@ import { minimumFor } from "~/modules/pledging/amounts";
 import { replayableHeaders, type CannedResponse, type CannedRoutes } from "./bare-server";
 import { BENCH_IDENTITY_HASH_SECRET, freePort, request, waitFor200, type RawResponse } from "./http";
 import { budgetKb, formatJsTable, measurePageJs, table, type PageJs } from "./js-budget";
+import { merge, roundRatios, type Measured } from "./ratios";
 import { nextDonor, pledgeRequests, pledgeTargets, type PledgeTarget } from "./pledge-post";
 import { benchNeeds } from "./seed-data";
 
@@ -89,6 +95,8 @@ const config = {
   duration: num("BENCH_DURATION", 10),
   connections: num("BENCH_CONNECTIONS", 10),
   warmup: num("BENCH_WARMUP", 2),
+  /** Each donor page is measured in this many slices, each between two slices of the trivial page. */
+  rounds: Math.round(num("BENCH_ROUNDS", 3)),
   reseed: process.env.BENCH_RESEED === "1",
   needs: benchNeeds(),
   cached: process.env.BENCH_CACHED !== "0",
@@ -193,18 +201,6 @@ const GOAL_OF_TRIVIAL = 0.5;
 const GOAL_CACHED_OF_BARE = 0.2;
 const CACHED_GOAL_TARGETS = new Set(["GET /needs", "GET /needs/:publicId"]);
 
-interface Measured {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  statusCodes: Record<string, number>;
-  /** Socket errors, timeouts included (autocannon counts a timeout as an error too). */
-  errors: number;
-  timeouts: number;
-  /** Errors (timeouts included) and unexpected statuses (GET: not 2xx; POST: not 2xx/3xx). */
-  bad: number;
-}
 
 const baseHeaders = (): Record<string, string> => ({
   accept: "text/html,application/xhtml+xml",
@@ -228,7 +224,10 @@ function summarize(result: Result, method: Target["method"]): Measured {
   const ok = (code: number) => (method === "GET" ? code >= 200 && code < 300 : code >= 200 && code < 400);
   const unexpected = Object.entries(statusCodes).reduce((n, [code, count]) => n + (ok(Number(code)) ? 0 : count), 0);
   return {
-    rps: result.requests.average,
+    // Completed responses over the measured time (not the mean of whole-second samples: a
+    // round's slice need not be a whole number of seconds).
+    rps: result.duration > 0 ? result.requests.total / result.duration : 0,
+    seconds: result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
@@ -462,21 +461,50 @@ async function main(): Promise<number> {
   }
   console.log(`bare server: node:http (pid ${bare.child.pid}) at ${bareBase}\n`);
 
-  // 4. Load: per target, the app then the bare server, each after its warm-up.
-  const results: { target: Target; app: Measured; bare: Measured; cached: Measured | null }[] = [];
-  const measure = async (base: string, target: Target, server: Started) => {
+  // 4. Load: per target, the app then the bare server, each after its warm-up. A donor page is
+  // measured in BENCH_ROUNDS slices, each between two slices of the trivial page (T P T … P T),
+  // and its ratio to the trivial page is the median of the rounds' (bench/ratios.ts): the machine's
+  // speed may drift during a run, and a yardstick measured once at the start drifts away from it.
+  const results: { target: Target; app: Measured; bare: Measured; cached: Measured | null; rounds: ReturnType<typeof roundRatios> | null }[] = [];
+  const measureFor = async (base: string, target: Target, server: Started, seconds: number) => {
     const spec = target.requests ? { ...target, requests: pledgeRequests(base, pledgeTo) } : target;
-    await load(base, spec, config.warmup);
+    const m = summarize(await load(base, spec, seconds), target.method);
     if (server.gone()) throw new SetupError(`server: ${server.gone()}`);
-    return summarize(await load(base, spec, config.duration), target.method);
+    return m;
   };
+  const measure = async (base: string, target: Target, server: Started) => {
+    await measureFor(base, target, server, config.warmup);
+    return await measureFor(base, target, server, config.duration);
+  };
+  const trivialTarget = targets.find((t) => t.name === TRIVIAL);
+  if (!trivialTarget) throw new SetupError("the trivial page is not among the targets");
+  const slice = config.duration / config.rounds;
   for (const target of targets) {
     process.stdout.write(`load: ${target.name} … app`);
-    const appM = await measure(appBase, target, app);
-    process.stdout.write(` ${fmt(appM.rps)} req/s … bare`);
+    let appM: Measured;
+    let rounds: ReturnType<typeof roundRatios> | null = null;
+    if (target === trivialTarget) {
+      appM = await measure(appBase, target, app);
+    } else {
+      await measureFor(appBase, target, app, config.warmup);
+      const trivialSlices = [await measureFor(appBase, trivialTarget, app, slice)];
+      const pageSlices: Measured[] = [];
+      for (let round = 0; round < config.rounds; round++) {
+        pageSlices.push(await measureFor(appBase, target, app, slice));
+        trivialSlices.push(await measureFor(appBase, trivialTarget, app, slice));
+      }
+      appM = merge(pageSlices);
+      rounds = roundRatios(
+        trivialSlices.map((m) => m.rps),
+        pageSlices.map((m) => m.rps),
+      );
+    }
+    process.stdout.write(
+      ` ${fmt(appM.rps)} req/s${rounds ? ` (÷ trivial by round: ${rounds.ratios.map((r) => fmt(r, 2)).join(" ")}; trivial beside it ${fmt(rounds.beside)} req/s)` : ""} … bare`,
+    );
     const bareM = await measure(bareBase, target, bare);
     console.log(` ${fmt(bareM.rps)} req/s`);
-    results.push({ target, app: appM, bare: bareM, cached: null });
+    results.push({ target, app: appM, bare: bareM, cached: null, rounds });
   }
 
   // 4b. The page cache: a second server as configured by default; measured only if it says it hit.
@@ -511,7 +539,9 @@ async function main(): Promise<number> {
   }
 
   const trivialRps = results.find((r) => r.target.name === TRIVIAL)?.app.rps ?? 0;
-  const ofTrivial = (m: Measured) => (trivialRps > 0 ? m.rps / trivialRps : null);
+  /** The trivial page's req/s measured beside a target (its own first measurement for itself). */
+  const besideOf = (r: (typeof results)[number]) => r.rounds?.beside ?? trivialRps;
+  const ofTrivial = (m: Measured, beside: number) => (beside > 0 ? m.rps / beside : null);
   const ofBare = (m: Measured, b: Measured) => (b.rps > 0 ? m.rps / b.rps : null);
   interface Row {
     target: string;
@@ -520,7 +550,11 @@ async function main(): Promise<number> {
     p50: number;
     p99: number;
     bareRps: number;
+    /** The trivial page's req/s beside this row (mean of its slices). */
+    trivialRps: number;
     ofTrivial: number | null;
+    /** Uncached donor pages: the ratio in each round (ofTrivial is their median). */
+    roundRatios: number[] | null;
     ofBare: number | null;
     goal: string;
     met: boolean | null;
@@ -528,7 +562,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   for (const r of results) {
     const trivial = r.target.name === TRIVIAL;
-    const t = ofTrivial(r.app);
+    const t = r.rounds ? r.rounds.ratio : ofTrivial(r.app, besideOf(r));
     rows.push({
       target: r.target.name,
       mode: "uncached",
@@ -536,7 +570,9 @@ async function main(): Promise<number> {
       p50: r.app.p50,
       p99: r.app.p99,
       bareRps: r.bare.rps,
+      trivialRps: besideOf(r),
       ofTrivial: t,
+      roundRatios: r.rounds?.ratios ?? null,
       ofBare: ofBare(r.app, r.bare),
       goal: trivial ? "—" : `≥ ${GOAL_OF_TRIVIAL.toFixed(2)} of trivial`,
       met: trivial || t === null ? null : t >= GOAL_OF_TRIVIAL,
@@ -553,7 +589,9 @@ async function main(): Promise<number> {
       p50: r.cached.p50,
       p99: r.cached.p99,
       bareRps: r.bare.rps,
-      ofTrivial: ofTrivial(r.cached),
+      trivialRps: besideOf(r),
+      ofTrivial: ofTrivial(r.cached, besideOf(r)),
+      roundRatios: null,
       ofBare: b,
       goal: goal ? `≥ ${GOAL_CACHED_OF_BARE.toFixed(2)} of bare` : "—",
       met: goal && b !== null ? b >= GOAL_CACHED_OF_BARE : null,
@@ -562,24 +600,29 @@ async function main(): Promise<number> {
 
   console.log(
     `\nResults (${config.duration} s each, ${config.connections} connections; latency in ms; ` +
-      `÷ trivial = req/s ÷ the trivial page's uncached req/s (${fmt(trivialRps)}); ÷ bare = req/s ÷ the bare server's req/s for the same bytes)\n`,
+      `÷ trivial: an uncached donor page was measured in ${config.rounds} slices of ${fmt(slice, 1)} s, each between two ` +
+      `slices of the trivial page; its ÷ trivial is the median of the rounds' page req/s ÷ the mean of the trivial slices on ` +
+      `either side ("rounds" shows each; "trivial" the trivial page's req/s beside it). Cached rows: ÷ the trivial req/s ` +
+      `beside the same page uncached. ÷ bare = req/s ÷ the bare server's req/s for the same bytes)\n`,
   );
   console.log(
     table(
-      ["target", "mode", "req/s", "p50", "p99", "bare req/s", "÷ trivial", "÷ bare", "goal", "met"],
+      ["target", "mode", "req/s", "p50", "p99", "trivial", "÷ trivial", "rounds", "bare req/s", "÷ bare", "goal", "met"],
       rows.map((r) => [
         r.target.length > 56 ? `${r.target.slice(0, 53)}...` : r.target,
         r.mode,
         fmt(r.rps),
         fmt(r.p50, 1),
         fmt(r.p99, 1),
-        fmt(r.bareRps),
+        fmt(r.trivialRps),
         r.ofTrivial === null ? "—" : fmt(r.ofTrivial, 2),
+        r.roundRatios ? r.roundRatios.map((x) => fmt(x, 2)).join(" ") : "",
+        fmt(r.bareRps),
         r.ofBare === null ? "—" : fmt(r.ofBare, 3),
         r.goal,
         r.met === null ? "" : r.met ? "yes" : "NO",
       ]),
-      [false, false, true, true, true, true, true, true, false, false],
+      [false, false, true, true, true, true, true, false, true, true, false, false],
     ),
   );
   if (cacheNote) console.log(`\n${cacheNote}`);
@@ -640,7 +683,7 @@ async function main(): Promise<number> {
     goals: { ofTrivial: GOAL_OF_TRIVIAL, cachedOfBare: GOAL_CACHED_OF_BARE, cachedTargets: [...CACHED_GOAL_TARGETS] },
     ratios: rows,
     cacheNote: cacheNote || null,
-    targets: results.map(({ target, app: a, bare: b, cached: c }) => ({
+    targets: results.map(({ target, app: a, bare: b, cached: c, rounds }) => ({
       name: target.name,
       method: target.method,
       path: target.path,
@@ -648,8 +691,9 @@ async function main(): Promise<number> {
       app: a,
       bare: b,
       cached: c,
+      rounds,
       ratio: b.rps > 0 ? a.rps / b.rps : null,
-      ofTrivial: ofTrivial(a),
+      ofTrivial: rows.find((row) => row.target === target.name && row.mode === "uncached")?.ofTrivial ?? null,
     })),
     pledgeNeeds: pledgeTo.length,
     explain: explained,
