@@ -11,6 +11,8 @@ import { boot } from "~/utils/boot.server";
 import { installLazyHandoff } from "~/utils/lazy-handoff.server";
 import { etagMatches, isPublicCacheable, PRIVATE_CACHE_CONTROL, weakEtag } from "~/utils/http-cache.server";
 import { NonceProvider } from "~/components/nonce";
+import { FragmentProvider } from "~/components/html-fragment";
+import { PageFragments } from "~/utils/html-fragments.server";
 import {
   contentSecurityPolicy,
   createNonce,
@@ -28,12 +30,14 @@ const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
 
 /** The app as Remix renders it on the server: the response's nonce and the language's strings around it. */
-function page(request: Request, remixContext: EntryContext, instance: I18n, nonce: string) {
+function page(request: Request, remixContext: EntryContext, instance: I18n, nonce: string, fragments: PageFragments | null = null) {
   return (
     <NonceProvider value={nonce}>
-      <I18nextProvider i18n={instance}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </I18nextProvider>
+      <FragmentProvider value={fragments}>
+        <I18nextProvider i18n={instance}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </I18nextProvider>
+      </FragmentProvider>
     </NonceProvider>
   );
 }
@@ -100,8 +104,10 @@ export default async function handleRequest(
 /**
  * A page kept whole (see handleRequest) is rendered to one string: no stream, no chunks to gather
  * (decision 077). Donor pages render no <Scripts> and nothing on them suspends, so the string is
- * the page. Should a page read its loader data for <Scripts>, or fail while rendering, it is
- * rendered again by the streaming path below, which handles both (Suspense, the error page).
+ * the page. Remembered fragments (the cards) are left as markers and spliced in as the bytes they
+ * were encoded to once (decision 078). Should a page read its loader data for <Scripts>, or fail
+ * while rendering, it is rendered again by the streaming path below, which handles both (Suspense,
+ * the error page).
  */
 function renderBuffered(
   request: Request,
@@ -116,10 +122,9 @@ function renderBuffered(
   const handoff = remixContext.serverHandoffStream;
   if (handoff) remixContext.serverHandoffStream = new ReadableStream<Uint8Array>();
   let markup: string | null = null;
+  const fragments = new PageFragments();
   try {
-    markup = renderToString(
-      page(request, remixContext, instance, NONCE_PLACEHOLDER),
-    );
+    markup = renderToString(page(request, remixContext, instance, NONCE_PLACEHOLDER, fragments));
   } catch {
     markup = null;
   }
@@ -129,7 +134,7 @@ function renderBuffered(
     remixContext.renderMeta = {};
     return renderBufferedStream(request, statusCode, headers, remixContext, instance, { nonce, csp });
   }
-  return Promise.resolve(bufferedResponse(request, statusCode, headers, Buffer.from(`<!DOCTYPE html>${markup}`), { nonce, csp }));
+  return Promise.resolve(bufferedResponse(request, statusCode, headers, fragments.assemble("<!DOCTYPE html>", markup), { nonce, csp }));
 }
 
 /** A whole page's bytes as the response: a weak ETag, 304 when the browser has it, the real nonce. */

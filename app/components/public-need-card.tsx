@@ -2,6 +2,7 @@ import type { i18n as I18n } from "i18next";
 import type { PublicNeed } from "~/modules/anonymization/public-need";
 import type { Locale } from "~/utils/i18n";
 import type { Numerals } from "./bidi";
+import { RawHtml } from "./html-fragment";
 
 export type PublicCardProps = { need: PublicNeed; locale: Locale; href: string };
 
@@ -21,7 +22,7 @@ export function PublicNeedCardList({ cards, className, testId }: { cards: readon
   return (
     <ul className={className} data-testid={testId}>
       {cards.map((card) => (
-        <li key={card.publicId} dangerouslySetInnerHTML={{ __html: card.html }} />
+        <RawHtml key={card.publicId} as="li" html={card.html} />
       ))}
     </ul>
   );

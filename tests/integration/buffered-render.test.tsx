@@ -7,6 +7,8 @@
 import { Outlet, Scripts, useLoaderData, useRouteError } from "@remix-run/react";
 import { describe, expect, it, vi } from "vitest";
 import { handMadeHandler } from "../fixtures/server-build";
+import { RawHtml } from "~/components/html-fragment";
+import { assembled } from "~/utils/html-fragments.server";
 
 const PUBLIC = { "Cache-Control": "public, max-age=60" };
 
@@ -58,11 +60,39 @@ const failing = {
   },
 };
 
+const CARD = '<article lang="ar">بطاقة محفوظة — <bdi dir="ltr">US$ 2,400</bdi></article>';
+const cards = {
+  loader: () => ({ cards: [CARD, CARD.replace("2,400", "75")] }),
+  headers: () => PUBLIC,
+  default: function Cards() {
+    return (
+      <ul>
+        {useLoaderData<{ cards: string[] }>().cards.map((html) => (
+          <RawHtml key={html} as="li" html={html} />
+        ))}
+      </ul>
+    );
+  },
+};
+const cardsScripted = {
+  ...cards,
+  default: function CardsScripted() {
+    return (
+      <>
+        <cards.default />
+        <Scripts />
+      </>
+    );
+  },
+};
+
 const routes = {
   root: { id: "root", path: "", module: root },
   "routes/plain": { id: "routes/plain", parentId: "root", path: "plain", module: plain },
   "routes/scripts": { id: "routes/scripts", parentId: "root", path: "scripts", module: withScripts },
   "routes/failing": { id: "routes/failing", parentId: "root", path: "failing", module: failing },
+  "routes/cards": { id: "routes/cards", parentId: "root", path: "cards", module: cards },
+  "routes/cards-scripted": { id: "routes/cards-scripted", parentId: "root", path: "cards-scripted", module: cardsScripted },
 };
 
 const handler = handMadeHandler(routes);
@@ -102,5 +132,21 @@ describe("a page kept whole (decision 077)", () => {
     } finally {
       quiet.mockRestore();
     }
+  });
+
+  it("remembered fragments (cards) are spliced in as their encoded bytes, the same page as inline (decision 078)", async () => {
+    const before = { ...assembled };
+    const res = await get("/cards");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(assembled.pages).toBe(before.pages + 1);
+    expect(assembled.fragments).toBe(before.fragments + 2);
+    expect(html).toContain(`<ul><li>${CARD}</li><li>${CARD.replace("2,400", "75")}</li></ul>`);
+    expect(html).not.toContain("<!--fragment:");
+    // The streaming path (a page with <Scripts>) renders the same cards inline.
+    const streamed = await (await get("/cards-scripted")).text();
+    expect(assembled.pages).toBe(before.pages + 1);
+    expect(streamed).toContain(`<ul><li>${CARD}</li><li>${CARD.replace("2,400", "75")}</li></ul>`);
+    expect(streamed).not.toContain("<!--fragment:");
   });
 });
