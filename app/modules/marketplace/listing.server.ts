@@ -10,6 +10,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
+import { preparedOnce } from "#db/prepared.server";
 import { needItems, needs, organizations, publicNeedTotals, regions } from "#db/schema";
 import { preferenceConditions, type PreferenceLists } from "~/modules/giving/matches.server";
 import { toPublicNeed, type PublicNeed, type PublicNeedItem } from "~/modules/anonymization/public-need";
@@ -214,9 +215,8 @@ function listingValues(filters: ListingFilters, extra: Record<string, unknown> =
   return { shape: Object.keys(values).join(","), values };
 }
 
-const preparedShapes = new WeakMap<object, Map<string, { execute: (values: Record<string, unknown>) => Promise<unknown> }>>();
 /**
- * Runs the query of this shape, built on first use and kept (drizzle's building is saved). On
+ * Runs the query of this shape, built on first use and kept (db/prepared.server.ts). On
  * PostgreSQL a searched page of rows stays an unnamed statement (an empty name), planned for its
  * words every time: for a common word the best plan walks the sort's index and stops after a page,
  * for a rare one it starts from the search index, and only the word tells which. Any other query
@@ -226,14 +226,8 @@ const preparedShapes = new WeakMap<object, Map<string, { execute: (values: Recor
  * index holding every filter (decision 076) serves any word for them.
  */
 async function runPrepared<Row>(db: DbOrTx, kind: string, shape: string, values: Record<string, unknown>, build: () => { prepare: (name: string) => { execute: (values: Record<string, unknown>) => Promise<unknown> } }): Promise<Row[]> {
-  let shapes = preparedShapes.get(db);
-  if (!shapes) preparedShapes.set(db, (shapes = new Map()));
-  const key = `${kind}|${shape}`;
-  let query = shapes.get(key);
-  // drizzle gives the driver the name as passed: "" (stay unnamed) or none (named by the client).
   const planEachRun = kind === "rows" && "q" in values;
-  if (!query) shapes.set(key, (query = build().prepare(planEachRun ? "" : (undefined as unknown as string))));
-  return (await query.execute(values)) as Row[];
+  return (await preparedOnce(db, `listing|${kind}|${shape}`, build, { planEachRun }).execute(values)) as Row[];
 }
 
 /**
@@ -496,9 +490,12 @@ const PUBLIC_ID = /^[0-9A-Za-z]{6,32}$/;
 /** A need's public page (one query), or null (→ 404) if it is not, or no longer, public. */
 export async function getPublicNeed(db: DbOrTx, publicId: string): Promise<PublicNeed | null> {
   if (!PUBLIC_ID.test(publicId)) return null;
-  const [row] = await publicSelect(db)
-    .where(and(eq(needs.publicId, publicId), inArray(needs.state, [...PUBLIC_PAGE_STATES])))
-    .limit(1);
+  const query = preparedOnce(db, "public-need", () =>
+    publicSelect(db)
+      .where(and(eq(needs.publicId, sql.placeholder("publicId")), inArray(needs.state, [...PUBLIC_PAGE_STATES])))
+      .limit(1),
+  );
+  const [row] = await query.execute({ publicId });
   return row ? project(row) : null;
 }
 

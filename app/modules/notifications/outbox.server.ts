@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
+import { preparedOnce } from "#db/prepared.server";
 import { emailOutbox } from "#db/schema";
 import type { Locale } from "~/utils/i18n";
 import { metaOf, type EmailMessage } from "./messages";
@@ -22,17 +24,28 @@ export async function enqueueEmail(
   message: EmailMessage,
 ): Promise<string> {
   const rendered = await renderEmail(locale, message);
-  const [row] = await db
-    .insert(emailOutbox)
-    .values({
-      toAddress: to.trim(),
-      template: message.template,
-      locale,
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      meta: metaOf(message),
-    })
-    .returning({ id: emailOutbox.id });
+  // Built once (db/prepared.server.ts), then only run.
+  const [row] = await preparedOnce(db, "enqueue-email", () =>
+    db
+      .insert(emailOutbox)
+      .values({
+        toAddress: sql.placeholder("toAddress") as unknown as string,
+        template: sql.placeholder("template") as unknown as string,
+        locale: sql.placeholder("locale") as unknown as Locale,
+        subject: sql.placeholder("subject") as unknown as string,
+        html: sql.placeholder("html") as unknown as string,
+        text: sql.placeholder("text") as unknown as string,
+        meta: sql.placeholder("meta") as unknown as Record<string, unknown>,
+      })
+      .returning({ id: emailOutbox.id }),
+  ).execute({
+    toAddress: to.trim(),
+    template: message.template,
+    locale,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    meta: metaOf(message),
+  });
   return row.id;
 }

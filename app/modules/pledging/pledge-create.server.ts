@@ -4,6 +4,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "#db/client.server";
+import { insertShape, preparedOnce } from "#db/prepared.server";
 import { users, needs, pledgeItems, pledges } from "#db/schema";
 import { enqueueEmail } from "~/modules/notifications/outbox.server";
 import { formatDate, formatDateTime, formatMoney } from "~/utils/format";
@@ -125,13 +126,15 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
     });
 
     if (items.length) await tx.insert(pledgeItems).values(items.map((i) => ({ ...i, pledgeId: pledge.id })));
-    await tx
-      .update(needs)
-      .set({
-        reservedMinor: sql`${needs.reservedMinor} + ${amountMinor}`,
-        updatedAt: now,
-      })
-      .where(eq(needs.id, need.id));
+    await preparedOnce(tx, "reserve-need", () =>
+      tx
+        .update(needs)
+        .set({
+          reservedMinor: sql`${needs.reservedMinor} + ${sql.placeholder("amountMinor")}`,
+          updatedAt: sql.placeholder("now") as unknown as Date,
+        })
+        .where(eq(needs.id, sql.placeholder("needId"))),
+    ).execute({ amountMinor, now, needId: need.id });
     await recordHits(tx, limitRules, now);
 
     if (offline) {
@@ -149,11 +152,15 @@ export async function createPledge(db: Db, input: CreatePledgeInput): Promise<Cr
  */
 export async function insertPledge(tx: DbOrTx, values: Omit<typeof pledges.$inferInsert, "reference">): Promise<Pledge> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const [pledge] = await tx
-      .insert(pledges)
-      .values({ ...values, reference: newReference() })
-      .onConflictDoNothing()
-      .returning();
+    // Built once per mix of values (db/prepared.server.ts), then only run.
+    const { shape, placeholders, params } = insertShape({ ...values, reference: newReference() });
+    const [pledge] = await preparedOnce(tx, `insert-pledge|${shape}`, () =>
+      tx
+        .insert(pledges)
+        .values(placeholders as typeof pledges.$inferInsert)
+        .onConflictDoNothing()
+        .returning(),
+    ).execute(params);
     if (pledge) return pledge;
     const [clash] = await tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.idempotencyKey, values.idempotencyKey)).limit(1);
     if (clash) throw new PledgeError("idempotency_conflict");

@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "#db/client.server";
+import { preparedOnce } from "#db/prepared.server";
 import { needItems, needs, organizations, regions, orgPaymentDetails, pledgeItems, pledges } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { toPublicNeed, type PublicNeed } from "~/modules/anonymization/public-need";
@@ -150,26 +151,38 @@ export async function getPledgeableNeed(
   cardPayments: boolean = PLATFORM_CARD_PAYMENTS,
 ): Promise<{ need: PublicNeed; itemsLeft: number[]; remainingMinor: number; methods: PaymentMethod[] } | null> {
   if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) return null;
-  const [row] = await db
-    .select({ need: needs, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug } })
-    .from(needs)
-    .innerJoin(organizations, eq(organizations.id, needs.orgId))
-    .where(and(eq(needs.publicId, publicId), inArray(needs.state, ["published", "funded", "disbursed", "closed"])))
-    .limit(1);
-  if (!row) return null;
-  const [items, taken, governorate, details] = await Promise.all([
-    db.select().from(needItems).where(eq(needItems.needId, row.need.id)).orderBy(asc(needItems.position)),
+  // Built once per database handle, then only run (db/prepared.server.ts): building these five
+  // queries cost more CPU than answering them.
+  const [row] = await preparedOnce(db, "pledgeable-need", () =>
     db
-      .select({ needItemId: pledgeItems.needItemId, quantity: sql<number>`coalesce(sum(${pledgeItems.quantity}), 0)::int` })
-      .from(pledgeItems)
-      .innerJoin(pledges, eq(pledges.id, pledgeItems.pledgeId))
-      .where(and(eq(pledges.needId, row.need.id), inArray(pledges.status, [...RESERVING, ...COUNTED])))
-      .groupBy(pledgeItems.needItemId),
+      .select({ need: needs, org: { nameAr: organizations.nameAr, nameEn: organizations.nameEn, slug: organizations.slug } })
+      .from(needs)
+      .innerJoin(organizations, eq(organizations.id, needs.orgId))
+      .where(and(eq(needs.publicId, sql.placeholder("publicId")), inArray(needs.state, ["published", "funded", "disbursed", "closed"])))
+      .limit(1),
+  ).execute({ publicId });
+  if (!row) return null;
+  const needId = { needId: row.need.id };
+  const [items, taken, governorate, details] = await Promise.all([
+    preparedOnce(db, "pledgeable-need-items", () =>
+      db.select().from(needItems).where(eq(needItems.needId, sql.placeholder("needId"))).orderBy(asc(needItems.position)),
+    ).execute(needId),
+    preparedOnce(db, "pledgeable-need-taken", () =>
+      db
+        .select({ needItemId: pledgeItems.needItemId, quantity: sql<number>`coalesce(sum(${pledgeItems.quantity}), 0)::int` })
+        .from(pledgeItems)
+        .innerJoin(pledges, eq(pledges.id, pledgeItems.pledgeId))
+        .where(and(eq(pledges.needId, sql.placeholder("needId")), inArray(pledges.status, [...RESERVING, ...COUNTED])))
+        .groupBy(pledgeItems.needItemId),
+    ).execute(needId),
     row.need.publicRegionId
-      ? db
-          .select({ nameAr: regions.nameAr, nameEn: regions.nameEn })
-          .from(regions)
-          .where(eq(regions.id, row.need.publicRegionId))
+      ? preparedOnce(db, "pledgeable-need-region", () =>
+          db
+            .select({ nameAr: regions.nameAr, nameEn: regions.nameEn })
+            .from(regions)
+            .where(eq(regions.id, sql.placeholder("regionId"))),
+        )
+          .execute({ regionId: row.need.publicRegionId })
           .then((r) => r[0] ?? null)
       : Promise.resolve(null),
     getPaymentDetails(db, row.need.orgId),

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "#db/client.server";
+import { preparedOnce } from "#db/prepared.server";
 import type { Role } from "~/modules/organizations/roles";
 import { memberships, needItems, needs, orgPaymentDetails, organizations, pledgeItems, pledges } from "#db/schema";
 import type { Actor } from "~/modules/audit/audit.server";
@@ -118,7 +119,9 @@ export type PledgeNeed = Pick<Need, keyof typeof pledgeNeedColumns>;
 /** Locks a need by its public id (`FOR UPDATE`) and reads what a new pledge checks. */
 export async function lockNeedByPublicId(tx: Tx, publicId: string): Promise<PledgeNeed> {
   if (typeof publicId !== "string" || !/^[0-9A-Z]{6,32}$/i.test(publicId)) throw new PledgeError("need_not_found");
-  const [need] = await tx.select(pledgeNeedColumns).from(needs).where(eq(needs.publicId, publicId)).for("update");
+  const [need] = await preparedOnce(tx, "lock-need-by-public-id", () =>
+    tx.select(pledgeNeedColumns).from(needs).where(eq(needs.publicId, sql.placeholder("publicId"))).for("update"),
+  ).execute({ publicId });
   if (!need) throw new PledgeError("need_not_found");
   return need;
 }
@@ -242,7 +245,9 @@ export async function resolveItems(tx: Tx, need: Pick<Need, "id" | "category">, 
 }
 
 export async function getPaymentDetails(db: DbOrTx, orgId: string) {
-  const [row] = await db.select().from(orgPaymentDetails).where(eq(orgPaymentDetails.orgId, orgId)).limit(1);
+  const [row] = await preparedOnce(db, "org-payment-details", () =>
+    db.select().from(orgPaymentDetails).where(eq(orgPaymentDetails.orgId, sql.placeholder("orgId"))).limit(1),
+  ).execute({ orgId });
   return row ?? null;
 }
 
@@ -252,16 +257,18 @@ export async function getPaymentDetails(db: DbOrTx, orgId: string) {
  * locked.
  */
 export async function getOrgWithPaymentDetails(db: DbOrTx, orgId: string, idempotencyKey: string) {
-  const [row] = await db
-    .select({
-      org: organizations,
-      details: orgPaymentDetails,
-      replayId: sql<string | null>`(select ${pledges.id} from ${pledges} where ${pledges.idempotencyKey} = ${idempotencyKey})`,
-    })
-    .from(organizations)
-    .leftJoin(orgPaymentDetails, eq(orgPaymentDetails.orgId, organizations.id))
-    .where(eq(organizations.id, orgId))
-    .limit(1);
+  const [row] = await preparedOnce(db, "org-with-payment-details", () =>
+    db
+      .select({
+        org: organizations,
+        details: orgPaymentDetails,
+        replayId: sql<string | null>`(select ${pledges.id} from ${pledges} where ${pledges.idempotencyKey} = ${sql.placeholder("idempotencyKey")})`,
+      })
+      .from(organizations)
+      .leftJoin(orgPaymentDetails, eq(orgPaymentDetails.orgId, organizations.id))
+      .where(eq(organizations.id, sql.placeholder("orgId")))
+      .limit(1),
+  ).execute({ orgId, idempotencyKey });
   return { org: row?.org ?? null, details: row?.details ?? null, replayId: row?.replayId ?? null };
 }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "#db/client.server";
+import { preparedOnce } from "#db/prepared.server";
 import { rateLimitHits } from "#db/schema";
 import { LONGEST_WINDOW_MS, allowedAt, type Limit } from "./rules";
 
@@ -28,23 +29,27 @@ export async function checkLimits(tx: Tx, rules: readonly LimitRule[], now: Date
   if (rules.length === 0) return null;
   const locks = rules.map((rule) => sql`pg_advisory_xact_lock(hashtextextended(${`rate:${rule.bucket}:${rule.key}`}, 0))`);
   await tx.execute(sql`select ${sql.join(locks, sql`, `)}`);
-  const reads = rules.map((rule, i) => {
-    const longest = Math.max(...rule.limits.map((l) => l.windowMs));
-    const most = Math.max(...rule.limits.map((l) => l.max));
-    return tx
-      .select({ rule: sql<number>`${i}::int`.as("rule"), at: rateLimitHits.createdAt })
-      .from(rateLimitHits)
-      .where(
-        and(
-          eq(rateLimitHits.bucket, rule.bucket),
-          eq(rateLimitHits.key, rule.key),
-          gt(rateLimitHits.createdAt, new Date(now.getTime() - longest)),
-        ),
-      )
-      .orderBy(desc(rateLimitHits.createdAt))
-      .limit(most);
-  });
-  const rows = reads.length === 1 ? await reads[0] : await reads.slice(1).reduce((all, read) => all.unionAll(read), reads[0].$dynamic());
+  // Built once per set of rules (their buckets and limits; db/prepared.server.ts), then only run.
+  const windows = rules.map((rule) => ({ longest: Math.max(...rule.limits.map((l) => l.windowMs)), most: Math.max(...rule.limits.map((l) => l.max)) }));
+  const params: Record<string, unknown> = {};
+  rules.forEach((rule, i) => Object.assign(params, { [`key${i}`]: rule.key, [`since${i}`]: new Date(now.getTime() - windows[i].longest) }));
+  const rows = await preparedOnce(tx, `rate-check|${rules.map((r, i) => `${r.bucket}:${windows[i].most}`).join(",")}`, () => {
+    const reads = rules.map((rule, i) =>
+      tx
+        .select({ rule: sql<number>`${sql.raw(String(i))}::int`.as("rule"), at: rateLimitHits.createdAt })
+        .from(rateLimitHits)
+        .where(
+          and(
+            eq(rateLimitHits.bucket, rule.bucket),
+            eq(rateLimitHits.key, sql.placeholder(`key${i}`)),
+            gt(rateLimitHits.createdAt, sql.placeholder(`since${i}`)),
+          ),
+        )
+        .orderBy(desc(rateLimitHits.createdAt))
+        .limit(windows[i].most),
+    );
+    return reads.length === 1 ? reads[0] : reads.slice(1).reduce((all, read) => all.unionAll(read), reads[0].$dynamic());
+  }).execute(params);
   let until: Date | null = null;
   rules.forEach((rule, i) => {
     const at = allowedAt(
@@ -60,7 +65,18 @@ export async function checkLimits(tx: Tx, rules: readonly LimitRule[], now: Date
 /** Counts one action for each rule (call it once the action has been done, in the same transaction). */
 export async function recordHits(tx: DbOrTx, rules: readonly Pick<LimitRule, "bucket" | "key">[], now: Date): Promise<void> {
   if (rules.length === 0) return;
-  await tx.insert(rateLimitHits).values(rules.map((r) => ({ bucket: r.bucket, key: r.key, createdAt: now })));
+  // Built once per number of rules (db/prepared.server.ts), then only run.
+  const params: Record<string, unknown> = { now };
+  rules.forEach((r, i) => Object.assign(params, { [`bucket${i}`]: r.bucket, [`key${i}`]: r.key }));
+  await preparedOnce(tx, `record-hits|${rules.length}`, () =>
+    tx.insert(rateLimitHits).values(
+      rules.map((_, i) => ({
+        bucket: sql.placeholder(`bucket${i}`) as unknown as string,
+        key: sql.placeholder(`key${i}`) as unknown as string,
+        createdAt: sql.placeholder("now") as unknown as Date,
+      })),
+    ),
+  ).execute(params);
 }
 
 /** Daily housekeeping: hits older than the longest window are never read again. */
