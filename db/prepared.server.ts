@@ -9,8 +9,8 @@
  *
  * The SQL does not depend on the connection, so one built query serves every handle of the same
  * driver: a transaction (its own connection) or another pool runs the same prepared query on its
- * own client. Should drizzle's handles ever not carry their client where this looks for it, each
- * handle builds its own, as before.
+ * own client, logged by its own logger. Should drizzle's handles ever not carry these where this
+ * looks for them, each handle builds its own, as before.
  *
  * `planEachRun` keeps the statement unnamed, planned for its values every time (a searched page,
  * decision 076).
@@ -29,11 +29,11 @@ interface Preparable<R> {
 /** Built queries, per driver (its session class) or, failing that, per handle. */
 const built = new WeakMap<object, Map<string, PreparedRun<unknown>>>();
 
-/** The handle's session and the client its queries run on (drizzle keeps both on every handle). */
-function sessionOf(db: DbOrTx): { flavour: object; client: unknown } | null {
-  const session = (db as unknown as { session?: { client?: unknown } }).session;
-  if (!session || typeof session !== "object" || !session.client) return null;
-  return { flavour: session.constructor, client: session.client };
+/** The handle's session, the client its queries run on and its logger (drizzle keeps them on every handle). */
+function sessionOf(db: DbOrTx): { flavour: object; client: unknown; logger: unknown } | null {
+  const session = (db as unknown as { session?: { client?: unknown; logger?: unknown } }).session;
+  if (!session || typeof session !== "object" || !session.client || !session.logger) return null;
+  return { flavour: session.constructor, client: session.client, logger: session.logger };
 }
 
 export function preparedOnce<R>(db: DbOrTx, key: string, build: () => Preparable<R>, { planEachRun = false } = {}): PreparedRun<R> {
@@ -41,17 +41,19 @@ export function preparedOnce<R>(db: DbOrTx, key: string, build: () => Preparable
   const owner = session?.flavour ?? db;
   let queries = built.get(owner);
   if (!queries) built.set(owner, (queries = new Map()));
-  let query = queries.get(key) as (PreparedRun<R> & { client?: unknown }) | undefined;
+  type Bound = PreparedRun<R> & { client?: unknown; logger?: unknown };
+  let query = queries.get(key) as Bound | undefined;
   if (!query) {
     // drizzle hands the driver the name as given: "" stays unnamed; none is named by the client.
-    query = build().prepare(planEachRun ? "" : (undefined as unknown as string)) as PreparedRun<R> & { client?: unknown };
+    query = build().prepare(planEachRun ? "" : (undefined as unknown as string)) as Bound;
     queries.set(key, query as PreparedRun<unknown>);
     return query;
   }
-  if (!session || query.client === session.client) return query;
-  // The same query on this handle's connection: everything else is the built query's.
-  const bound = Object.create(query) as PreparedRun<R> & { client?: unknown };
+  if (!session || (query.client === session.client && query.logger === session.logger)) return query;
+  // The same query on this handle's connection, logged by its logger: the rest is the built query's.
+  const bound = Object.create(query) as Bound;
   bound.client = session.client;
+  bound.logger = session.logger;
   return bound;
 }
 

@@ -98,9 +98,14 @@ interface Keyset {
   /** Ascending (urgent, closing, nearly_funded) or descending (newest) on every key. */
   descending: boolean;
   keys: SQL[];
-  text: SQL[];
+  /** Each key as the text a cursor carries, given the key's value (the column, or a gathered copy of it). */
+  toText: ((key: SQL) => SQL)[];
   bind: (key: string[]) => SQL[];
 }
+
+const asText = (key: SQL) => sql`${key}::text`;
+/** The keys of a sort as a cursor's JSON array of texts. */
+const cursorKeyOf = (k: Keyset, keys: SQL[] = k.keys) => sql<string[]>`json_build_array(${sql.join(keys.map((key, i) => k.toText[i](key)), sql`, `)})`;
 
 const negRatio = sql`(-((${needs.paidMinor} + ${needs.reservedMinor})::float8 / ${needs.targetMinor}))`;
 const shownAt = sql`coalesce(${needs.publishedAt}, ${needs.createdAt})`;
@@ -110,27 +115,27 @@ const KEYSETS: Record<PublicSort, Keyset> = {
   urgent: {
     descending: false,
     keys: [sql`${needs.urgency}`, sql`${needs.deadline}`, sql`${needs.id}`],
-    text: [sql`${needs.urgency}::text`, sql`${needs.deadline}::text`, sql`${needs.id}::text`],
+    toText: [asText, asText, asText],
     bind: ([u, d, id]) => [sql`${u}::need_urgency`, sql`${d}::date`, sql`${id}::uuid`],
   },
   closing: {
     descending: false,
     keys: [sql`${needs.deadline}`, sql`${needs.urgency}`, sql`${needs.id}`],
-    text: [sql`${needs.deadline}::text`, sql`${needs.urgency}::text`, sql`${needs.id}::text`],
+    toText: [asText, asText, asText],
     bind: ([d, u, id]) => [sql`${d}::date`, sql`${u}::need_urgency`, sql`${id}::uuid`],
   },
   // Closest to its target first (money received or promised), then the sooner deadline.
   nearly_funded: {
     descending: false,
     keys: [negRatio, sql`${needs.deadline}`, sql`${needs.id}`],
-    text: [sql`${negRatio}::text`, sql`${needs.deadline}::text`, sql`${needs.id}::text`],
+    toText: [asText, asText, asText],
     bind: ([r, d, id]) => [sql`${r}::float8`, sql`${d}::date`, sql`${id}::uuid`],
   },
   newest: {
     descending: true,
     keys: [shownAt, sql`${needs.id}`],
     // Microseconds as an integer: a JavaScript Date would drop PostgreSQL's microseconds.
-    text: [sql`(extract(epoch from ${shownAt}) * 1000000)::bigint::text`, sql`${needs.id}::text`],
+    toText: [(key) => sql`(extract(epoch from ${key}) * 1000000)::bigint::text`, asText],
     bind: ([us, id]) => [sql`('epoch'::timestamptz + ${us}::bigint * interval '1 microsecond')`, sql`${id}::uuid`],
   },
 };
@@ -356,7 +361,6 @@ export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1,
       .select({
         id: needs.id,
         ...Object.fromEntries(k.keys.map((e, i) => [`k${i}`, sql`${e}`.as(`k${i}`)])),
-        cursorKey: sql<string[]>`json_build_array(${sql.join(k.text, sql`, `)})`.as("cursor_key"),
       })
       .from(needs)
       .where(whereOf(filters, bind))
@@ -374,7 +378,11 @@ export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1,
     : undefined;
   const pageIds = db
     .with(matching)
-    .select({ id: matching.id, cursorKey: matching.cursorKey, matchCount: sql<number>`(select count(*) from "matching")::int`.as("match_count") })
+    .select({
+      id: matching.id,
+      ...Object.fromEntries(keys.map((e, i) => [`k${i}`, sql`${e}`.as(`k${i}`)])),
+      matchCount: sql<number>`(select count(*) from "matching")::int`.as("match_count"),
+    })
     .from(matching)
     .where(after)
     .orderBy(...keys.map((e) => (desc ? sql`${e} desc` : sql`${e} asc`)))
@@ -382,7 +390,9 @@ export function countAndRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1,
     .$dynamic();
   const onPage = (cursor || offsetOf(page) === 0 ? pageIds : pageIds.offset(bind("offset", offsetOf(page)))).as("on_page");
   return db
-    .select({ ...publicColumns, cursorKey: onPage.cursorKey, matchCount: onPage.matchCount })
+    // The cursor keys of the page's rows only (as text, for the next and previous links): made
+    // for every gathered match, they cost more than the rest of the query.
+    .select({ ...publicColumns, cursorKey: cursorKeyOf(k, k.keys.map((_, i) => sql.raw(`"on_page"."k${i}"`))), matchCount: onPage.matchCount })
     .from(needs)
     .innerJoin(onPage, eq(onPage.id, needs.id))
     .innerJoin(organizations, eq(organizations.id, needs.orgId))
@@ -448,7 +458,7 @@ export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, l
   // The page's ids and keys first (filter, keyset or small offset, limit on needs alone, by its
   // indexes), then the card columns for just those rows: the item lines' sub-select runs 20 times.
   const ids = db
-    .select({ id: needs.id, cursorKey: sql<string[]>`json_build_array(${sql.join(KEYSETS[sort].text, sql`, `)})`.as("cursor_key") })
+    .select({ id: needs.id })
     .from(needs)
     .where(cursor ? and(whereOf(filters, bind), cursorCondition(cursor, bind)) : whereOf(filters, bind))
     .orderBy(...order)
@@ -456,7 +466,8 @@ export function publicRowsQuery(db: DbOrTx, filters: ListingFilters, page = 1, l
     .$dynamic();
   const onPage = (cursor || offsetOf(page) === 0 ? ids : ids.offset(bind("offset", offsetOf(page)))).as("on_page");
   return db
-    .select({ ...publicColumns, cursorKey: onPage.cursorKey })
+    // The cursor keys of the page's rows only: a sort over the matches would make one for each.
+    .select({ ...publicColumns, cursorKey: cursorKeyOf(KEYSETS[sort]) })
     .from(needs)
     .innerJoin(onPage, eq(onPage.id, needs.id))
     .innerJoin(organizations, eq(organizations.id, needs.orgId))
