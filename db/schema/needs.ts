@@ -189,8 +189,13 @@ export const needs = pgTable(
     // A search with filters (decision 076): the filters' columns are in the search's GIN index too
     // (btree_gin), so the index gives only the needs matching the words and every filter, and no
     // row matching the words elsewhere is read to be thrown away.
+    // Every change to a published need (a pledge moves its counters) adds its entries to the GIN
+    // index's pending list, which every search reads in full until it is merged. At the default
+    // limit (4 MB) a busy day's pledges made each search read hundreds of pending pages; at 64 kB
+    // the list is merged by the write that fills it and a search reads at most a few (decision 081).
     index("needs_public_search_idx")
       .using("gin", t.searchVector, t.category, t.publicRegionId, t.urgency, t.currency, t.orgId)
+      .with({ gin_pending_list_limit: 64 })
       .where(sql`${t.state} = 'published'`),
   ],
 );

@@ -545,3 +545,12 @@ describe("cursor keys are made for the page's rows only", () => {
     }
   });
 });
+
+describe("the search index's pending list (decision 081)", () => {
+  it("is kept small, so a search never reads a long list of changes waiting to be merged", async () => {
+    const db = await getDb();
+    const result = await db.execute(sql`select reloptions from pg_class where relname = 'needs_public_search_idx'`);
+    const rows = ((result as unknown as { rows?: unknown[] }).rows ?? result) as { reloptions: string[] | string | null }[];
+    expect(String(rows[0]?.reloptions)).toContain("gin_pending_list_limit=64");
+  });
+});
