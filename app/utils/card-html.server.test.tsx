@@ -49,10 +49,13 @@ describe("public cards rendered on their own", () => {
     const after = renderCardHtml({ need: paid, locale: "ar", href: "/needs/CARDTEST0001" }, ar, "latn");
     expect(after).not.toBe(first);
     expect(after).toContain("1,200.00");
+    // The new card replaces the old one: one card per need, language, digits and link.
+    expect(cardHtmlMemo.size()).toBe(1);
+    expect(renderCardHtml({ need: paid, locale: "ar", href: "/needs/CARDTEST0001" }, ar, "latn")).toBe(after);
     // The person's digits are part of the key: Arabic-Indic digits for who chose them.
     const arab = renderCardHtml({ need, locale: "ar", href: "/needs/CARDTEST0001" }, ar, "arab");
     expect(arab).toContain("٢٬٤٠٠٫٠٠");
-    expect(cardHtmlMemo.size()).toBe(3);
+    expect(cardHtmlMemo.size()).toBe(2);
   });
 
   it("renders a list's cards in the loader, in the request's language, each linked to its need (decision 074)", async () => {

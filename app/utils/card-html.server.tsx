@@ -3,7 +3,10 @@
  * component rendered on its own (outside the router: a plain link, the digits given), its HTML
  * remembered by everything it depends on — the need's public projection as it is now (counters,
  * progress and all), the language, the digits, the link — least recently used out first, bounded
- * by entries and bytes. Nothing can go stale: a changed need is a different key.
+ * by entries and bytes. Nothing can go stale: a card is reused only when the projection it was
+ * rendered from equals the need's now. Kept under a short key (language, digits, link) with the
+ * projection's JSON beside the HTML: comparing two flat strings costs less than hashing a long key
+ * made of them on every lookup.
  */
 import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
@@ -16,17 +19,18 @@ import { getLocale, serverI18n } from "~/utils/i18next.server";
 
 const MAX_ENTRIES = 4_000;
 const MAX_BYTES = 24 * 1024 * 1024;
-const remembered = new Map<string, string>();
+const remembered = new Map<string, { need: string; html: string }>();
 let bytes = 0;
 
 export const renderCardHtml: CardRenderer = (props, i18n, numerals) => {
-  const key = `${i18n.language}|${props.locale}|${numerals}|${props.href}|${JSON.stringify(props.need)}`;
+  const key = `${i18n.language}|${props.locale}|${numerals}|${props.href}`;
+  const need = JSON.stringify(props.need);
   const found = remembered.get(key);
-  if (found !== undefined) {
+  if (found !== undefined && found.need === need) {
     // Most recently used goes last.
     remembered.delete(key);
     remembered.set(key, found);
-    return found;
+    return found.html;
   }
   const html = renderToStaticMarkup(
     <I18nextProvider i18n={i18n}>
@@ -35,12 +39,16 @@ export const renderCardHtml: CardRenderer = (props, i18n, numerals) => {
       </NumeralsContext.Provider>
     </I18nextProvider>,
   );
-  remembered.set(key, html);
-  bytes += key.length + html.length;
-  for (const [oldKey, oldHtml] of remembered) {
+  if (found !== undefined) {
+    remembered.delete(key);
+    bytes -= key.length + found.need.length + found.html.length;
+  }
+  remembered.set(key, { need, html });
+  bytes += key.length + need.length + html.length;
+  for (const [oldKey, old] of remembered) {
     if (remembered.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
     remembered.delete(oldKey);
-    bytes -= oldKey.length + oldHtml.length;
+    bytes -= oldKey.length + old.need.length + old.html.length;
   }
   return html;
 };

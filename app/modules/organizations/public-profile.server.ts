@@ -13,6 +13,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "#db/client.server";
+import { preparedOnce } from "#db/prepared.server";
 import { organizations } from "#db/schema";
 
 export interface PublicRegion {
@@ -65,33 +66,35 @@ const FUNDED_STATES = sql`('funded', 'disbursed', 'closed')`;
 /** The public profile of an organisation by slug and its internal id (for this module's reads), or null. */
 async function profileRow(db: DbOrTx, slug: string) {
   if (slug.length > 80) return null;
-  // Qualified by hand: in a select without joins drizzle writes bare column names, and a bare "id"
-  // inside the sub-select would be the region's own.
-  const regionsJson = sql<PublicRegion[]>`(
-    select coalesce(json_agg(json_build_object('nameAr', r.name_ar, 'nameEn', r.name_en) order by r.sort_order, r.name_en), '[]'::json)
-    from regions r where r.org_id = "organizations"."id" and r.level = 'governorate'
-  )`;
-  const [row] = await db
-    .select({
-      id: organizations.id,
-      slug: organizations.slug,
-      nameAr: organizations.nameAr,
-      nameEn: organizations.nameEn,
-      country: organizations.country,
-      defaultCurrency: organizations.defaultCurrency,
-      missionAr: organizations.missionAr,
-      missionEn: organizations.missionEn,
-      legalName: organizations.legalName,
-      registrationNumber: organizations.registrationNumber,
-      registeredWithAr: organizations.registeredWithAr,
-      registeredWithEn: organizations.registeredWithEn,
-      foundedYear: organizations.foundedYear,
-      joinedYear: sql<number>`extract(year from ${organizations.createdAt})::int`,
-      regions: regionsJson,
-    })
-    .from(organizations)
-    .where(eq(organizations.slug, slug))
-    .limit(1);
+  const [row] = await preparedOnce(db, "public-org-profile", () => {
+    // Qualified by hand: in a select without joins drizzle writes bare column names, and a bare "id"
+    // inside the sub-select would be the region's own.
+    const regionsJson = sql<PublicRegion[]>`(
+      select coalesce(json_agg(json_build_object('nameAr', r.name_ar, 'nameEn', r.name_en) order by r.sort_order, r.name_en), '[]'::json)
+      from regions r where r.org_id = "organizations"."id" and r.level = 'governorate'
+    )`;
+    return db
+      .select({
+        id: organizations.id,
+        slug: organizations.slug,
+        nameAr: organizations.nameAr,
+        nameEn: organizations.nameEn,
+        country: organizations.country,
+        defaultCurrency: organizations.defaultCurrency,
+        missionAr: organizations.missionAr,
+        missionEn: organizations.missionEn,
+        legalName: organizations.legalName,
+        registrationNumber: organizations.registrationNumber,
+        registeredWithAr: organizations.registeredWithAr,
+        registeredWithEn: organizations.registeredWithEn,
+        foundedYear: organizations.foundedYear,
+        joinedYear: sql<number>`extract(year from ${organizations.createdAt})::int`,
+        regions: regionsJson,
+      })
+      .from(organizations)
+      .where(eq(organizations.slug, sql.placeholder("slug")))
+      .limit(1);
+  }).execute({ slug });
   if (!row) return null;
   const { id, regions: regionList, ...rest } = row;
   const parsed = (typeof regionList === "string" ? JSON.parse(regionList) : regionList) as PublicRegion[];
