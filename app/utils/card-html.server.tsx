@@ -4,10 +4,12 @@
  * remembered by everything it depends on — the need's public projection as it is now (counters,
  * progress and all), the language, the digits, the link — least recently used out first, bounded
  * by entries and bytes. Nothing can go stale: a card is reused only when the projection it was
- * rendered from equals the need's now. Kept under a short key (language, digits, link) with the
- * projection's JSON beside the HTML: comparing two flat strings costs less than hashing a long key
- * made of them on every lookup.
+ * rendered from equals the need's now, field by field (dequal). Kept under a short key (language,
+ * digits, link) with that projection beside the HTML: comparing two objects costs less, and
+ * allocates nothing, where a key made of the projection's JSON was built and hashed on every
+ * lookup. The projections kept are the loaders' own, never changed after they are made.
  */
+import { dequal } from "dequal";
 import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { NumeralsContext } from "~/components/bidi";
@@ -19,14 +21,16 @@ import { getLocale, serverI18n } from "~/utils/i18next.server";
 
 const MAX_ENTRIES = 4_000;
 const MAX_BYTES = 24 * 1024 * 1024;
-const remembered = new Map<string, { need: string; html: string }>();
+const remembered = new Map<string, { need: PublicNeed; html: string }>();
+/** What a kept projection is counted as (its JSON's length would cost a stringify to know). */
+const NEED_BYTES = 2048;
 let bytes = 0;
 
 export const renderCardHtml: CardRenderer = (props, i18n, numerals) => {
   const key = `${i18n.language}|${props.locale}|${numerals}|${props.href}`;
-  const need = JSON.stringify(props.need);
+  const need = props.need;
   const found = remembered.get(key);
-  if (found !== undefined && found.need === need) {
+  if (found !== undefined && dequal(found.need, need)) {
     // Most recently used goes last.
     remembered.delete(key);
     remembered.set(key, found);
@@ -41,14 +45,14 @@ export const renderCardHtml: CardRenderer = (props, i18n, numerals) => {
   );
   if (found !== undefined) {
     remembered.delete(key);
-    bytes -= key.length + found.need.length + found.html.length;
+    bytes -= key.length + NEED_BYTES + found.html.length;
   }
   remembered.set(key, { need, html });
-  bytes += key.length + need.length + html.length;
+  bytes += key.length + NEED_BYTES + html.length;
   for (const [oldKey, old] of remembered) {
     if (remembered.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
     remembered.delete(oldKey);
-    bytes -= oldKey.length + old.need.length + old.html.length;
+    bytes -= oldKey.length + NEED_BYTES + old.html.length;
   }
   return html;
 };
