@@ -67,7 +67,7 @@ describe("disbursement pages", () => {
     const other = await disbursementWorld();
     const base = `/finance/${w.org.slug}/disbursements`;
     expect((await get(w, w.author.id, base)).status).toBe(403);
-    const made = await post(w, w.finance.id, { intent: "request", payeeId: w.payee.id, method: "bank_transfer", moneyAccountId: w.bankId, idempotencyKey: "k".repeat(20), [`amount_${w.need.id}`]: "10" });
+    const made = await post(w, w.finance.id, { intent: "request", payeeId: w.payee.id, method: "bank_transfer", moneyAccountId: w.bankId, idempotencyKey: crypto.randomUUID(), [`amount_${w.need.id}`]: "10" });
     const batchId = made.location!.split("/").pop()!.split("?")[0];
     // Their finance officer, on our organisation's URL: not a member.
     expect((await get(w, other.finance.id, `${base}/${batchId}`, { batchId })).status).toBe(404);

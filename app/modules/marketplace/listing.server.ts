@@ -579,17 +579,32 @@ export interface PublicGovernorate {
  * same rows in the same order, each list built as JSON by PostgreSQL (no parameters: a statement
  * whose plan is kept, decision 075).
  */
-export async function publicFilterChoices(db: DbOrTx): Promise<{ orgs: PublicOrg[]; governorates: PublicGovernorate[] }> {
-  const result = await db.execute(sql`select
-    (select coalesce(json_agg(json_build_object('slug', o.slug, 'nameAr', o.name_ar, 'nameEn', o.name_en, 'country', o.country, 'defaultCurrency', o.default_currency)
-       order by o.created_at, o.slug), '[]'::json) from ${organizations} o) as orgs,
-    (select coalesce(json_agg(json_build_object('id', r.id, 'nameAr', r.name_ar, 'nameEn', r.name_en, 'orgSlug', o.slug)
+export async function publicFilterChoices(db: DbOrTx): Promise<FilterChoices> {
+  const result = await db.execute(sql`select json_build_object(
+    'orgs', (select coalesce(json_agg(json_build_object('slug', o.slug, 'nameAr', o.name_ar, 'nameEn', o.name_en, 'country', o.country, 'defaultCurrency', o.default_currency)
+       order by o.created_at, o.slug), '[]'::json) from ${organizations} o),
+    'governorates', (select coalesce(json_agg(json_build_object('id', r.id, 'nameAr', r.name_ar, 'nameEn', r.name_en, 'orgSlug', o.slug)
        order by r.name_en, o.slug, r.id), '[]'::json)
-     from ${regions} r join ${organizations} o on o.id = r.org_id where r.level = 'governorate') as governorates`);
-  const rows = ((result as unknown as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { orgs: unknown; governorates: unknown }[];
-  const parse = <T,>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
-  return { orgs: parse<PublicOrg[]>(rows[0].orgs), governorates: parse<PublicGovernorate[]>(rows[0].governorates) };
+     from ${regions} r join ${organizations} o on o.id = r.org_id where r.level = 'governorate'))::text as choices`);
+  const rows = ((result as unknown as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { choices: string }[];
+  const text = rows[0].choices;
+  // Unchanged since the last read (organisations and governorates rarely change): the same
+  // object and version, so what is rendered from them can be remembered (decision 082).
+  if (text !== lastChoices.text) {
+    const parsed = JSON.parse(text) as Omit<FilterChoices, "version">;
+    lastChoices = { text, choices: { ...parsed, version: ++choicesVersion } };
+  }
+  return lastChoices.choices;
 }
+
+export interface FilterChoices {
+  orgs: PublicOrg[];
+  governorates: PublicGovernorate[];
+  /** Changes whenever the choices do (within this process). */
+  version: number;
+}
+let choicesVersion = 0;
+let lastChoices: { text: string; choices: FilterChoices } = { text: "", choices: { orgs: [], governorates: [], version: 0 } };
 
 export interface PlatformTotals {
   /** Money received for needs, per currency (minor units), largest first. */
